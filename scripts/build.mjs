@@ -1,0 +1,25 @@
+// Builds dist/ from src/: first the generated tables, then one ESM bundle with lazy chunks.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const generator = join(root, 'scripts', 'gen-nginx-contexts.mjs');
+if (existsSync(generator)) await import(generator);
+
+await build({
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outdir: join(root, 'dist'),
+  outbase: join(root, 'src'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  // Heavy modules stay in node_modules and load only when their command or source is used.
+  external: ['@aws-sdk/*', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
+  banner: { js: "import { createRequire as __cjsRequire } from 'node:module'; const require = __cjsRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

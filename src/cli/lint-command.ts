@@ -1,0 +1,101 @@
+/** `corslint [paths...]`: discover, lint, format, and decide the exit code. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { allRules } from '../../rules/index.js';
+import { lintFiles, type LintResult } from '../engine/lint.js';
+import type { Severity, SeverityOrOff } from '../engine/rule.js';
+import { formatterNames, loadFormatter } from '../formatters/index.js';
+import type { InputFile } from '../sources/types.js';
+import { discoverFiles, UsageError } from './discover.js';
+import { fsHost } from './host.js';
+
+export interface LintCommandOptions {
+  format?: string;
+  maxWarnings?: string;
+  quiet?: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
+  rule?: string[];
+  outputFile?: string;
+  color?: boolean;
+}
+
+const SEVERITIES: SeverityOrOff[] = ['off', 'info', 'warning', 'error'];
+
+/** `--rule id:severity` pairs, validated against the known rules. */
+export function parseRuleFlags(flags: string[] | undefined): Map<string, SeverityOrOff> {
+  const map = new Map<string, SeverityOrOff>();
+  const known = new Set(allRules.map((r) => r.meta.id));
+  for (const flag of flags ?? []) {
+    for (const part of flag.split(',')) {
+      const m = /^\s*([a-z0-9-]+)\s*:\s*(off|info|warning|warn|error|0|1|2)\s*$/.exec(part);
+      if (!m) throw new UsageError(`Invalid --rule value "${part}": expected <rule-id>:off|info|warning|error`);
+      const id = m[1]!;
+      if (!known.has(id)) throw new UsageError(`Unknown rule "${id}" in --rule (see \`corslint rules\`)`);
+      const raw = m[2]!;
+      const sev = raw === 'warn' || raw === '1' ? 'warning' : raw === '0' ? 'off' : raw === '2' ? 'error' : (raw as SeverityOrOff);
+      if (!SEVERITIES.includes(sev)) throw new UsageError(`Invalid severity "${raw}"`);
+      map.set(id, sev);
+    }
+  }
+  return map;
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export async function runLint(patterns: string[], opts: LintCommandOptions): Promise<number> {
+  const cwd = process.cwd();
+  const formatName = opts.format ?? 'stylish';
+  const formatter = await loadFormatter(formatName);
+  if (!formatter) throw new UsageError(`Unknown format "${formatName}" (one of: ${formatterNames().join(', ')})`);
+  let maxWarnings = -1;
+  if (opts.maxWarnings !== undefined) {
+    maxWarnings = Number(opts.maxWarnings);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings expects an integer, got "${opts.maxWarnings}"`);
+  }
+  const ruleFlags = parseRuleFlags(opts.rule);
+
+  let inputs: InputFile[];
+  if (opts.stdin) {
+    if (patterns.length) throw new UsageError('--stdin cannot be combined with file paths');
+    inputs = [{ path: resolve(cwd, opts.stdinFilename ?? '<stdin>'), text: readStdin() }];
+  } else {
+    if (patterns.length === 0) throw new UsageError('No files given. Usage: corslint [options] <paths or globs...>');
+    const paths = await discoverFiles(patterns, { cwd });
+    inputs = paths.map((path) => ({ path, text: fsHost.readFile(path) ?? '' }));
+  }
+
+  const host = opts.stdin
+    ? { ...fsHost, readFile: (p: string) => (p === inputs[0]!.path ? inputs[0]!.text : fsHost.readFile(p)) }
+    : fsHost;
+  let results = await lintFiles(inputs, {
+    rules: allRules,
+    settings: { clients: [], sites: [] },
+    severityFor: (id) => ruleFlags.get(id),
+    host,
+  });
+
+  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  const errors = results.reduce((n, r) => n + r.errorCount, 0);
+  if (opts.quiet) results = results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2) }));
+
+  const color = opts.color ?? (!!process.stdout.isTTY && !process.env.NO_COLOR);
+  const output = formatter(results as LintResult[], { cwd, rules: allRules.map((r) => r.meta), color });
+  if (opts.outputFile) writeFileSync(resolve(cwd, opts.outputFile), output);
+  else if (output) process.stdout.write(output);
+
+  if (errors > 0) return 1;
+  if (maxWarnings >= 0 && warnings > maxWarnings) {
+    process.stderr.write(`corslint found too many warnings (maximum: ${maxWarnings}).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export type { Severity };

@@ -1,0 +1,52 @@
+/** The corslint command line. Exit codes: 0 clean, 1 lint errors, 2 usage/config/internal failure. */
+import { Command, CommanderError } from 'commander';
+import { UsageError } from './discover.js';
+import { runLint, type LintCommandOptions } from './lint-command.js';
+
+const VERSION = '0.1.0';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command();
+  program
+    .name('corslint')
+    .description('Lint the CORS behaviour of nginx, API Gateway, CloudFront and S3 configurations')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .argument('[paths...]', 'files, directories or globs to lint')
+    .option('-f, --format <name>', 'output format: stylish, json, compact', 'stylish')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
+    .option('--quiet', 'report errors only')
+    .option('--stdin', 'lint the text on standard input')
+    .option('--stdin-filename <file>', 'the file name to use for --stdin (decides the source kind)')
+    .option('--rule <id:severity>', 'set a rule severity: off, info, warning or error (repeatable)', collect)
+    .option('-o, --output-file <file>', 'write the report to a file')
+    .option('--color', 'force colour output')
+    .option('--no-color', 'disable colour output')
+    .action(async (paths: string[], opts: LintCommandOptions) => {
+      exitCode = await runLint(paths, opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`corslint: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`corslint: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return 2;
+  }
+  return exitCode;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,65 @@
+/** Pure helpers over the model that rules and the simulator share. */
+import type { HeaderRule, Responder, Route } from './types.js';
+
+export const CORS_RESPONSE_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+] as const;
+
+export function isCorsHeader(name: string): boolean {
+  return (CORS_RESPONSE_HEADERS as readonly string[]).includes(name.toLowerCase());
+}
+
+export function sameHeaderName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Headers named `name` that a responder sends on success (2xx/3xx) or on error (4xx/5xx). */
+export function headersNamed(responder: Responder, name: string, phase: 'success' | 'error'): HeaderRule[] {
+  return responder.headers.filter(
+    (h) => sameHeaderName(h.name, name) && (phase === 'success' ? h.onSuccess : h.onErrors),
+  );
+}
+
+export function handlesMethod(responder: Responder, method: string): boolean {
+  return responder.methods === '*' || responder.methods.includes(method);
+}
+
+/** The responder that answers a request with this method (first match wins), if any. */
+export function responderFor(route: Route, method: string): Responder | undefined {
+  return route.responders.find((r) => handlesMethod(r, method));
+}
+
+/** The responder that answers the preflight (an OPTIONS request). */
+export function preflightResponder(route: Route): Responder | undefined {
+  return responderFor(route, 'OPTIONS');
+}
+
+/** Responders for non-OPTIONS requests. */
+export function actualResponders(route: Route): Responder[] {
+  return route.responders.filter((r) => r.methods === '*' || r.methods.some((m) => m !== 'OPTIONS'));
+}
+
+/** Whether a responder can send `Access-Control-Allow-Credentials: true` (literally, or for some origins). */
+export function mayAllowCredentials(responder: Responder, phase: 'success' | 'error' = 'success'): HeaderRule | undefined {
+  return headersNamed(responder, 'access-control-allow-credentials', phase).find((h) => {
+    const v = h.value;
+    if (v.kind === 'literal') return v.text === 'true';
+    if (v.kind === 'by-origin') {
+      return [...v.cases.map((c) => c.then), v.otherwise].some((o) => o !== null && o.kind === 'literal' && o.text === 'true');
+    }
+    return false;
+  });
+}
+
+/** Splits a header list value (`GET, POST`) into trimmed items, dropping empty ones. */
+export function splitHeaderList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
