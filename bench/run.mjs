@@ -1,0 +1,113 @@
+// corslint's benchmark: every figure is compared, in the same run on the same machine, with
+// `node -e 0` (process start) and, when nginx is installed, `nginx -t` on the same file.
+// Usage: npm run bench [-- --quick]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateNginx } from './gen-nginx.mjs';
+import { generateCloudFormationJson, generateCloudFormationYaml } from './gen-cloudformation.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'corslint.js');
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 7;
+const work = mkdtempSync(join(tmpdir(), 'corslint-bench-'));
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const nginxBin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+
+function once(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** Median wall time of RUNS runs after one warm-up. */
+function median(cmd, args, runs = RUNS) {
+  once(cmd, args);
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(once(cmd, args));
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function peakRssMb(cmd, args) {
+  if (!timeBin) return undefined;
+  const r = spawnSync(timeBin, ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  return Number.isFinite(kb) ? kb / 1024 : undefined;
+}
+
+const write = (name, text) => {
+  const p = join(work, name);
+  writeFileSync(p, text);
+  return p;
+};
+const mb = (p) => statSync(p).size / (1024 * 1024);
+const lintArgs = (p) => [bin, '--format', 'json', '--output-file', join(work, 'out.json'), p];
+const fmt = (n, d = 1) => (n === undefined ? 'n/a' : n.toFixed(d));
+
+console.log(`corslint bench — ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${RUNS} runs (median)`);
+
+// Process start: the pre-commit budget is relative to this.
+const nodeStart = median(process.execPath, ['-e', '0'], RUNS * 2);
+const small = write('small.conf', generateNginx(1));
+const smallTime = median(process.execPath, lintArgs(small), RUNS * 2);
+console.log(`\ncold start   node -e 0: ${fmt(nodeStart)} ms   corslint on one small file: ${fmt(smallTime)} ms   ratio ${fmt(smallTime / nodeStart, 2)}x (target <= 1.5x)`);
+
+// nginx throughput and scaling.
+console.log('\nnginx                 size MB   corslint ms   MB/s (end to end)   peak RSS MB   nginx -t ms   corslint / nginx -t');
+// 1650 servers is the 2.9 MB config of the budget.
+const sizes = quick ? [200, 1650] : [200, 1000, 1650, 10000];
+const nginxTimes = new Map();
+for (const servers of sizes) {
+  const p = write(`nginx-${servers}.conf`, generateNginx(servers));
+  const t = median(process.execPath, lintArgs(p));
+  nginxTimes.set(servers, t);
+  let nt;
+  if (nginxBin) {
+    const prefix = join(work, 'nginx-prefix');
+    spawnSync('mkdir', ['-p', join(prefix, 'logs')]);
+    nt = median(nginxBin, ['-t', '-q', '-p', prefix, '-e', join(prefix, 'logs', 'error.log'), '-c', p, '-g', `pid ${join(prefix, 'nginx.pid')};`], quick ? 1 : 3);
+  }
+  const rss = peakRssMb(process.execPath, lintArgs(p));
+  console.log(
+    `${String(servers).padStart(6)} servers      ${fmt(mb(p), 2).padStart(7)}   ${fmt(t).padStart(11)}   ${fmt(mb(p) / (t / 1000)).padStart(17)}   ${fmt(rss).padStart(11)}   ${fmt(nt).padStart(11)}   ${nt ? fmt(t / nt, 2) + 'x' : 'nginx not installed'}`,
+  );
+}
+if (nginxTimes.has(1000) && nginxTimes.has(10000)) {
+  const ratio = (nginxTimes.get(10000) - smallTime) / (nginxTimes.get(1000) - smallTime);
+  console.log(`scaling: 10x input (1000 -> 10000 servers) took ${fmt(ratio, 2)}x the time, start-up subtracted (target <= 12x)`);
+}
+
+// CloudFormation / OpenAPI throughput, YAML and JSON.
+console.log('\ncloudformation        size MB   corslint ms   MB/s (end to end)   peak RSS MB   findings');
+const cfnSizes = quick ? [300] : [300, 3000];
+const cfnTimes = new Map();
+for (const resources of cfnSizes) {
+  for (const [ext, gen] of [['yaml', generateCloudFormationYaml], ['json', generateCloudFormationJson]]) {
+    const p = write(`template-${resources}.${ext}`, gen(resources));
+    const t = median(process.execPath, lintArgs(p), quick ? 1 : 3);
+    cfnTimes.set(`${ext}-${resources}`, t);
+    const rss = peakRssMb(process.execPath, lintArgs(p));
+    spawnSync(process.execPath, lintArgs(p));
+    let findings = 'n/a';
+    try {
+      findings = String(JSON.parse(spawnSync('cat', [join(work, 'out.json')], { encoding: 'utf8' }).stdout).reduce((n, r) => n + r.messages.length, 0));
+    } catch {
+      /* the source may not exist yet */
+    }
+    console.log(`${String(resources).padStart(6)} resources ${ext}  ${fmt(mb(p), 2).padStart(7)}   ${fmt(t).padStart(11)}   ${fmt(mb(p) / (t / 1000)).padStart(17)}   ${fmt(rss).padStart(11)}   ${findings}`);
+  }
+}
+for (const ext of ['yaml', 'json']) {
+  if (cfnTimes.has(`${ext}-300`) && cfnTimes.has(`${ext}-3000`)) {
+    const ratio = (cfnTimes.get(`${ext}-3000`) - smallTime) / (cfnTimes.get(`${ext}-300`) - smallTime);
+    console.log(`scaling ${ext}: 10x input took ${fmt(ratio, 2)}x the time, start-up subtracted (target <= 12x)`);
+  }
+}
+
+rmSync(work, { recursive: true, force: true });
