@@ -16,6 +16,8 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // Prefer ESM entry points: jsonc-parser's UMD `main` has dynamic requires esbuild cannot bundle.
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: 'linked',
   // Heavy modules stay in node_modules and load only when their command or source is used.
