@@ -23,11 +23,13 @@ export interface IfCondition {
 
 export interface NginxDirective {
   name: string;
+  /** the quote the name was written with (map/geo entries like `"~^https://a\\.com$" 1;`) */
+  nameQuote?: '"' | "'";
   /** arguments as tokens; for `if`, the raw argument tokens (see `condition`) */
   args: NginxToken[];
   /** child directives when the directive has a `{ ... }` block */
   block?: NginxDirective[];
-  /** `*_by_lua_block { ... }`: the body kept opaque (also in args[0]) */
+  /** `*_by_lua_block { ... }`: the body kept opaque (also the last of `args`: `set_by_lua_block $x { ... }` has it at args[1]) */
   luaBody?: NginxToken;
   /** the directive from its name to its `;` or closing `}` */
   span: Span;

@@ -1,0 +1,176 @@
+/**
+ * Directive context checks (`"add_header" directive is not allowed here`), from the table
+ * that scripts/gen-nginx-contexts.mjs extracts from @nginx/reference-lib at build time.
+ *
+ * Only what the table states reliably is checked: known directives in the blocks of the
+ * official modules (main, events, http, server, location, if, limit_except, upstream, stream,
+ * mail). Unknown (third-party) directives are never reported, and the insides of blocks that
+ * hold entries rather than directives (map, geo, types, split_clients, geoip2, ...) are not
+ * looked at. `if` inside a server and `if` inside a location are different contexts.
+ */
+import type { SourceDiagnostic } from '../../model/types.js';
+import type { NginxDirective, NginxFile } from './ast.js';
+import table from './contexts.generated.json' with { type: 'json' };
+
+export type NginxContext = 'main' | 'http' | 'server' | 'location';
+
+type Family = 'core' | 'http' | 'stream' | 'mail' | 'mgmt';
+type Entry = [family: string, block: number, contexts: string[]];
+
+const DIRECTIVES = (table as unknown as { directives: Record<string, Entry[]> }).directives;
+
+/** where a directive sits: the protocol family and the reference's context name (plus if-server / if-location) */
+interface Ctx {
+  family: Family;
+  name: string;
+}
+
+const CTX_OF_UNIT: Record<NginxContext, Ctx> = {
+  main: { family: 'core', name: 'main' },
+  http: { family: 'http', name: 'http' },
+  server: { family: 'http', name: 'server' },
+  location: { family: 'http', name: 'location' },
+};
+
+/** the context a block directive opens for its children; undefined = not checked inside */
+function childCtx(ctx: Ctx, d: NginxDirective): Ctx | undefined {
+  const n = d.name;
+  switch (`${ctx.family}:${ctx.name}`) {
+    case 'core:main':
+      if (n === 'http' || n === 'stream' || n === 'mail' || n === 'mgmt') return { family: n, name: n };
+      if (n === 'events') return { family: 'core', name: 'events' };
+      return undefined;
+    case 'http:http':
+      if (n === 'server' || n === 'upstream' || n === 'oidc_provider' || n === 'acme_issuer') return { family: 'http', name: n };
+      return undefined;
+    case 'http:server':
+      if (n === 'location') return { family: 'http', name: 'location' };
+      if (n === 'if') return { family: 'http', name: 'if-server' };
+      return undefined;
+    case 'http:location':
+      if (n === 'location' || n === 'limit_except') return { family: 'http', name: n };
+      if (n === 'if') return { family: 'http', name: 'if-location' };
+      return undefined;
+    case 'stream:stream':
+      if (n === 'server' || n === 'upstream') return { family: 'stream', name: n };
+      return undefined;
+    case 'mail:mail':
+      if (n === 'server') return { family: 'mail', name: 'server' };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function refNames(ctx: Ctx): string[] {
+  if (ctx.name === 'if-server') return ['if'];
+  if (ctx.name === 'if-location') return ['if', 'if in location'];
+  return [ctx.name];
+}
+
+const DESCRIBE: Record<string, string> = {
+  main: 'the main (top) level',
+  events: 'the "events" block',
+  http: 'the "http" block',
+  server: 'a "server" block',
+  location: 'a "location" block',
+  'if-server': 'an "if" block at server level',
+  'if-location': 'an "if" block inside a location',
+  limit_except: 'a "limit_except" block',
+  upstream: 'an "upstream" block',
+  stream: 'the "stream" block',
+  mail: 'the "mail" block',
+  mgmt: 'the "mgmt" block',
+};
+
+export interface ContextProblem {
+  ruleId: 'invalid-directive-context' | 'parse-error';
+  directive: NginxDirective;
+  message: string;
+}
+
+/** the reference entries that apply to a directive in a context; undefined = not judged */
+function relevant(d: NginxDirective, ctx: Ctx): Entry[] | undefined {
+  if (d.nameQuote) return undefined;
+  const entries = DIRECTIVES[d.name];
+  if (!entries) return undefined;
+  const rel = ctx.name === 'main' ? entries : entries.filter((e) => e[0] === ctx.family || e[0] === 'core');
+  return rel.length ? rel : undefined;
+}
+
+function checkOne(d: NginxDirective, ctx: Ctx, topLevelOf: NginxContext | undefined, out: ContextProblem[]): void {
+  const rel = relevant(d, ctx);
+  if (!rel) return;
+  if (rel.some((e) => e[2].includes(''))) return;
+  const names = refNames(ctx);
+  const here = rel.filter((e) => e[2].some((c) => names.includes(c)));
+  if (here.length === 0) {
+    const allowed = [...new Set(rel.flatMap((e) => e[2]))].join(', ');
+    const where = DESCRIBE[ctx.name] ?? `a "${ctx.name}" block`;
+    const assumed = topLevelOf ? ` (this file is read as ${topLevelOf}-level content)` : '';
+    out.push({
+      ruleId: 'invalid-directive-context',
+      directive: d,
+      message: `"${d.name}" is not allowed in ${where}${assumed}; nginx accepts it only in: ${allowed}. nginx -t fails with "${d.name}" directive is not allowed here, so this configuration cannot be loaded`,
+    });
+    return;
+  }
+  const hasBlock = d.block !== undefined;
+  if (here.every((e) => (e[1] === 1) !== hasBlock)) {
+    out.push({
+      ruleId: 'parse-error',
+      directive: d,
+      message: hasBlock
+        ? `directive "${d.name}" is not terminated by ";": it takes no "{ ... }" block (a ";" is probably missing before the "{")`
+        : `directive "${d.name}" has no opening "{": it takes a block`,
+    });
+  }
+}
+
+/** every context problem of a tree read in a context; included files are checked where they are included (memoised per context) */
+export function contextProblems(directives: NginxDirective[], start: Ctx, topLevelOf?: NginxContext): ContextProblem[] {
+  const out: ContextProblem[] = [];
+  const seen = new Map<NginxDirective[], Set<string>>();
+  const stack: { list: NginxDirective[]; ctx: Ctx; top: boolean }[] = [{ list: directives, ctx: start, top: true }];
+  while (stack.length) {
+    const { list, ctx, top } = stack.pop()!;
+    const key = `${ctx.family}:${ctx.name}:${top}`;
+    let s = seen.get(list);
+    if (!s) seen.set(list, (s = new Set()));
+    if (s.has(key)) continue;
+    s.add(key);
+    for (const d of list) {
+      checkOne(d, ctx, top ? topLevelOf : undefined, out);
+      if (d.included) for (const inc of d.included) stack.push({ list: inc.directives, ctx, top });
+      if (d.block) {
+        const child = childCtx(ctx, d);
+        if (child) stack.push({ list: d.block, ctx: child, top: false });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks a unit and returns the context it is linted in. A main config (top-level http/events)
+ * is checked strictly. Any other file does not say where it is included, so the first context
+ * in which it is valid is taken (inferred first, then location, server, http): only what is
+ * wrong in every plausible context is reported, in the inferred one.
+ */
+export function checkContexts(file: NginxFile, inferred: NginxContext, report: (d: SourceDiagnostic) => void): NginxContext {
+  let chosen = inferred;
+  let problems = contextProblems(file.directives, CTX_OF_UNIT[inferred], inferred === 'main' ? undefined : inferred);
+  if (inferred !== 'main' && problems.some((p) => p.ruleId === 'invalid-directive-context')) {
+    for (const alt of ['location', 'server', 'http'] as const) {
+      if (alt === inferred) continue;
+      const p = contextProblems(file.directives, CTX_OF_UNIT[alt], alt);
+      if (!p.some((x) => x.ruleId === 'invalid-directive-context')) {
+        chosen = alt;
+        problems = p;
+        break;
+      }
+    }
+  }
+  for (const p of problems) report({ ruleId: p.ruleId, message: p.message, span: p.directive.nameSpan });
+  return chosen;
+}

@@ -1,0 +1,395 @@
+/**
+ * The nginx lexer: one pass over the text, tokens pulled one at a time, every token with its
+ * exact span (1-based line/column in UTF-16 units, end exclusive, 0-based offsets).
+ *
+ * Tokenization follows nginx's own `ngx_conf_read_token` (crossplane agrees on the common
+ * cases): whitespace is space, tab, CR and LF only; quotes open a string only at the start of
+ * a token; `\` escapes the next character anywhere; `{` right after `$` stays inside the token
+ * (`${var}`); `;` and `{` end an unquoted token, but `}` and `#` are literal inside one; `#`
+ * starts a comment only at a token start; after a closing quote nginx requires a space, `;`,
+ * `{` or `)` and fails with `unexpected "x"` otherwise.
+ *
+ * Two extensions: `*_by_lua_block { ... }` bodies are read by the parser through
+ * `readLuaBlock` (Lua strings, long brackets and comments may hold braces), and template
+ * placeholders (`{{ ... }}`, `{% ... %}` of Go templates / Jinja) are kept inside a word and
+ * flagged, so templates degrade into one clean finding instead of a cascade of brace errors.
+ */
+import type { Span } from '../../model/types.js';
+
+export type LexTokenKind = 'word' | ';' | '{' | '}' | 'comment' | 'eof';
+
+export interface LexToken {
+  kind: LexTokenKind;
+  /** word: the value after quote removal and nginx's unescaping; comment: the text after `#` */
+  value: string;
+  quote: '"' | "'" | null;
+  span: Span;
+  /** the word contains template syntax (`{{ }}` / `{% %}`) */
+  template?: boolean;
+}
+
+export interface LexDiagnostic {
+  message: string;
+  span: Span;
+}
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const HASH = 35;
+const DOLLAR = 36;
+const PERCENT = 37;
+const SQUOTE = 39;
+const RPAREN = 41;
+const DASH = 45;
+const SEMI = 59;
+const EQUALS = 61;
+const LBRACKET = 91;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === LF || c === TAB || c === CR;
+}
+
+/** nginx's unescaping of a token's characters: `\"` `\'` `\\` lose the backslash, `\t` `\r` `\n` become controls, any other pair stays. */
+export function unescapeNginx(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  const parts: string[] = [];
+  let from = 0;
+  let i = raw.indexOf('\\');
+  while (i >= 0 && i < raw.length - 1) {
+    const n = raw.charCodeAt(i + 1);
+    let rep: string | undefined;
+    if (n === DQUOTE || n === SQUOTE || n === BACKSLASH) rep = raw[i + 1];
+    else if (n === 116) rep = '\t';
+    else if (n === 114) rep = '\r';
+    else if (n === 110) rep = '\n';
+    if (rep !== undefined) {
+      parts.push(raw.slice(from, i), rep);
+      from = i + 2;
+    }
+    // an escaped character is never itself an escape start
+    i = raw.indexOf('\\', i + 2);
+  }
+  parts.push(raw.slice(from));
+  return parts.join('');
+}
+
+export class NginxLexer {
+  readonly text: string;
+  readonly file: string;
+  readonly diagnostics: LexDiagnostic[] = [];
+  private pos = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(text: string, file: string) {
+    this.text = text;
+    this.file = file;
+  }
+
+  /** a span from a start position to the current position */
+  private spanFrom(offset: number, line: number, column: number): Span {
+    return {
+      file: this.file,
+      line,
+      column,
+      endLine: this.line,
+      endColumn: this.pos - this.lineStart + 1,
+      offset,
+      endOffset: this.pos,
+    };
+  }
+
+  /** a span of one character at an offset on the current line */
+  private charSpan(offset: number): Span {
+    const column = offset - this.lineStart + 1;
+    return { file: this.file, line: this.line, column, endLine: this.line, endColumn: column + 1, offset, endOffset: offset + 1 };
+  }
+
+  /** the position just past the end of the text (for end-of-file errors) */
+  eofSpan(): Span {
+    const text = this.text;
+    let line = 1;
+    let lineStart = 0;
+    // usually already there: the lexer has consumed everything
+    if (this.pos >= text.length) {
+      line = this.line;
+      lineStart = this.lineStart;
+    } else {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const column = text.length - lineStart + 1;
+    return { file: this.file, line, column, endLine: line, endColumn: column, offset: text.length, endOffset: text.length };
+  }
+
+  private error(message: string, span: Span): void {
+    this.diagnostics.push({ message, span });
+  }
+
+  /** advances over one character, keeping line bookkeeping when it is a newline */
+  private advance(c: number): void {
+    this.pos++;
+    if (c === LF) {
+      this.line++;
+      this.lineStart = this.pos;
+    }
+  }
+
+  /** end offset (exclusive) of a template placeholder starting at `at` (`{{` or `{%`), or -1 */
+  private templateEnd(at: number): number {
+    const n = this.text.charCodeAt(at + 1);
+    const close = n === LBRACE ? '}}' : n === PERCENT ? '%}' : '';
+    if (!close) return -1;
+    const end = this.text.indexOf(close, at + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+
+  /** consumes text up to `end`, counting newlines */
+  private skipTo(end: number): void {
+    const text = this.text;
+    for (let i = text.indexOf('\n', this.pos); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
+      this.line++;
+      this.lineStart = i + 1;
+    }
+    this.pos = end;
+  }
+
+  next(): LexToken {
+    const text = this.text;
+    const len = text.length;
+    // whitespace
+    while (this.pos < len) {
+      const c = text.charCodeAt(this.pos);
+      if (c === SPACE || c === TAB || c === CR) this.pos++;
+      else if (c === LF) {
+        this.pos++;
+        this.line++;
+        this.lineStart = this.pos;
+      } else break;
+    }
+    const start = this.pos;
+    const line = this.line;
+    const column = start - this.lineStart + 1;
+    if (start >= len) {
+      return { kind: 'eof', value: '', quote: null, span: this.spanFrom(start, line, column) };
+    }
+    const c = text.charCodeAt(start);
+    if (c === SEMI || c === RBRACE) {
+      this.pos++;
+      return { kind: c === SEMI ? ';' : '}', value: c === SEMI ? ';' : '}', quote: null, span: this.spanFrom(start, line, column) };
+    }
+    if (c === LBRACE && this.templateEnd(start) < 0) {
+      this.pos++;
+      return { kind: '{', value: '{', quote: null, span: this.spanFrom(start, line, column) };
+    }
+    if (c === HASH) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = len;
+      let textEnd = end;
+      if (textEnd > start && text.charCodeAt(textEnd - 1) === CR) textEnd--;
+      this.pos = textEnd;
+      const span = this.spanFrom(start, line, column);
+      this.pos = end;
+      return { kind: 'comment', value: text.slice(start + 1, textEnd), quote: null, span };
+    }
+    if (c === DQUOTE || c === SQUOTE) return this.quoted(c, start, line, column);
+    return this.word(start, line, column);
+  }
+
+  private quoted(q: number, start: number, line: number, column: number): LexToken {
+    const text = this.text;
+    const len = text.length;
+    this.pos = start + 1;
+    let escaped = false;
+    let closed = false;
+    let template = false;
+    while (this.pos < len) {
+      const c = text.charCodeAt(this.pos);
+      if (c === LBRACE && text.charCodeAt(this.pos + 1) === LBRACE) {
+        // a one-line template placeholder holding this quote (`'{{ x|join("', '") }}'`) is opaque
+        const end = text.indexOf('}}', this.pos + 2);
+        const nl = text.indexOf('\n', this.pos);
+        if (end >= 0 && (nl < 0 || end < nl) && text.slice(this.pos, end).includes(String.fromCharCode(q))) {
+          template = true;
+          this.pos = end + 2;
+          continue;
+        }
+      }
+      if (c === BACKSLASH) {
+        escaped = true;
+        this.pos++;
+        if (this.pos < len) this.advance(text.charCodeAt(this.pos));
+        continue;
+      }
+      if (c === q) {
+        closed = true;
+        break;
+      }
+      this.advance(c);
+    }
+    const inner = text.slice(start + 1, this.pos);
+    const value = escaped ? unescapeNginx(inner) : inner;
+    const quote = q === DQUOTE ? '"' : "'";
+    if (!closed) {
+      const span = this.spanFrom(start, line, column);
+      this.error(`unexpected end of file: the ${quote === '"' ? 'double' : 'single'}-quoted string opened at line ${line}, column ${column} is never closed`, {
+        file: this.file,
+        line,
+        column,
+        endLine: line,
+        endColumn: column + 1,
+        offset: start,
+        endOffset: start + 1,
+      });
+      const tok: LexToken = { kind: 'word', value, quote, span };
+      if (template) tok.template = true;
+      return tok;
+    }
+    this.pos++; // the closing quote
+    const span = this.spanFrom(start, line, column);
+    if (this.pos < len) {
+      const n = text.charCodeAt(this.pos);
+      if (!isSpace(n) && n !== SEMI && n !== LBRACE && n !== RPAREN) {
+        const ch = text[this.pos];
+        this.error(
+          `unexpected "${ch}": a quoted parameter must be followed by a space, ";" or "{" (the quote closed at column ${span.endColumn - 1} ends the parameter)`,
+          this.charSpan(this.pos),
+        );
+      }
+    }
+    const tok: LexToken = { kind: 'word', value, quote, span };
+    if (template) tok.template = true;
+    return tok;
+  }
+
+  private word(start: number, line: number, column: number): LexToken {
+    const text = this.text;
+    const len = text.length;
+    let escaped = false;
+    let template = false;
+    let afterDollar = false;
+    while (this.pos < len) {
+      const c = text.charCodeAt(this.pos);
+      if (c === SPACE || c === LF || c === TAB || c === CR || c === SEMI) break;
+      if (c === LBRACE) {
+        if (afterDollar) {
+          afterDollar = false;
+          this.pos++;
+          continue;
+        }
+        const end = this.templateEnd(this.pos);
+        if (end < 0) break;
+        template = true;
+        this.skipTo(end);
+        continue;
+      }
+      if (c === BACKSLASH) {
+        escaped = true;
+        afterDollar = false;
+        this.pos++;
+        if (this.pos < len) this.advance(text.charCodeAt(this.pos));
+        continue;
+      }
+      afterDollar = c === DOLLAR;
+      this.pos++;
+    }
+    const raw = text.slice(start, this.pos);
+    const tok: LexToken = { kind: 'word', value: escaped ? unescapeNginx(raw) : raw, quote: null, span: this.spanFrom(start, line, column) };
+    if (template) tok.template = true;
+    return tok;
+  }
+
+  /**
+   * Reads the body of a `*_by_lua_block` after its `{`: Lua strings ('..', "..", [[..]],
+   * [==[..]==]) and comments (--, --[[..]]) may hold braces. Returns the body (raw text) and
+   * the closing `}`, or `close: null` at end of file (reported).
+   */
+  readLuaBlock(open: Span): { body: LexToken; close: LexToken | null } {
+    const text = this.text;
+    const len = text.length;
+    const start = this.pos;
+    const line = this.line;
+    const column = start - this.lineStart + 1;
+    let depth = 1;
+    while (this.pos < len) {
+      const c = text.charCodeAt(this.pos);
+      if (c === LBRACE) {
+        depth++;
+        this.pos++;
+      } else if (c === RBRACE) {
+        depth--;
+        if (depth === 0) {
+          const body: LexToken = { kind: 'word', value: text.slice(start, this.pos), quote: null, span: this.spanFrom(start, line, column) };
+          const cs = this.pos;
+          const cl = this.line;
+          const cc = cs - this.lineStart + 1;
+          this.pos++;
+          return { body, close: { kind: '}', value: '}', quote: null, span: this.spanFrom(cs, cl, cc) } };
+        }
+        this.pos++;
+      } else if (c === DQUOTE || c === SQUOTE) {
+        this.pos++;
+        while (this.pos < len) {
+          const d = text.charCodeAt(this.pos);
+          if (d === BACKSLASH) {
+            this.pos++;
+            if (this.pos < len) this.advance(text.charCodeAt(this.pos));
+            continue;
+          }
+          if (d === c || d === LF) break; // a Lua short string cannot span lines
+          this.pos++;
+        }
+        if (this.pos < len) this.advance(text.charCodeAt(this.pos));
+      } else if (c === DASH && text.charCodeAt(this.pos + 1) === DASH) {
+        this.pos += 2;
+        const longEnd = this.longBracketEnd(this.pos);
+        if (longEnd >= 0) this.skipTo(longEnd);
+        else {
+          const nl = text.indexOf('\n', this.pos);
+          this.pos = nl < 0 ? len : nl;
+        }
+      } else if (c === LBRACKET) {
+        const longEnd = this.longBracketEnd(this.pos);
+        if (longEnd >= 0) this.skipTo(longEnd);
+        else this.pos++;
+      } else {
+        this.advance(c);
+      }
+    }
+    const body: LexToken = { kind: 'word', value: text.slice(start, this.pos), quote: null, span: this.spanFrom(start, line, column) };
+    this.error(`unexpected end of file, expecting "}" to close the Lua block opened at line ${open.line}, column ${open.column}`, this.eofSpan());
+    return { body, close: null };
+  }
+
+  /** for `[[` / `[==[` at `at`: the offset after the matching `]]` / `]==]` (or the text end); -1 when not a long bracket */
+  private longBracketEnd(at: number): number {
+    const text = this.text;
+    if (text.charCodeAt(at) !== LBRACKET) return -1;
+    let i = at + 1;
+    while (text.charCodeAt(i) === EQUALS) i++;
+    if (text.charCodeAt(i) !== LBRACKET) return -1;
+    const close = ']' + '='.repeat(i - at - 1) + ']';
+    const end = text.indexOf(close, i + 1);
+    return end < 0 ? text.length : end + close.length;
+  }
+}
+
+/** All tokens of a text (comments included), ending with `eof`; for tests and tools. */
+export function lex(text: string, file = '<input>'): { tokens: LexToken[]; diagnostics: LexDiagnostic[] } {
+  const lexer = new NginxLexer(text, file);
+  const tokens: LexToken[] = [];
+  for (;;) {
+    const t = lexer.next();
+    tokens.push(t);
+    if (t.kind === 'eof') break;
+  }
+  return { tokens, diagnostics: lexer.diagnostics };
+}

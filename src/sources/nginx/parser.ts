@@ -1,0 +1,324 @@
+/**
+ * The nginx parser: statements and blocks from the lexer's tokens, with an explicit stack
+ * (no recursion, so no nesting depth can overflow it). It never throws: every problem is a
+ * `parse-error` diagnostic at the exact position, with nginx's own wording where nginx has
+ * one, and parsing goes on where a reader would (a broken line is dropped, the next line is
+ * read again).
+ */
+import type { SourceDiagnostic, Span } from '../../model/types.js';
+import type { IfCondition, NginxComment, NginxDirective, NginxFile, NginxToken } from './ast.js';
+import { NginxLexer, type LexToken } from './lexer.js';
+
+export interface ParseOptions {
+  /** blocks deeper than this are skipped with a finding (default 200); consumers walk the tree recursively */
+  maxDepth?: number;
+}
+
+export interface ParsedNginxFile {
+  file: NginxFile;
+  diagnostics: SourceDiagnostic[];
+  /** the file holds template syntax (`{{ }}`, `{% %}`): its structure is not the rendered one */
+  template?: boolean;
+}
+
+const DEFAULT_MAX_DEPTH = 200;
+
+interface Frame {
+  directives: NginxDirective[];
+  owner: NginxDirective | null;
+}
+
+function spanBetween(a: Span, b: Span): Span {
+  return {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    endLine: b.endLine,
+    endColumn: b.endColumn,
+    offset: a.offset,
+    endOffset: b.endOffset,
+  };
+}
+
+function parseError(message: string, span: Span): SourceDiagnostic {
+  return { ruleId: 'parse-error', message, span };
+}
+
+/** a whole-word template construct at a statement start (`{{ if .X }}`, `{% endif %}`) is control flow, not a directive */
+function isTemplateStatement(t: LexToken): boolean {
+  if (!t.template || t.quote) return false;
+  const v = t.value;
+  return (v.startsWith('{{') && v.endsWith('}}')) || (v.startsWith('{%') && v.endsWith('%}'));
+}
+
+/** the file is binary (NUL bytes): one fatal finding at the first NUL */
+function binaryDiagnostic(text: string, path: string): SourceDiagnostic | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul < 0) return undefined;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < nul; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const column = nul - lineStart + 1;
+  return {
+    ruleId: 'parse-error',
+    fatal: true,
+    message: 'this is a binary file (it contains NUL bytes), not an nginx configuration: nginx would refuse to load it',
+    span: { file: path, line, column, endLine: line, endColumn: column + 1, offset: nul, endOffset: nul + 1 },
+  };
+}
+
+export function parseNginx(text: string, path: string, options: ParseOptions = {}): ParsedNginxFile {
+  const directives: NginxDirective[] = [];
+  const comments: NginxComment[] = [];
+  const file: NginxFile = { path, text, directives, comments };
+  const diagnostics: SourceDiagnostic[] = [];
+  const binary = binaryDiagnostic(text, path);
+  if (binary) return { file, diagnostics: [binary] };
+
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const lexer = new NginxLexer(text, path);
+  const stack: Frame[] = [{ directives, owner: null }];
+  let name: LexToken | null = null;
+  let args: LexToken[] = [];
+  /** line of a lexical error inside the statement being read (0: none) */
+  let brokenLine = 0;
+  /** > 0 while skipping blocks nested deeper than maxDepth */
+  let skipDepth = 0;
+  let templateReported = false;
+
+  const reset = (): void => {
+    name = null;
+    args = [];
+    brokenLine = 0;
+  };
+
+  /**
+   * Ends the statement being read. A statement with a lexical error that runs on to later
+   * lines keeps only what follows the broken line (nginx stops at the error; a reader sees a
+   * broken line and a good one). Returns the directive, or null when it was dropped.
+   */
+  const finish = (end: Span, opensBlock: boolean): NginxDirective | null => {
+    let n = name as LexToken | null;
+    let a = args;
+    if (n && brokenLine) {
+      const all = [n, ...a];
+      const idx = all.findIndex((t) => t.span.line > brokenLine);
+      if (idx > 0) {
+        n = all[idx]!;
+        a = all.slice(idx + 1);
+      } else if (!opensBlock) {
+        n = null;
+      }
+    }
+    reset();
+    if (!n) return null;
+    const d: NginxDirective = { name: n.value, args: a, span: spanBetween(n.span, end), nameSpan: n.span };
+    if (n.quote) d.nameQuote = n.quote;
+    if (d.name === 'if' && !n.quote) {
+      const parsed = parseIfCondition(a, n.span);
+      if (parsed.condition) d.condition = parsed.condition;
+      if (parsed.error) diagnostics.push(parsed.error);
+    }
+    stack[stack.length - 1]!.directives.push(d);
+    return d;
+  };
+
+  for (;;) {
+    const before = lexer.diagnostics.length;
+    const tok = lexer.next();
+    if (tok.kind === 'comment') {
+      comments.push({ text: tok.value, span: tok.span });
+      continue;
+    }
+    if (skipDepth > 0) {
+      if (tok.kind === '{') skipDepth++;
+      else if (tok.kind === '}') skipDepth--;
+      else if (tok.kind === 'eof') {
+        diagnostics.push(parseError('unexpected end of file, expecting "}"', tok.span));
+        break;
+      }
+      continue;
+    }
+    if (tok.kind === 'word') {
+      if (lexer.diagnostics.length > before && !brokenLine) brokenLine = lexer.diagnostics[before]!.span.line;
+      if (tok.template && !templateReported) {
+        templateReported = true;
+        const at = Math.max(text.indexOf('{{', tok.span.offset), -1);
+        const pct = text.indexOf('{%', tok.span.offset);
+        const first = [at, pct].filter((x) => x >= 0 && x < tok.span.endOffset!).sort((x, y) => x - y)[0] ?? tok.span.offset!;
+        const column = tok.span.column + (first - tok.span.offset!);
+        diagnostics.push(
+          parseError(
+            `template syntax "${text.slice(first, first + 2)}" is not nginx configuration: this file is a template (Go/Jinja); its placeholders were read as plain text, so render it and lint the result for exact findings`,
+            { file: path, line: tok.span.line, column, endLine: tok.span.line, endColumn: column + 2, offset: first, endOffset: first + 2 },
+          ),
+        );
+      }
+      if (!name) {
+        if (isTemplateStatement(tok)) continue;
+        name = tok;
+      } else args.push(tok);
+      continue;
+    }
+    if (tok.kind === ';') {
+      if (!name) diagnostics.push(parseError('unexpected ";"', tok.span));
+      else finish(tok.span, false);
+      continue;
+    }
+    if (tok.kind === '{') {
+      if (!name) {
+        diagnostics.push(parseError('unexpected "{": a block must follow a directive name', tok.span));
+        // read the block's content, but into nothing: it belongs to no directive
+        stack.push({ directives: [], owner: null });
+        continue;
+      }
+      const isLua = (name as LexToken).value.endsWith('_by_lua_block') && !(name as LexToken).quote;
+      const d = finish(tok.span, true);
+      if (!d) continue;
+      if (isLua) {
+        const { body, close } = lexer.readLuaBlock(tok.span);
+        d.luaBody = body;
+        d.args.push(body);
+        d.span = spanBetween(d.span, close ? close.span : body.span);
+        continue;
+      }
+      d.block = [];
+      if (stack.length > maxDepth) {
+        diagnostics.push(
+          parseError(`blocks are nested more than ${maxDepth} levels deep: the content of this block was skipped`, tok.span),
+        );
+        skipDepth = 1;
+        continue;
+      }
+      stack.push({ directives: d.block, owner: d });
+      continue;
+    }
+    if (tok.kind === '}') {
+      if (name) {
+        diagnostics.push(
+          parseError(`unexpected "}": the "${(name as LexToken).value}" directive is not terminated by ";"`, tok.span),
+        );
+        finish(args.length ? args[args.length - 1]!.span : (name as LexToken).span, false);
+      }
+      if (stack.length === 1) {
+        diagnostics.push(parseError('unexpected "}": there is no open block to close', tok.span));
+        continue;
+      }
+      const frame = stack.pop()!;
+      if (frame.owner) frame.owner.span = spanBetween(frame.owner.span, tok.span);
+      continue;
+    }
+    // eof
+    if (name) {
+      const last = args.length ? args[args.length - 1]! : (name as LexToken);
+      diagnostics.push(
+        parseError(`unexpected end of file, expecting ";" or "}": the "${(name as LexToken).value}" directive is not terminated`, tok.span),
+      );
+      finish(last.span, false);
+    }
+    if (stack.length > 1) {
+      const open = stack[stack.length - 1]!.owner;
+      diagnostics.push(
+        parseError(
+          open
+            ? `unexpected end of file, expecting "}": the "${open.name}" block opened at line ${open.nameSpan.line} is never closed`
+            : 'unexpected end of file, expecting "}"',
+          tok.span,
+        ),
+      );
+    }
+    break;
+  }
+  for (const d of lexer.diagnostics) diagnostics.push(parseError(d.message, d.span));
+  diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+  return templateReported ? { file, diagnostics, template: true } : { file, diagnostics };
+}
+
+/** a token with `n` characters cut from its start or end (the parentheses of an `if`) */
+function trimToken(t: NginxToken, fromStart: number, fromEnd: number): NginxToken {
+  const s = t.span;
+  return {
+    value: t.value.slice(fromStart, t.value.length - fromEnd),
+    quote: t.quote,
+    span: {
+      file: s.file,
+      line: s.line,
+      column: s.column + fromStart,
+      endLine: s.endLine,
+      endColumn: s.endColumn - fromEnd,
+      offset: s.offset === undefined ? undefined : s.offset + fromStart,
+      endOffset: s.endOffset === undefined ? undefined : s.endOffset - fromEnd,
+    },
+  };
+}
+
+const COMPARE_OPS = new Set(['=', '!=', '~', '~*', '!~', '!~*']);
+const FILE_OPS = new Set(['-f', '!-f', '-d', '!-d', '-e', '!-e', '-x', '!-x']);
+
+/**
+ * `if (...)` as nginx's rewrite module reads it (ngx_http_rewrite_if_condition): the first
+ * argument starts with `(`, the last ends with `)`, inside is `$var`, `$var op value` or
+ * `-f path`. Returns the condition and/or nginx's `invalid condition` error.
+ */
+export function parseIfCondition(args: NginxToken[], ifSpan: Span): { condition?: IfCondition; error?: SourceDiagnostic } {
+  if (args.length === 0) {
+    return { error: parseError('invalid condition: "if" needs a condition in parentheses, e.g. if ($request_method = OPTIONS) { ... }', ifSpan) };
+  }
+  const first = args[0]!;
+  const last = args[args.length - 1]!;
+  const span = spanBetween(first.span, last.span);
+  if (!first.value.startsWith('(') || first.quote) {
+    return { error: parseError(`invalid condition "${first.value}": the condition of "if" must be in parentheses`, first.span) };
+  }
+  if (!last.value.endsWith(')') || last.quote || (args.length === 1 && last.value.length < 2)) {
+    return { error: parseError(`invalid condition "${last.value}": the condition of "if" must end with ")"`, last.span) };
+  }
+  const items = args.slice();
+  if (first.value === '(') items.shift();
+  else items[0] = trimToken(first, 1, 0);
+  const lastIdx = items.length - 1;
+  const lastItem = items[lastIdx]!;
+  if (lastItem.value === ')' && lastItem !== first) items.pop();
+  else items[lastIdx] = trimToken(lastItem, 0, 1);
+  const head = items[0];
+  if (!head) return { error: parseError('invalid condition "()": the condition of "if" is empty', span) };
+
+  if (FILE_OPS.has(head.value) && !head.quote) {
+    const path = items[1];
+    const condition: IfCondition = { variable: path ? path.value : '', operator: head.value as IfCondition['operator'], span };
+    if (items.length !== 2) return { condition, error: parseError(`invalid condition "${head.value}": it needs exactly one path`, head.span) };
+    return { condition };
+  }
+  let variable = head.value;
+  let negated = false;
+  if (variable.startsWith('!$')) {
+    negated = true;
+    variable = variable.slice(1);
+  }
+  const condition: IfCondition = { variable, operator: '', span };
+  if (negated) condition.negated = true;
+  if (items.length >= 2) {
+    const op = items[1]!;
+    if (COMPARE_OPS.has(op.value)) condition.operator = op.value as IfCondition['operator'];
+    if (items[2]) condition.operand = items[2];
+    if (!COMPARE_OPS.has(op.value) || op.quote) {
+      return { condition, error: parseError(`unexpected "${op.value}" in condition: nginx expects =, !=, ~, ~*, !~ or !~*`, op.span) };
+    }
+  }
+  if (negated) {
+    return {
+      condition,
+      error: parseError(`invalid condition "${head.value}": nginx has no "!" for variables; use ($var = "") or a map`, head.span),
+    };
+  }
+  if (!(variable.length > 1 && variable.startsWith('$'))) {
+    return { condition, error: parseError(`invalid condition "${head.value}": expected a $variable or -f/-d/-e/-x`, head.span) };
+  }
+  if (items.length !== 1 && items.length !== 3) {
+    return { condition, error: parseError(`invalid condition "${head.value}": expected ($var), ($var operator value) or (-f path)`, head.span) };
+  }
+  return { condition };
+}
