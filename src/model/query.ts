@@ -1,5 +1,5 @@
 /** Pure helpers over the model that rules and the simulator share. */
-import type { HeaderRule, Responder, Route } from './types.js';
+import type { CdnFacts, HeaderRule, HeaderValue, Responder, Route } from './types.js';
 
 export const CORS_RESPONSE_HEADERS = [
   'access-control-allow-origin',
@@ -62,4 +62,54 @@ export function splitHeaderList(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/**
+ * Whether a header value changes with the request's Origin (reflection, or an allowlist whose
+ * known outcomes differ, absence included). Unknown values and unknown outcomes never count:
+ * the linter does not guess.
+ */
+export function dependsOnOrigin(value: HeaderValue): boolean {
+  if (value.kind === 'reflect') return true;
+  if (value.kind !== 'by-origin') return false;
+  const outcomes = [...value.cases.map((c) => c.then), value.otherwise];
+  if (outcomes.some((o) => o !== null && o.kind === 'reflect')) return true;
+  const known = new Set<string>();
+  for (const o of outcomes) {
+    if (o === null) known.add('\0absent');
+    else if (o.kind === 'literal') known.add(o.text);
+  }
+  return known.size > 1;
+}
+
+/**
+ * Whether a CDN passes a request header to the origin. Headers in the cache key are always
+ * forwarded, so both lists count. `undefined` when the config does not tell.
+ */
+export function cdnForwardsHeader(cdn: CdnFacts, name: string): boolean | undefined {
+  let unknown = false;
+  for (const list of [cdn.forwardedHeaders, cdn.cacheKeyHeaders]) {
+    if (!list) continue;
+    if ('unknown' in list) {
+      unknown = true;
+      continue;
+    }
+    if (list.headers === 'all' || list.headers.some((h) => sameHeaderName(h, name))) return true;
+  }
+  if (unknown) return undefined;
+  if (!cdn.forwardedHeaders && !cdn.cacheKeyHeaders) return undefined;
+  return false;
+}
+
+/** Whether a header is part of a CDN's cache key; `undefined` when the config does not tell. */
+export function cdnCacheKeyHas(cdn: CdnFacts, name: string): boolean | undefined {
+  const key = cdn.cacheKeyHeaders;
+  if (!key || 'unknown' in key) return undefined;
+  return key.headers === 'all' || key.headers.some((h) => sameHeaderName(h, name));
+}
+
+/** Whether a CDN stores responses (explicitly, or by listing cached methods). */
+export function cdnCaches(cdn: CdnFacts): boolean {
+  if (cdn.caches) return cdn.caches.value;
+  return (cdn.cachedMethods?.methods.length ?? 0) > 0;
 }

@@ -1,0 +1,77 @@
+import type { Rule } from '../src/engine/rule.js';
+import { cdnCacheKeyHas, cdnForwardsHeader, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import type { CdnFacts, Route, Span } from '../src/model/types.js';
+import { SpanGroups, routeNames } from './lib/grouping.js';
+
+/**
+ * An origin that generates CORS responses decides from the request's Origin (and, for a
+ * preflight, Access-Control-Request-Method/-Headers). A CDN that does not pass them on makes the
+ * origin answer as if no CORS request was made; a CDN that caches preflights without them in
+ * the cache key replays one preflight's answer to another.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'cdn-strips-cors-request-headers',
+    severity: 'warning',
+    description:
+      'The CDN forwards neither Origin nor the Access-Control-Request-* headers to an origin that generates CORS responses, or caches OPTIONS without them in the cache key',
+  },
+  check(context) {
+    const notForwarded = new SpanGroups<Route>();
+    const preflightKey = new SpanGroups<{ route: Route; missing: string[] }>();
+    for (const route of context.routes) {
+      const cdn = route.cdn;
+      if (!cdn || !originMakesCors(route)) continue;
+      if (cdnForwardsHeader(cdn, 'Origin') === false) {
+        notForwarded.add(forwardingSpan(cdn) ?? route.span, route);
+        continue;
+      }
+      const preflight = preflightResponder(route);
+      const cachesOptions = cdn.cachedMethods?.methods.some((m) => m.toUpperCase() === 'OPTIONS') ?? false;
+      if (!cachesOptions || !preflight || preflight.answeredBy !== 'backend') continue;
+      const missing = PREFLIGHT_KEY.filter((h) => cdnCacheKeyHas(cdn, h) === false);
+      if (missing.length > 0) preflightKey.add(cdn.cachedMethods?.span ?? route.span, { route, missing });
+    }
+    for (const [span, routes] of notForwarded.entries()) {
+      context.report({
+        span,
+        message:
+          `The CDN does not forward the Origin header to the origin of ${routeNames(routes.map((r) => r.name))}, which generates the CORS headers: ` +
+          'it answers every request as a non-CORS one, without Access-Control-Allow-Origin, so browsers block the responses. ' +
+          'Forward Origin (and Access-Control-Request-Method/-Headers) with an origin request policy or the cache policy',
+      });
+    }
+    for (const [span, items] of preflightKey.entries()) {
+      const { missing } = items[0]!;
+      context.report({
+        span,
+        message:
+          `The CDN caches OPTIONS for ${routeNames(items.map((i) => i.route.name))} without ${missing.join(', ')} in the cache key: ` +
+          'the preflight answer cached for one origin, method or header set is replayed to others, so their preflights fail. ' +
+          'Add these headers to the cache key, or stop caching OPTIONS',
+      });
+    }
+  },
+};
+
+export default rule;
+
+const PREFLIGHT_KEY = ['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'];
+
+/** Some response of the route gets its CORS headers from the origin behind the CDN. */
+function originMakesCors(route: Route): boolean {
+  return route.responders.some((r) => {
+    const b = r.backend;
+    if (r.answeredBy !== 'backend' || !b || b.gatewayOverridesCors === true) return false;
+    if (r.headers.some((h) => h.addedBy === 'backend' && sameHeaderName(h.name, 'access-control-allow-origin'))) return true;
+    return b.emitsCors === 'yes';
+  });
+}
+
+function forwardingSpan(cdn: CdnFacts): Span | undefined {
+  const f = cdn.forwardedHeaders;
+  if (f && 'headers' in f && f.span) return f.span;
+  const k = cdn.cacheKeyHeaders;
+  if (k && 'headers' in k && k.span) return k.span;
+  return undefined;
+}

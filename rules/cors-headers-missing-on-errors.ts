@@ -1,0 +1,188 @@
+import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
+import { headersNamed, mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
+import type { GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
+import { SpanGroups, routeNames } from './lib/grouping.js';
+
+/**
+ * CORS headers that are only sent on 2xx/3xx: a 401, 403, 429 or 502 then reaches the browser
+ * without Access-Control-Allow-Origin and the page sees an opaque CORS error instead of the
+ * status it could have handled (re-login, retry, show the message).
+ */
+const rule: Rule = {
+  meta: {
+    id: 'cors-headers-missing-on-errors',
+    severity: 'warning',
+    description: 'CORS headers are not sent on 4xx/5xx, so the browser reports a CORS error instead of the real 401/403/500',
+    fixable: true,
+  },
+  check(context) {
+    checkResponders(context);
+    checkGatewayErrors(context);
+  },
+};
+
+export default rule;
+
+const ACAO = 'access-control-allow-origin';
+
+interface Miss {
+  route: Route;
+  errors: string;
+  header: HeaderRule;
+  /** ACAO is fine on errors; only the credentials header is missing */
+  credentialsOnly: boolean;
+}
+
+/** The errors a responder can answer with, in words (`a 401 from auth_basic "x" or a 5xx from the backend`), or undefined. */
+function possibleErrors(responder: Responder): string | undefined {
+  const parts: string[] = [];
+  for (const a of responder.auth) parts.push(`a ${a.failureStatus ?? '401/403'} from ${a.description}`);
+  const status = responder.status;
+  if (status.kind === 'fixed') {
+    if (status.code >= 400) parts.unshift(`its ${status.code} response`);
+  } else if (responder.answeredBy === 'backend' || status.kind === 'backend') {
+    parts.push(`a 4xx/5xx from ${responder.backend?.description ?? 'the backend'}`);
+  } else {
+    parts.push('an error response');
+  }
+  return parts.length > 0 ? parts.join(' or ') : undefined;
+}
+
+/** Only preflights: their failure is a status problem, reported by the preflight rules. */
+function onlyPreflight(responder: Responder): boolean {
+  return responder.methods !== '*' && responder.methods.every((m) => m === 'OPTIONS');
+}
+
+function fixFor(context: RuleContext, header: HeaderRule): Fix | undefined {
+  // nginx: `add_header NAME VALUE;` -> `add_header NAME VALUE always;`
+  if (header.via !== 'add_header' || header.valueSpan?.endOffset === undefined) return undefined;
+  const at = header.valueSpan.endOffset;
+  const text = context.files.get(header.valueSpan.file);
+  if (text === undefined || !/^\s*;/.test(text.slice(at, at + 64))) return undefined;
+  return { file: header.valueSpan.file, range: [at, at], text: ' always' };
+}
+
+function howToFix(header: HeaderRule): string {
+  return header.via === 'add_header' ? 'add `always` to this add_header' : 'declare it for error responses too';
+}
+
+function checkResponders(context: RuleContext): void {
+  const groups = new SpanGroups<Miss>();
+  for (const route of context.routes) {
+    for (const responder of route.responders) {
+      if (onlyPreflight(responder)) continue;
+      const origin = headersNamed(responder, ACAO, 'success').filter((h) => h.addedBy === 'gateway');
+      if (origin.length === 0) continue;
+      const errors = possibleErrors(responder);
+      if (!errors) continue;
+      if (headersNamed(responder, ACAO, 'error').length === 0) {
+        groups.add(origin[0]!.span, { route, errors, header: origin[0]!, credentialsOnly: false });
+        continue;
+      }
+      const creds = mayAllowCredentials(responder, 'success');
+      if (creds && creds.addedBy === 'gateway' && !mayAllowCredentials(responder, 'error')) {
+        groups.add(creds.span, { route, errors, header: creds, credentialsOnly: true });
+      }
+    }
+  }
+  for (const [span, misses] of groups.entries()) {
+    const first = misses[0]!;
+    const names = routeNames(misses.map((m) => m.route.name));
+    const message = first.credentialsOnly
+      ? `${capitalize(first.errors)} on ${names} reaches the browser without Access-Control-Allow-Credentials: true, so credentialed requests see a CORS error instead of the real status: ${howToFix(first.header)}`
+      : `${capitalize(first.errors)} on ${names} reaches the browser without Access-Control-Allow-Origin, so the page sees a CORS error instead of the real status: ${howToFix(first.header)}`;
+    const fix = fixFor(context, first.header);
+    context.report(fix ? { span, message, fix } : { span, message });
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// ---- gateway-generated errors (API Gateway REST gateway responses) ----
+
+interface ErrorNeed {
+  type: string;
+  status: number;
+  why: string;
+}
+
+/** The gateway errors a route's browser clients can meet, most specific first. */
+function errorsToCover(route: Route): ErrorNeed[] {
+  const needs: ErrorNeed[] = [];
+  const auth = route.responders.filter((r) => !onlyPreflight(r)).flatMap((r) => r.auth);
+  for (const a of auth) {
+    switch (a.mechanism) {
+      case 'authorization-header':
+      case 'subrequest':
+        needs.push({ type: 'UNAUTHORIZED', status: 401, why: `${a.description} rejects a missing or expired token` });
+        needs.push({ type: 'ACCESS_DENIED', status: 403, why: `${a.description} denies the request` });
+        break;
+      case 'api-key':
+        needs.push({ type: 'INVALID_API_KEY', status: 403, why: `a missing or wrong ${a.header ?? 'API key'}` });
+        break;
+      case 'iam':
+        needs.push({ type: 'MISSING_AUTHENTICATION_TOKEN', status: 403, why: 'an unsigned request (IAM auth)' });
+        needs.push({ type: 'INVALID_SIGNATURE', status: 403, why: 'an invalid SigV4 signature' });
+        break;
+      default:
+        break;
+    }
+  }
+  needs.push({ type: 'DEFAULT_4XX', status: 400, why: 'throttling, bad requests and unknown paths' });
+  needs.push({ type: 'DEFAULT_5XX', status: 500, why: 'integration failures and timeouts' });
+  const seen = new Set<string>();
+  return needs.filter((n) => !seen.has(n.type) && seen.add(n.type));
+}
+
+/** The gateway response that answers an error type: its own declaration, else the DEFAULT_4XX/5XX one. */
+function effectiveGatewayError(errors: GatewayError[], need: ErrorNeed): GatewayError | undefined {
+  return (
+    errors.find((e) => e.type === need.type) ??
+    errors.find((e) => e.type === (need.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'))
+  );
+}
+
+function carriesOrigin(e: GatewayError | undefined): boolean {
+  return !!e && e.headers.some((h) => sameHeaderName(h.name, ACAO) && (h.onErrors || h.onSuccess));
+}
+
+/** Where the route shows it wants CORS: the ACAO it sends (actual responses first). */
+function corsIntent(route: Route): Span | undefined {
+  const ordered = [...route.responders.filter((r) => !onlyPreflight(r)), ...route.responders.filter(onlyPreflight)];
+  for (const r of ordered) {
+    const h = r.headers.find((x) => sameHeaderName(x.name, ACAO));
+    if (h) return h.span;
+  }
+  return undefined;
+}
+
+function checkGatewayErrors(context: RuleContext): void {
+  const groups = new SpanGroups<{ route: Route; missing: ErrorNeed[] }>();
+  for (const route of context.routes) {
+    if (!route.gatewayErrors) continue;
+    const intent = corsIntent(route);
+    if (!intent) continue;
+    const missing: ErrorNeed[] = [];
+    let declared: Span | undefined;
+    for (const need of errorsToCover(route)) {
+      const effective = effectiveGatewayError(route.gatewayErrors, need);
+      if (carriesOrigin(effective)) continue;
+      missing.push(need);
+      declared ??= effective?.span;
+    }
+    if (missing.length > 0) groups.add(declared ?? intent, { route, missing });
+  }
+  for (const [span, items] of groups.entries()) {
+    const { missing } = items[0]!;
+    const list = missing.map((m) => `${m.type} (${m.why})`).join(', ');
+    context.report({
+      span,
+      message:
+        `Gateway-generated errors on ${routeNames(items.map((i) => i.route.name))} carry no Access-Control-Allow-Origin: ${list}. ` +
+        'The page sees a CORS error instead of the real 401/403/429/5xx: add gateway responses (DEFAULT_4XX and DEFAULT_5XX cover every type) ' +
+        "with the header gatewayresponse.header.Access-Control-Allow-Origin",
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import type { Rule } from '../src/engine/rule.js';
+import { sameHeaderName } from '../src/model/query.js';
+import type { Backend, HeaderRule, HeaderValue, OriginOutcome, Responder, Route } from '../src/model/types.js';
+import { SpanGroups, routeNames, where } from './lib/grouping.js';
+
+/**
+ * Two Access-Control-Allow-Origin (or -Credentials) lines on one response: the Fetch standard
+ * joins them into `a, b` (never a valid origin, never exactly `true`) and Firefox rejects a
+ * second ACAO outright, so every CORS request to the route fails.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'duplicate-cors-header',
+    severity: 'error',
+    description: 'A response can carry two Access-Control-Allow-Origin (or -Credentials) lines, which every browser rejects',
+  },
+  check(context) {
+    const sameLevel = new SpanGroups<{ route: Route; first: HeaderRule; second: HeaderRule }>();
+    const withBackend = new SpanGroups<{ route: Route; header: HeaderRule; backend: Backend; evidence: string }>();
+    for (const route of context.routes) {
+      for (const responder of route.responders) {
+        for (const name of SINGLE_VALUED) {
+          const rules = sentByGateway(responder, name);
+          const pair = firstCoexistingPair(rules);
+          if (pair) {
+            sameLevel.add(pair[1].span, { route, first: pair[0], second: pair[1] });
+            continue;
+          }
+          const backend = responder.backend;
+          if (responder.answeredBy !== 'backend' || !backend || rules.length === 0) continue;
+          const evidence = backendSends(context.routes, responder, backend, name);
+          if (!evidence) continue;
+          const header = rules.find((h) => h.value.kind !== 'unknown');
+          if (header) withBackend.add(header.span, { route, header, backend, evidence });
+        }
+      }
+    }
+    for (const [span, items] of sameLevel.entries()) {
+      const { first, second } = items[0]!;
+      context.report({
+        span,
+        message:
+          `${second.name} is added a second time on ${routeNames(items.map((i) => i.route.name))} (first at ${where(first.span, span)}): ` +
+          `responses carry two ${second.name} lines, which browsers join into "${show(first.value)}, ${show(second.value)}" and reject, so every CORS request fails. ` +
+          'Send it once (pick the value with a map instead of two add_header lines)',
+      });
+    }
+    for (const [span, items] of withBackend.entries()) {
+      const { header, backend, evidence } = items[0]!;
+      const names = routeNames(items.map((i) => i.route.name));
+      const message =
+        backend.gatewayOverridesCors === false
+          ? `${header.name} is set both here and by ${backend.description} (${evidence}) on ${names}, and the origin's value wins whenever it sends one: ` +
+            'two CORS configurations for one route, and this one is silently ignored for those responses. ' +
+            'Keep CORS in one place (override the origin, or drop this header)'
+          : `${header.name} is added here while ${backend.description} also sends it (${evidence}) on ${names}: ` +
+            `responses carry two ${header.name} lines, which browsers reject, so every CORS request fails. ` +
+            `Hide the upstream's copy (\`proxy_hide_header ${header.name};\`) or stop adding it here`;
+      context.report({ span, message });
+    }
+  },
+};
+
+export default rule;
+
+/** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
+const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials'];
+
+function sentByGateway(responder: Responder, name: string): HeaderRule[] {
+  return responder.headers.filter((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, name));
+}
+
+/**
+ * Two rules that land on the same response. Unknown values may be empty (nginx then omits the
+ * header: the usual trick of complementary maps), and rules under different conditions may
+ * never meet, so neither counts.
+ */
+function firstCoexistingPair(rules: HeaderRule[]): [HeaderRule, HeaderRule] | undefined {
+  for (let i = 0; i < rules.length; i++) {
+    for (let j = i + 1; j < rules.length; j++) {
+      const a = rules[i]!;
+      const b = rules[j]!;
+      if ((a.condition ?? '') !== (b.condition ?? '')) continue;
+      if (!((a.onSuccess && b.onSuccess) || (a.onErrors && b.onErrors))) continue;
+      if (bothPresentForSomeOrigin(a.value, b.value)) return [a, b];
+    }
+  }
+  return undefined;
+}
+
+/** Origins (exact ones, `undefined` for "any other") for which a value is surely present. */
+function presentFor(value: HeaderValue): { always: boolean; exact: Set<string> } | undefined {
+  if (value.kind === 'unknown') return undefined;
+  if (value.kind !== 'by-origin') return { always: true, exact: new Set() };
+  const sure = (o: OriginOutcome) => o !== null && o.kind !== 'unknown';
+  const exact = new Set<string>();
+  for (const c of value.cases) {
+    if (c.when.kind === 'exact' && sure(c.then)) exact.add(c.when.origin.toLowerCase());
+  }
+  return { always: sure(value.otherwise), exact };
+}
+
+function bothPresentForSomeOrigin(a: HeaderValue, b: HeaderValue): boolean {
+  const pa = presentFor(a);
+  const pb = presentFor(b);
+  if (!pa || !pb) return false;
+  if (pa.always && pb.always) return true;
+  if (pa.always) return pb.exact.size > 0;
+  if (pb.always) return pa.exact.size > 0;
+  return [...pa.exact].some((o) => pb.exact.has(o));
+}
+
+/**
+ * Why we believe the backend also sends this header (a short phrase), or undefined. `unknown`
+ * backends count only with positive evidence: another block that proxies to the same backend
+ * hides this very header, so the author knows the upstream sends it.
+ */
+function backendSends(routes: readonly Route[], responder: Responder, backend: Backend, name: string): string | undefined {
+  if (backend.hiddenHeaders.some((h) => sameHeaderName(h, name))) return undefined;
+  if (backend.gatewayOverridesCors === true) return undefined;
+  const fromBackend = responder.headers.find((h) => h.addedBy === 'backend' && sameHeaderName(h.name, name));
+  if (fromBackend) return `as declared at ${where(fromBackend.span, responder.span)}`;
+  if (backend.emitsCors === 'yes') return 'it emits CORS headers itself';
+  if (backend.emitsCors === 'no') return undefined;
+  for (const route of routes) {
+    for (const other of route.responders) {
+      const b = other.backend;
+      if (other === responder || !b || b.description !== backend.description) continue;
+      if (b.hiddenHeaders.some((h) => sameHeaderName(h, name))) {
+        return `${route.name} hides the upstream's ${name}, so the upstream sends one`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function show(value: HeaderValue): string {
+  switch (value.kind) {
+    case 'literal':
+      return value.text;
+    case 'reflect':
+      return '<request origin>';
+    case 'by-origin':
+      return '<allowed origin>';
+    default:
+      return '<dynamic>';
+  }
+}

@@ -1,0 +1,118 @@
+import type { Rule, RuleContext } from '../src/engine/rule.js';
+import {
+  cdnCacheKeyHas,
+  cdnCaches,
+  cdnForwardsHeader,
+  dependsOnOrigin,
+  headersNamed,
+  sameHeaderName,
+  splitHeaderList,
+} from '../src/model/query.js';
+import type { HeaderRule, HeaderValue, Responder, Route, Span } from '../src/model/types.js';
+import { SpanGroups, routeNames } from './lib/grouping.js';
+
+/**
+ * An Access-Control-Allow-Origin that changes with the request's Origin must say so with
+ * `Vary: Origin`, or a browser or proxy cache hands the response made for one origin (or for a
+ * plain navigation without ACAO) to another origin: its CORS check fails, or the data leaks.
+ * A CDN in front needs Origin in its cache key for the same reason.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'missing-vary-origin',
+    severity: 'warning',
+    description:
+      'Access-Control-Allow-Origin depends on the request origin but Vary: Origin is not sent, or a CDN caches such responses without Origin in its cache key',
+  },
+  check(context) {
+    checkVary(context);
+    checkCdnCacheKey(context);
+  },
+};
+
+export default rule;
+
+const ACAO = 'access-control-allow-origin';
+
+/** Vary covers Origin (or might: a value computed at run time is not second-guessed). */
+function variesOnOrigin(value: HeaderValue): boolean {
+  const covers = (text: string) => splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin'));
+  switch (value.kind) {
+    case 'literal':
+      return covers(value.text);
+    case 'reflect':
+      return false;
+    case 'unknown':
+      return true;
+    case 'by-origin':
+      return [...value.cases.map((c) => c.then), value.otherwise].some(
+        (o) => o !== null && (o.kind === 'unknown' || (o.kind === 'literal' && covers(o.text))),
+      );
+  }
+}
+
+function sendsVaryOrigin(responder: Responder): boolean {
+  return headersNamed(responder, 'vary', 'success').some((h) => variesOnOrigin(h.value));
+}
+
+function describeDependence(value: HeaderValue): string {
+  return value.kind === 'reflect' ? 'echoes the request Origin' : 'is chosen by the request Origin';
+}
+
+function checkVary(context: RuleContext): void {
+  const groups = new SpanGroups<{ route: Route; header: HeaderRule }>();
+  for (const route of context.routes) {
+    for (const responder of route.responders) {
+      const dynamic = headersNamed(responder, ACAO, 'success').filter(
+        (h) => h.addedBy === 'gateway' && dependsOnOrigin(h.value),
+      );
+      if (dynamic.length === 0 || sendsVaryOrigin(responder)) continue;
+      groups.add(dynamic[0]!.span, { route, header: dynamic[0]! });
+    }
+  }
+  for (const [span, items] of groups.entries()) {
+    const { header } = items[0]!;
+    context.report({
+      span,
+      message:
+        `Access-Control-Allow-Origin ${describeDependence(header.value)} on ${routeNames(items.map((i) => i.route.name))}, but no Vary: Origin is sent: ` +
+        "a browser or proxy cache can serve a response made for one origin to another, whose CORS check then fails (or which reads data meant for the first). " +
+        'Send `Vary: Origin` with it',
+    });
+  }
+}
+
+/** The backend's own CORS headers are stored in the CDN cache, so they must vary with Origin there. */
+function backendCorsCached(route: Route): boolean {
+  return route.responders.some((r) => {
+    const b = r.backend;
+    if (r.answeredBy !== 'backend' || !b || b.gatewayOverridesCors === true) return false;
+    const own = r.headers.filter((h) => h.addedBy === 'backend' && sameHeaderName(h.name, ACAO));
+    // A backend that always sends one fixed value does not depend on Origin.
+    if (own.length > 0) return own.some((h) => dependsOnOrigin(h.value) || h.value.kind === 'unknown');
+    return b.emitsCors === 'yes';
+  });
+}
+
+function checkCdnCacheKey(context: RuleContext): void {
+  const groups = new SpanGroups<Route>();
+  for (const route of context.routes) {
+    const cdn = route.cdn;
+    if (!cdn || !cdnCaches(cdn) || !backendCorsCached(route)) continue;
+    // Not forwarded at all is cdn-strips-cors-request-headers: the origin never sees Origin.
+    if (cdnForwardsHeader(cdn, 'Origin') !== true) continue;
+    if (cdnCacheKeyHas(cdn, 'Origin') !== false) continue;
+    const key = cdn.cacheKeyHeaders && 'headers' in cdn.cacheKeyHeaders ? cdn.cacheKeyHeaders.span : undefined;
+    const span: Span = key ?? cdn.caches?.span ?? cdn.cachedMethods?.span ?? route.span;
+    groups.add(span, route);
+  }
+  for (const [span, routes] of groups.entries()) {
+    context.report({
+      span,
+      message:
+        `The CDN caches responses of ${routeNames(routes.map((r) => r.name))} whose CORS headers come from the origin and depend on the request Origin, ` +
+        'but Origin is not in the cache key: a response cached for one origin (or for a request without Origin, which has no Access-Control-Allow-Origin) ' +
+        'is served to other origins, whose CORS check fails. Add Origin to the cache key (cache policy headers)',
+    });
+  }
+}
