@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
+import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
 import { sameHeaderName } from '../src/model/query.js';
-import type { Backend, HeaderRule, HeaderValue, OriginOutcome, Responder, Route } from '../src/model/types.js';
+import type { Backend, HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
 /**
@@ -88,26 +89,24 @@ function firstCoexistingPair(rules: HeaderRule[]): [HeaderRule, HeaderRule] | un
   return undefined;
 }
 
-/** Origins (exact ones, `undefined` for "any other") for which a value is surely present. */
-function presentFor(value: HeaderValue): { always: boolean; exact: Set<string> } | undefined {
-  if (value.kind === 'unknown') return undefined;
-  if (value.kind !== 'by-origin') return { always: true, exact: new Set() };
-  const sure = (o: OriginOutcome) => o !== null && o.kind !== 'unknown';
-  const exact = new Set<string>();
-  for (const c of value.cases) {
-    if (c.when.kind === 'exact' && sure(c.then)) exact.add(c.when.origin.toLowerCase());
+/** Origins worth trying: every exact allowlist entry of either value, and origins no allowlist names. */
+function candidateOrigins(...values: HeaderValue[]): string[] {
+  const out = new Set<string>(PROBE_ORIGINS);
+  for (const v of values) {
+    if (v.kind !== 'by-origin') continue;
+    for (const c of v.cases) if (c.when.kind === 'exact') out.add(c.when.origin);
   }
-  return { always: sure(value.otherwise), exact };
+  return [...out];
 }
 
+/** Some request origin surely gets both values (an empty value is omitted by the gateway). */
 function bothPresentForSomeOrigin(a: HeaderValue, b: HeaderValue): boolean {
-  const pa = presentFor(a);
-  const pb = presentFor(b);
-  if (!pa || !pb) return false;
-  if (pa.always && pb.always) return true;
-  if (pa.always) return pb.exact.size > 0;
-  if (pb.always) return pa.exact.size > 0;
-  return [...pa.exact].some((o) => pb.exact.has(o));
+  if (a.kind === 'unknown' || b.kind === 'unknown') return false;
+  const present = (v: HeaderValue, origin: string) => {
+    const r = valueForOrigin(v, origin);
+    return r.kind === 'text' && r.text.trim() !== '';
+  };
+  return candidateOrigins(a, b).some((o) => present(a, o) && present(b, o));
 }
 
 /**
