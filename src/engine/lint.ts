@@ -56,6 +56,8 @@ export interface LintOptions {
 
 const LOADERS: Partial<Record<SourceKind, () => Promise<SourceAdapter>>> = {
   nginx: async () => (await import('../sources/nginx/index.js')).nginxSource,
+  cloudformation: async () => (await import('../sources/cloudformation/index.js')).cloudformationSource,
+  openapi: async () => (await import('../sources/openapi/index.js')).openapiSource,
 };
 
 /** Sources register lazily so a run only loads the parsers it needs. */
@@ -150,7 +152,8 @@ function toMessage(f: Finding): LintMessage {
     endColumn: f.span.endColumn,
   };
   if (f.fatal) m.fatal = true;
-  if (f.fix) m.fix = { range: f.fix.range, text: f.fix.text };
+  // ESLint fix ranges are offsets into the message's own file; a fix for another file cannot be expressed.
+  if (f.fix && f.fix.file === f.span.file) m.fix = { range: f.fix.range, text: f.fix.text };
   return m;
 }
 

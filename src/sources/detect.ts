@@ -15,9 +15,11 @@ export function detectKind(path: string, text: string): SourceKind | undefined {
   const head = text.length > 65536 ? text.slice(0, 65536) : text;
   const lower = path.toLowerCase();
   if (/\.(ya?ml|json|template)$/.test(lower)) {
-    if (/AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::|^\s*["']?Transform["']?\s*:\s*["']?AWS::Serverless/m.test(head)) return 'cloudformation';
-    if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(head)) return 'openapi';
+    // serverless.yml embeds CloudFormation under `resources:`; the framework file wins.
     if (/(^|\/)serverless\.ya?ml$/.test(lower) || (/^service\s*:/m.test(head) && /^provider\s*:/m.test(head))) return 'serverless';
+    if (/AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::|^\s*["']?Transform["']?\s*:\s*["']?AWS::Serverless/m.test(head)) return 'cloudformation';
+    // OpenAPI only when API Gateway extensions say it describes an API Gateway API; other OpenAPI is skipped.
+    if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(head)) return text.includes('x-amazon-apigateway-') ? 'openapi' : undefined;
     return undefined;
   }
   if (/\.tf$/.test(lower)) return 'terraform';

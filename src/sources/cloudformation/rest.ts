@@ -1,0 +1,317 @@
+/**
+ * REST APIs declared as CloudFormation resources: AWS::ApiGateway::RestApi ↔ Resource tree
+ * (ParentId/PathPart) ↔ Method ↔ Authorizer ↔ GatewayResponse, or an inline OpenAPI `Body`.
+ */
+import type { AuthRequirement, SourceDiagnostic, StatusInfo } from '../../model/types.js';
+import { entries, isMap, isScalar, type YNode } from '../yaml-positions.js';
+import { authHeaders, mappingValue, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
+import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
+import type { Resource, Template } from './template.js';
+
+const INTEGRATION_TYPES = new Set(['MOCK', 'HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY']);
+
+export function integrationType(text: string | undefined): IntegrationType {
+  const t = (text ?? '').toUpperCase();
+  return INTEGRATION_TYPES.has(t) ? (t as IntegrationType) : 'unknown';
+}
+
+/** `method.response.header.X` / `gatewayresponse.header.X` parameters as headers. */
+export function headerParams(t: Template, params: YNode | undefined, prefix: RegExp): GwHeader[] {
+  const out: GwHeader[] = [];
+  for (const p of entries(t.deref(params))) {
+    const m = prefix.exec(p.key);
+    if (!m) continue;
+    const h: GwHeader = { name: m[1]!, value: mappingValue(t.str(p.value)), span: t.spanPair(p), valueSpan: t.spanNode(p.value) };
+    out.push(h);
+  }
+  return out;
+}
+
+/** The MOCK request template's status code (`{"statusCode": 200}`), if it states one. */
+export function mockStatus(t: Template, requestTemplates: YNode | undefined): number | undefined {
+  for (const p of entries(t.deref(requestTemplates))) {
+    const s = t.str(p.value);
+    if (!s.ok) continue;
+    const m = /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(s.text);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/**
+ * Selects the integration response a successful call (or a MOCK with the given status) gets:
+ * the one whose selection pattern matches the status, else the default one (no pattern).
+ */
+export function selectIntegrationResponse<T extends { pattern?: string | undefined; status?: string | undefined }>(
+  responses: T[],
+  status: number | undefined,
+): T | undefined {
+  const code = String(status ?? 200);
+  for (const r of responses) {
+    if (r.pattern === undefined || r.pattern === '') continue;
+    try {
+      if (new RegExp(`^(?:${r.pattern})$`).test(code)) return r;
+    } catch {
+      // an invalid selection pattern never matches
+    }
+  }
+  return responses.find((r) => r.pattern === undefined || r.pattern === '') ?? (status === undefined ? responses.find((r) => /^2/.test(r.status ?? '')) : undefined);
+}
+
+/** Reads `Integration` of an AWS::ApiGateway::Method. */
+function readIntegration(t: Template, method: YNode | undefined): GwIntegration {
+  const ip = t.pair(method, 'Integration');
+  if (!ip) return { type: 'unknown', headers: [] };
+  const integ = t.deref(ip.value);
+  const typeNode = t.get(integ, 'Type');
+  const tstr = t.str(typeNode);
+  const type = integrationType(tstr.ok ? tstr.text : undefined);
+  const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
+  if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
+  const list = t.list(t.get(integ, 'IntegrationResponses')) ?? [];
+  const responses = list.map((r) => {
+    const pattern = t.str(t.get(r, 'SelectionPattern'));
+    const status = t.str(t.get(r, 'StatusCode'));
+    return { node: r, pattern: pattern.ok ? pattern.text : undefined, status: status.ok ? status.text : undefined };
+  });
+  const wanted = type === 'MOCK' ? (mockStatus(t, t.get(integ, 'RequestTemplates')) ?? 200) : undefined;
+  const chosen = selectIntegrationResponse(responses, wanted);
+  if (!chosen) {
+    out.status = { kind: 'unknown', reason: 'no integration response matches' };
+    return out;
+  }
+  const code = Number(chosen.status);
+  const statusNode = t.get(chosen.node, 'StatusCode');
+  out.status = Number.isInteger(code) ? ({ kind: 'fixed', code, ...(statusNode ? { span: t.spanNode(statusNode) } : {}) } as StatusInfo) : { kind: 'unknown', reason: 'the integration response status is not a number' };
+  out.headers = headerParams(t, t.get(chosen.node, 'ResponseParameters'), /^method\.response\.header\.(.+)$/i);
+  applyTemplates(t, t.get(chosen.node, 'ResponseTemplates'), out.headers, chosen.node);
+  const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
+  if (errors.length) {
+    const sets = errors.map((e) => new Set(headerParams(t, t.get(e.node, 'ResponseParameters'), /^method\.response\.header\.(.+)$/i).map((h) => h.name.toLowerCase())));
+    out.errorHeaderNames = out.headers.map((h) => h.name).filter((n) => sets.every((s) => s.has(n.toLowerCase())));
+  }
+  return out;
+}
+
+/** VTL response templates that override Access-Control-Allow-Origin. */
+export function applyTemplates(t: Template, templates: YNode | undefined, headers: GwHeader[], at: YNode): void {
+  for (const p of entries(t.deref(templates))) {
+    const s = t.str(p.value);
+    if (!s.ok) continue;
+    const v = vtlOriginOverride(s.text);
+    if (!v) continue;
+    const existing = headers.find((h) => /^access-control-allow-origin$/i.test(h.name));
+    if (existing) {
+      existing.value = v;
+      existing.valueSpan = t.spanNode(p.value);
+    } else headers.push({ name: 'Access-Control-Allow-Origin', value: v, span: t.spanPair(p), valueSpan: t.spanNode(p.value) });
+  }
+  void at;
+}
+
+export function gatewayResponseStatus(t: Template, n: YNode | undefined): number | undefined {
+  const s = t.str(n);
+  return s.ok && /^\d{3}$/.test(s.text) ? Number(s.text) : undefined;
+}
+
+function readAuthorizers(t: Template, apiId: string): Map<string, GwAuthorizer> {
+  const out = new Map<string, GwAuthorizer>();
+  for (const r of t.ofType('AWS::ApiGateway::Authorizer')) {
+    if (t.refTarget(t.get(r.props, 'RestApiId')) !== apiId) continue;
+    const type = t.str(t.get(r.props, 'Type'));
+    const src = t.str(t.get(r.props, 'IdentitySource'));
+    const name = t.str(t.get(r.props, 'Name'));
+    out.set(r.id, {
+      name: name.ok ? name.text : r.id,
+      type: type.ok && ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'].includes(type.text.toUpperCase()) ? (type.text.toUpperCase() as GwAuthorizer['type']) : 'unknown',
+      headers: src.ok ? identityHeaders(src.text) : type.ok && type.text.toUpperCase() !== 'REQUEST' ? ['Authorization'] : [],
+      span: t.spanResource(r),
+    });
+  }
+  return out;
+}
+
+function methodAuth(t: Template, m: Resource, authorizers: Map<string, GwAuthorizer>, apiKeyHeader: string | undefined, diags: SourceDiagnostic[]): AuthRequirement[] {
+  const auth: AuthRequirement[] = [];
+  const atPair = t.pair(m.props, 'AuthorizationType');
+  const at = t.str(atPair?.value);
+  const atSpan = atPair ? t.spanNode(atPair.value) : t.spanResource(m);
+  const kind = at.ok ? at.text.toUpperCase() : atPair ? 'UNKNOWN' : 'NONE';
+  if (kind === 'AWS_IAM') auth.push(iamRequirement(atSpan));
+  else if (kind === 'CUSTOM' || kind === 'COGNITO_USER_POOLS') {
+    const ref = t.refTarget(t.get(m.props, 'AuthorizerId'));
+    const a = ref ? authorizers.get(ref) : undefined;
+    if (a) auth.push(authorizerRequirement({ ...a, type: kind === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : a.type }, atSpan));
+    else {
+      auth.push(
+        authorizerRequirement(
+          { name: ref ?? 'authorizer', type: kind === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : 'unknown', headers: kind === 'COGNITO_USER_POOLS' ? ['Authorization'] : [], span: atSpan },
+          atSpan,
+        ),
+      );
+      if (ref === undefined && !t.get(m.props, 'AuthorizerId')) {
+        diags.push({ ruleId: 'unresolved-include', message: `Method ${m.id} uses ${kind} authorization without an AuthorizerId`, span: atSpan });
+      }
+    }
+  } else if (kind === 'UNKNOWN') {
+    auth.push({ mechanism: 'unknown', description: `AuthorizationType (${at.ok ? '' : at.reason})`, span: atSpan });
+  }
+  const keyPair = t.pair(m.props, 'ApiKeyRequired');
+  if (keyPair && t.bool(keyPair.value) === true && apiKeyHeader) auth.push(apiKeyRequirement(t.spanNode(keyPair.value), apiKeyHeader));
+  return auth;
+}
+
+/** Resolves a Resource's full path from its ParentId chain (cycles and missing parents become unknown). */
+function resourcePaths(t: Template, apiId: string): Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }> {
+  const all = new Map(t.ofType('AWS::ApiGateway::Resource').filter((r) => t.refTarget(t.get(r.props, 'RestApiId')) === apiId).map((r) => [r.id, r]));
+  const cache = new Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }>();
+  const resolve = (id: string, seen: Set<string>): { path: string } | { unknown: string } => {
+    const c = cache.get(id);
+    if (c) return c;
+    const res = all.get(id)!;
+    const part = t.str(t.get(res.props, 'PathPart'));
+    let out: { path: string; res: Resource } | { unknown: string; res: Resource };
+    if (!part.ok) out = { unknown: `PathPart of ${id}: ${part.reason}`, res };
+    else {
+      const parentNode = t.deref(t.get(res.props, 'ParentId'));
+      const parentRef = t.refTarget(parentNode);
+      const isRoot = isMap(parentNode) && parentNode.byKey.has('Fn::GetAtt') && parentRef === apiId;
+      if (isRoot) out = { path: `/${part.text}`, res };
+      else if (parentRef && all.has(parentRef)) {
+        if (seen.has(parentRef)) out = { unknown: `ParentId of ${id} is circular`, res };
+        else {
+          seen.add(parentRef);
+          const p = resolve(parentRef, seen);
+          out = 'path' in p ? { path: `${p.path}/${part.text}`, res } : { unknown: p.unknown, res };
+        }
+      } else out = { unknown: `ParentId of ${id} does not point at a resource of this API`, res };
+    }
+    cache.set(id, out);
+    return out;
+  };
+  for (const id of all.keys()) resolve(id, new Set([id]));
+  return cache;
+}
+
+export interface RestBuild {
+  apis: RestApiModel[];
+  diagnostics: SourceDiagnostic[];
+}
+
+/** Every AWS::ApiGateway::RestApi of the template defined by resources (Body-defined ones go through OpenAPI). */
+export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode) => RestApiModel | undefined): RestBuild {
+  const out: RestBuild = { apis: [], diagnostics: [] };
+  const methodsByApi = new Map<string, Resource[]>();
+  for (const m of t.ofType('AWS::ApiGateway::Method')) {
+    const api = t.refTarget(t.get(m.props, 'RestApiId'));
+    if (!api) continue;
+    let l = methodsByApi.get(api);
+    if (!l) methodsByApi.set(api, (l = []));
+    l.push(m);
+  }
+  const responsesByApi = new Map<string, Resource[]>();
+  for (const g of t.ofType('AWS::ApiGateway::GatewayResponse')) {
+    const api = t.refTarget(t.get(g.props, 'RestApiId'));
+    if (!api) continue;
+    let l = responsesByApi.get(api);
+    if (!l) responsesByApi.set(api, (l = []));
+    l.push(g);
+  }
+  for (const api of t.ofType('AWS::ApiGateway::RestApi')) {
+    const body = t.get(api.props, 'Body');
+    if (isMap(body)) {
+      const fromBody = openapi(api, body);
+      if (fromBody) {
+        fromBody.gatewayResponses.push(...gatewayResponses(t, responsesByApi.get(api.id) ?? []));
+        out.apis.push(fromBody);
+        continue;
+      }
+    }
+    if (t.get(api.props, 'BodyS3Location')) {
+      out.diagnostics.push({
+        ruleId: 'unresolved-include',
+        message: `RestApi ${api.id} takes its definition from BodyS3Location, which corslint cannot read: its routes were not checked`,
+        span: t.spanKey(t.pair(api.props, 'BodyS3Location')!),
+      });
+    }
+    const keySource = t.str(t.get(api.props, 'ApiKeySourceType'));
+    const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
+    const authorizers = readAuthorizers(t, api.id);
+    const paths = resourcePaths(t, api.id);
+    const resources = new Map<string, GwResource>();
+    const resourceFor = (m: Resource): GwResource | undefined => {
+      const node = t.deref(t.get(m.props, 'ResourceId'));
+      const ref = t.refTarget(node);
+      let path: string;
+      let span = t.spanResource(m);
+      if (isMap(node) && node.byKey.has('Fn::GetAtt') && ref === api.id) path = '/';
+      else if (ref && paths.has(ref)) {
+        const p = paths.get(ref)!;
+        if ('unknown' in p) {
+          out.diagnostics.push({ ruleId: 'unresolved-include', message: `Method ${m.id}: ${p.unknown}; its route was not checked`, span: t.spanResource(m) });
+          return undefined;
+        }
+        path = p.path;
+        span = t.spanResource(p.res);
+      } else {
+        const rn = t.pair(m.props, 'ResourceId');
+        out.diagnostics.push({
+          ruleId: 'unresolved-include',
+          message: `Method ${m.id}: ResourceId ${ref ? `points at ${ref}, which is not a resource of ${api.id}` : 'cannot be resolved'}; its route was not checked`,
+          span: rn ? t.spanPair(rn) : t.spanResource(m),
+        });
+        return undefined;
+      }
+      let r = resources.get(path);
+      if (!r) resources.set(path, (r = { path, span: path === '/' ? t.spanResource(api) : span, methods: [] }));
+      return r;
+    };
+    for (const m of methodsByApi.get(api.id) ?? []) {
+      const res = resourceFor(m);
+      if (!res) continue;
+      const hm = t.str(t.get(m.props, 'HttpMethod'));
+      if (!hm.ok) continue;
+      const hmPair = t.pair(m.props, 'HttpMethod')!;
+      const auth = methodAuth(t, m, authorizers, apiKeyHeader, out.diagnostics);
+      const gm: GwMethod = {
+        method: hm.text.toUpperCase(),
+        span: t.spanNode(hmPair.value),
+        auth,
+        integration: readIntegration(t, m.props),
+        requiredHeaders: authHeaders(auth, t.spanResource(m)),
+        description: `${hm.text.toUpperCase()} method ${m.id}`,
+      };
+      const models = t.get(m.props, 'RequestModels');
+      if (entries(models).some((p) => /json/i.test(p.key))) gm.takesJson = true;
+      res.methods.push(gm);
+    }
+    out.apis.push({
+      id: api.id,
+      label: api.id,
+      source: 'cloudformation',
+      span: t.spanResource(api),
+      resources: [...resources.values()],
+      gatewayResponses: gatewayResponses(t, responsesByApi.get(api.id) ?? []),
+    });
+  }
+  return out;
+}
+
+function gatewayResponses(t: Template, list: Resource[]): GwGatewayResponse[] {
+  const out: GwGatewayResponse[] = [];
+  for (const g of list) {
+    const type = t.str(t.get(g.props, 'ResponseType'));
+    if (!type.ok) continue;
+    const gr: GwGatewayResponse = {
+      type: type.text.toUpperCase(),
+      headers: headerParams(t, t.get(g.props, 'ResponseParameters'), /^gatewayresponse\.header\.(.+)$/i),
+      span: t.spanResource(g),
+    };
+    const status = gatewayResponseStatus(t, t.get(g.props, 'StatusCode'));
+    if (status) gr.status = status;
+    out.push(gr);
+  }
+  return out;
+}
+
+export { isScalar };

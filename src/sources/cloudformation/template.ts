@@ -1,0 +1,291 @@
+/**
+ * A CloudFormation template as the sources see it: resources by logical id, parameters with
+ * their defaults, static conditions, and intrinsic functions resolved where the template itself
+ * says what they are (`Ref` to a parameter default, `Fn::Sub` over known values, `Fn::If` on a
+ * static condition, `Fn::Join`/`Fn::Select`/`Fn::Split` over known values). Everything else
+ * becomes unknown with a reason, never a guess.
+ */
+import type { Span } from '../../model/types.js';
+import { child, entries, isMap, isScalar, isSeq, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
+
+export interface Resource {
+  id: string;
+  type: string;
+  /** the `Properties` map (may be absent) */
+  props: YNode | undefined;
+  node: YMap;
+  /** the logical id key */
+  keyStart: number;
+  keyEnd: number;
+  /** the resource's `Condition` evaluated statically: false means it is never created */
+  created: boolean | undefined;
+}
+
+export type Str = { ok: true; text: string } | { ok: false; reason: string };
+
+const PSEUDO: Record<string, string | undefined> = {
+  'AWS::NoValue': undefined,
+};
+
+export class Template {
+  readonly resources = new Map<string, Resource>();
+  readonly parameters = new Map<string, YNode | undefined>();
+  readonly conditions = new Map<string, YNode>();
+  readonly globals: YNode | undefined;
+  readonly isSam: boolean;
+  private readonly conditionCache = new Map<string, boolean | undefined>();
+  private readonly evaluating = new Set<string>();
+
+  constructor(readonly doc: ParsedDocument) {
+    const root = doc.root;
+    this.globals = child(root, 'Globals');
+    const transform = child(root, 'Transform');
+    const transforms = isSeq(transform) ? transform.items : transform ? [transform] : [];
+    this.isSam = transforms.some((t) => isScalar(t) && /^AWS::Serverless/.test(t.text));
+    for (const p of entries(child(root, 'Parameters'))) this.parameters.set(p.key, child(p.value, 'Default'));
+    for (const p of entries(child(root, 'Conditions'))) this.conditions.set(p.key, p.value);
+    for (const p of entries(child(root, 'Resources'))) {
+      if (!isMap(p.value)) continue;
+      const typeNode = child(p.value, 'Type');
+      const type = isScalar(typeNode) ? typeNode.text : '';
+      if (type.startsWith('AWS::Serverless::')) this.isSam = true as boolean;
+      const condName = child(p.value, 'Condition');
+      const created = isScalar(condName) ? this.condition(condName.text) : true;
+      this.resources.set(p.key, { id: p.key, type, props: child(p.value, 'Properties'), node: p.value, keyStart: p.keyStart, keyEnd: p.keyEnd, created });
+    }
+  }
+
+  span(start: number, end: number): Span {
+    return spanOf(this.doc, start, end);
+  }
+  spanNode(n: YNode): Span {
+    return spanOf(this.doc, n.start, n.end);
+  }
+  spanKey(p: YPair): Span {
+    return spanOf(this.doc, p.keyStart, p.keyEnd);
+  }
+  /** key through value: a whole `key: value` entry */
+  spanPair(p: YPair): Span {
+    return spanOf(this.doc, p.keyStart, Math.max(p.keyEnd, p.value.end));
+  }
+  spanResource(r: Resource): Span {
+    return spanOf(this.doc, r.keyStart, r.keyEnd);
+  }
+
+  ofType(...types: string[]): Resource[] {
+    return [...this.resources.values()].filter((r) => types.includes(r.type) && r.created !== false);
+  }
+
+  /** Evaluates a named condition when it only depends on parameter defaults and constants. */
+  condition(name: string): boolean | undefined {
+    if (this.conditionCache.has(name)) return this.conditionCache.get(name);
+    if (this.evaluating.has(name)) return undefined; // circular
+    this.evaluating.add(name);
+    const node = this.conditions.get(name);
+    const v = node ? this.evalCondition(node, 0) : undefined;
+    this.evaluating.delete(name);
+    this.conditionCache.set(name, v);
+    return v;
+  }
+
+  private evalCondition(n: YNode, depth: number): boolean | undefined {
+    if (depth > 32 || !isMap(n) || n.byKey.size !== 1) return isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined;
+    const [p] = n.byKey.values();
+    const args = p!.value;
+    const list = isSeq(args) ? args.items : [];
+    switch (p!.key) {
+      case 'Fn::Equals': {
+        if (list.length !== 2) return undefined;
+        const a = this.str(list[0]!, depth + 1);
+        const b = this.str(list[1]!, depth + 1);
+        return a.ok && b.ok ? a.text === b.text : undefined;
+      }
+      case 'Fn::Not': {
+        const v = list[0] ? this.evalCondition(list[0], depth + 1) : undefined;
+        return v === undefined ? undefined : !v;
+      }
+      case 'Fn::And': {
+        const vs = list.map((x) => this.evalCondition(x, depth + 1));
+        if (vs.includes(false)) return false;
+        return vs.every((v) => v === true) ? true : undefined;
+      }
+      case 'Fn::Or': {
+        const vs = list.map((x) => this.evalCondition(x, depth + 1));
+        if (vs.includes(true)) return true;
+        return vs.every((v) => v === false) ? false : undefined;
+      }
+      case 'Condition':
+        return isScalar(args) ? this.condition(args.text) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Follows `Fn::If` on static conditions and `Ref` to parameters with defaults, so property
+   * readers see the value that will be deployed. Returns undefined for `AWS::NoValue`.
+   */
+  deref(n: YNode | undefined, depth = 0): YNode | undefined {
+    if (!n || depth > 32 || !isMap(n) || n.byKey.size !== 1) return n;
+    const [p] = n.byKey.values();
+    if (p!.key === 'Fn::If' && isSeq(p!.value) && p!.value.items.length === 3) {
+      const [c, a, b] = p!.value.items;
+      const v = isScalar(c) ? this.condition(c.text) : undefined;
+      if (v === undefined) return n;
+      return this.deref(v ? a : b, depth + 1);
+    }
+    if (p!.key === 'Ref' && isScalar(p!.value)) {
+      const name = p!.value.text;
+      if (name === 'AWS::NoValue') return undefined;
+      if (this.parameters.has(name)) {
+        const def = this.parameters.get(name);
+        return def ? this.deref(def, depth + 1) : n;
+      }
+    }
+    return n;
+  }
+
+  /** A property of a map after deref. */
+  get(n: YNode | undefined, key: string): YNode | undefined {
+    return this.deref(child(this.deref(n), key));
+  }
+  pair(n: YNode | undefined, key: string): YPair | undefined {
+    const m = this.deref(n);
+    return isMap(m) ? m.byKey.get(key) : undefined;
+  }
+
+  /** A list property: a sequence (after deref), or unknown. A scalar where a list is expected yields a one-item list. */
+  list(n: YNode | undefined): YNode[] | undefined {
+    const v = this.deref(n);
+    if (!v) return undefined;
+    if (isSeq(v)) return v.items.map((i) => this.deref(i)).filter((i): i is YNode => i !== undefined);
+    if (isScalar(v)) return [v];
+    return undefined;
+  }
+
+  bool(n: YNode | undefined): boolean | undefined {
+    const v = this.deref(n);
+    if (!isScalar(v)) return undefined;
+    if (typeof v.value === 'boolean') return v.value;
+    if (/^true$/i.test(v.text)) return true;
+    if (/^false$/i.test(v.text)) return false;
+    return undefined;
+  }
+
+  /** The logical id a `Ref`/`Fn::GetAtt`/`Fn::Sub "${X}"` points at, if the node is such a reference. */
+  refTarget(n: YNode | undefined): string | undefined {
+    const v = this.deref(n);
+    if (isScalar(v)) return this.resources.has(v.text) ? v.text : undefined;
+    if (!isMap(v) || v.byKey.size !== 1) return undefined;
+    const [p] = v.byKey.values();
+    if (p!.key === 'Ref' && isScalar(p!.value)) return p!.value.text;
+    if (p!.key === 'Fn::GetAtt') {
+      if (isScalar(p!.value)) return p!.value.text.split('.')[0];
+      if (isSeq(p!.value) && isScalar(p!.value.items[0])) return p!.value.items[0].text;
+    }
+    if (p!.key === 'Fn::Sub' && isScalar(p!.value)) {
+      const m = /^\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}$/.exec(p!.value.text);
+      if (m) return m[1];
+    }
+    return undefined;
+  }
+
+  /** Logical ids referenced anywhere in a value (for `${Api}.execute-api...` domain names). */
+  mentions(n: YNode | undefined, depth = 0): string[] {
+    if (!n || depth > 16) return [];
+    const out: string[] = [];
+    if (isScalar(n)) {
+      for (const m of n.text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) if (this.resources.has(m[1]!)) out.push(m[1]!);
+      return out;
+    }
+    const t = this.refTarget(n);
+    if (t && this.resources.has(t)) out.push(t);
+    const kids = isSeq(n) ? n.items : isMap(n) ? [...n.byKey.values()].map((p) => p.value) : [];
+    for (const k of kids) out.push(...this.mentions(k, depth + 1));
+    return out;
+  }
+
+  /** A string value, resolved where the template says what it is. */
+  str(n: YNode | undefined, depth = 0): Str {
+    if (depth > 32) return { ok: false, reason: 'references nest too deeply (circular?)' };
+    const v = this.deref(n);
+    if (v === undefined) return { ok: false, reason: 'the value is AWS::NoValue or missing' };
+    if (isScalar(v)) return { ok: true, text: v.text };
+    if (isSeq(v)) return { ok: false, reason: 'a list where a string is expected' };
+    if (v.byKey.size !== 1) return { ok: false, reason: 'a map where a string is expected' };
+    const [p] = v.byKey.values();
+    const arg = p!.value;
+    switch (p!.key) {
+      case 'Ref': {
+        const name = isScalar(arg) ? arg.text : '';
+        if (name in PSEUDO) return { ok: false, reason: `${name} has no value` };
+        if (name.startsWith('AWS::')) return { ok: false, reason: `the pseudo parameter ${name} is only known at deploy time` };
+        if (this.parameters.has(name)) return { ok: false, reason: `parameter ${name} has no Default` };
+        if (this.resources.has(name)) return { ok: false, reason: `Ref ${name} is a physical id only known at deploy time` };
+        return { ok: false, reason: `Ref ${name} names no parameter or resource of this template` };
+      }
+      case 'Fn::GetAtt':
+        return { ok: false, reason: `Fn::GetAtt ${isScalar(arg) ? arg.text : isSeq(arg) ? arg.items.map((i) => (isScalar(i) ? i.text : '?')).join('.') : ''} is only known at deploy time` };
+      case 'Fn::ImportValue':
+        return { ok: false, reason: 'Fn::ImportValue comes from another stack' };
+      case 'Fn::Sub':
+        return this.sub(arg, depth);
+      case 'Fn::Join': {
+        if (!isSeq(arg) || arg.items.length !== 2) return { ok: false, reason: 'malformed Fn::Join' };
+        const sep = this.str(arg.items[0], depth + 1);
+        const items = this.list(arg.items[1]);
+        if (!sep.ok) return sep;
+        if (!items) return { ok: false, reason: 'Fn::Join over a list only known at deploy time' };
+        const parts: string[] = [];
+        for (const it of items) {
+          const s = this.str(it, depth + 1);
+          if (!s.ok) return s;
+          parts.push(s.text);
+        }
+        return { ok: true, text: parts.join(sep.text) };
+      }
+      case 'Fn::Select': {
+        if (!isSeq(arg) || arg.items.length !== 2) return { ok: false, reason: 'malformed Fn::Select' };
+        const idx = this.str(arg.items[0], depth + 1);
+        const items = this.list(arg.items[1]);
+        if (!idx.ok || !items) return { ok: false, reason: 'Fn::Select over values only known at deploy time' };
+        const it = items[Number(idx.text)];
+        return it ? this.str(it, depth + 1) : { ok: false, reason: 'Fn::Select index out of range' };
+      }
+      case 'Fn::If':
+        return { ok: false, reason: 'Fn::If on a condition that depends on deploy-time values' };
+      default:
+        return { ok: false, reason: `${p!.key} is only known at deploy time` };
+    }
+  }
+
+  private sub(arg: YNode, depth: number): Str {
+    let template: string;
+    const vars = new Map<string, Str>();
+    if (isScalar(arg)) template = arg.text;
+    else if (isSeq(arg) && isScalar(arg.items[0])) {
+      template = arg.items[0].text;
+      for (const p of entries(this.deref(arg.items[1]))) vars.set(p.key, this.str(p.value, depth + 1));
+    } else return { ok: false, reason: 'malformed Fn::Sub' };
+    let failure: string | undefined;
+    const text = template.replace(/\$\{(!?)([^}]*)\}/g, (all, bang: string, name: string) => {
+      if (bang) return `\${${name}}`;
+      const given = vars.get(name);
+      if (given) {
+        if (given.ok) return given.text;
+        failure ??= given.reason;
+        return all;
+      }
+      if (this.parameters.has(name)) {
+        const def = this.parameters.get(name);
+        const s = def ? this.str(def, depth + 1) : { ok: false as const, reason: `parameter ${name} has no Default` };
+        if (s.ok) return s.text;
+        failure ??= s.reason;
+        return all;
+      }
+      failure ??= `\${${name}} in Fn::Sub is only known at deploy time`;
+      return all;
+    });
+    return failure ? { ok: false, reason: failure } : { ok: true, text };
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * OpenAPI 2/3 documents with API Gateway extensions → the API Gateway intermediate model.
+ * Used for standalone OpenAPI files, `AWS::ApiGateway::RestApi.Body` and SAM `DefinitionBody`.
+ *
+ * REST: `x-amazon-apigateway-integration` per operation, `x-amazon-apigateway-gateway-responses`,
+ * `x-amazon-apigateway-api-key-source`, `security` (global, per operation, `security: []`),
+ * `securitySchemes`/`securityDefinitions` with `x-amazon-apigateway-authorizer`/`-authtype`.
+ * HTTP API (recognised by `x-amazon-apigateway-cors` or `payloadFormatVersion`): routes per
+ * operation and the CORS configuration.
+ */
+import type { AuthRequirement, SourceKind, Span } from '../../model/types.js';
+import { authHeaders, type GwGatewayResponse, type GwIntegration, type GwMethod, type GwResource, type HttpApiModel, type HttpRoute, type RestApiModel } from '../cloudformation/apigw.js';
+import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from '../cloudformation/auth.js';
+import { readHttpCors } from '../cloudformation/http.js';
+import { applyTemplates, gatewayResponseStatus, headerParams, integrationType, mockStatus, selectIntegrationResponse } from '../cloudformation/rest.js';
+import type { Template } from '../cloudformation/template.js';
+import { entries, isMap, isSeq, type YNode, type YPair } from '../yaml-positions.js';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'x-amazon-apigateway-any-method'];
+
+export interface OpenApiTarget {
+  id: string;
+  label: string;
+  source: SourceKind;
+  span: Span;
+}
+
+export function isHttpApiDocument(t: Template, root: YNode): boolean {
+  if (t.pair(root, 'x-amazon-apigateway-cors')) return true;
+  for (const path of entries(t.get(root, 'paths'))) {
+    for (const op of entries(t.deref(path.value))) {
+      const integ = t.get(op.value, 'x-amazon-apigateway-integration');
+      if (t.get(integ, 'payloadFormatVersion')) return true;
+    }
+  }
+  return false;
+}
+
+function schemes(t: Template, root: YNode): Map<string, YPair> {
+  const out = new Map<string, YPair>();
+  for (const p of entries(t.get(root, 'securityDefinitions'))) out.set(p.key, p);
+  for (const p of entries(t.get(t.get(root, 'components'), 'securitySchemes'))) out.set(p.key, p);
+  return out;
+}
+
+/** Auth requirements of one `security` requirement list (the first alternative, as API Gateway uses). */
+function securityAuth(t: Template, security: YPair, all: Map<string, YPair>, apiKeyHeader: string | undefined, http: boolean): AuthRequirement[] {
+  const list = t.list(security.value) ?? [];
+  const first = list[0];
+  if (!first) return [];
+  const span = t.spanKey(security);
+  const out: AuthRequirement[] = [];
+  for (const req of entries(first)) {
+    const scheme = all.get(req.key);
+    const at = span;
+    if (!scheme) {
+      out.push({ mechanism: 'unknown', description: `security scheme ${req.key} (not defined in this document)`, span: at });
+      continue;
+    }
+    const s = t.deref(scheme.value);
+    const type = t.str(t.get(s, 'type'));
+    const authtype = t.str(t.get(s, 'x-amazon-apigateway-authtype'));
+    const authorizer = t.get(s, 'x-amazon-apigateway-authorizer');
+    const name = t.str(t.get(s, 'name'));
+    if (authtype.ok && /^awsSigv4$/i.test(authtype.text)) {
+      out.push(iamRequirement(at));
+      continue;
+    }
+    if (isMap(authorizer)) {
+      const aType = t.str(t.get(authorizer, 'type'));
+      const src = t.str(t.get(authorizer, 'identitySource'));
+      const kind = (aType.ok ? aType.text : authtype.ok ? authtype.text : '').toLowerCase();
+      let headers = src.ok ? identityHeaders(src.text) : [];
+      if (headers.length === 0 && name.ok && kind !== 'request') headers = [name.text];
+      const gw: GwAuthorizer = {
+        name: req.key,
+        type: kind === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : kind === 'token' ? 'TOKEN' : kind === 'request' ? 'REQUEST' : kind === 'jwt' ? 'JWT' : 'unknown',
+        headers: headers.length ? headers : kind === 'jwt' ? ['Authorization'] : [],
+        span: t.spanKey(scheme),
+      };
+      out.push(authorizerRequirement(gw, at));
+      continue;
+    }
+    if (type.ok && type.text === 'apiKey') {
+      if (authtype.ok && /cognito/i.test(authtype.text)) {
+        out.push(authorizerRequirement({ name: req.key, type: 'COGNITO_USER_POOLS', headers: name.ok ? [name.text] : ['Authorization'], span: t.spanKey(scheme) }, at));
+      } else if (!http && apiKeyHeader) out.push(apiKeyRequirement(at, name.ok ? name.text : apiKeyHeader));
+      continue;
+    }
+    if (http && type.ok && /oauth2|openIdConnect/i.test(type.text)) {
+      out.push(authorizerRequirement({ name: req.key, type: 'JWT', headers: ['Authorization'], span: t.spanKey(scheme) }, at));
+      continue;
+    }
+    out.push({ mechanism: 'unknown', description: `security scheme ${req.key}`, span: at });
+  }
+  return out;
+}
+
+function readIntegration(t: Template, op: YNode): GwIntegration {
+  const ip = t.pair(op, 'x-amazon-apigateway-integration');
+  if (!ip) return { type: 'unknown', headers: [] };
+  const integ = t.deref(ip.value);
+  const typeNode = t.get(integ, 'type');
+  const ts = t.str(typeNode);
+  const type = integrationType(ts.ok ? ts.text : undefined);
+  const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
+  if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
+  const responses = entries(t.get(integ, 'responses')).map((p) => {
+    const status = t.str(t.get(p.value, 'statusCode'));
+    return { node: p.value, pattern: p.key === 'default' ? undefined : p.key, status: status.ok ? status.text : undefined };
+  });
+  const wanted = type === 'MOCK' ? (mockStatus(t, t.get(integ, 'requestTemplates')) ?? 200) : undefined;
+  const chosen = selectIntegrationResponse(responses, wanted);
+  if (!chosen) {
+    out.status = { kind: 'unknown', reason: 'no integration response matches' };
+    return out;
+  }
+  const code = Number(chosen.status);
+  const statusNode = t.get(chosen.node, 'statusCode');
+  out.status = Number.isInteger(code) ? { kind: 'fixed', code, ...(statusNode ? { span: t.spanNode(statusNode) } : {}) } : { kind: 'unknown', reason: 'the integration response status is not a number' };
+  out.headers = headerParams(t, t.get(chosen.node, 'responseParameters'), /^method\.response\.header\.(.+)$/i);
+  applyTemplates(t, t.get(chosen.node, 'responseTemplates'), out.headers, chosen.node);
+  const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
+  if (errors.length) {
+    const sets = errors.map((e) => new Set(headerParams(t, t.get(e.node, 'responseParameters'), /^method\.response\.header\.(.+)$/i).map((h) => h.name.toLowerCase())));
+    out.errorHeaderNames = out.headers.map((h) => h.name).filter((n) => sets.every((s) => s.has(n.toLowerCase())));
+  }
+  return out;
+}
+
+function takesJson(t: Template, op: YNode): boolean {
+  const consumes = t.list(t.get(op, 'consumes')) ?? [];
+  if (consumes.some((c) => /json/i.test(t.str(c).ok ? (t.str(c) as { text: string }).text : ''))) return true;
+  if (entries(t.get(t.get(op, 'requestBody'), 'content')).some((p) => /json/i.test(p.key))) return true;
+  return false;
+}
+
+export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget): RestApiModel {
+  const all = schemes(t, root);
+  const keySource = t.str(t.get(root, 'x-amazon-apigateway-api-key-source'));
+  const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
+  const globalSecurity = t.pair(root, 'security');
+  const resources: GwResource[] = [];
+  for (const pathPair of entries(t.get(root, 'paths'))) {
+    const res: GwResource = { path: pathPair.key, span: t.spanKey(pathPair), methods: [] };
+    for (const opPair of entries(t.deref(pathPair.value))) {
+      const k = opPair.key.toLowerCase();
+      if (!METHODS.includes(k)) continue;
+      const op = t.deref(opPair.value);
+      if (!op) continue;
+      const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
+      const sec = t.pair(op, 'security') ?? globalSecurity;
+      const auth = sec ? securityAuth(t, sec, all, apiKeyHeader, false) : [];
+      const gm: GwMethod = {
+        method,
+        span: t.spanKey(opPair),
+        auth,
+        integration: readIntegration(t, op),
+        requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
+        description: `${method} ${pathPair.key}`,
+      };
+      if (takesJson(t, op)) gm.takesJson = true;
+      res.methods.push(gm);
+    }
+    if (res.methods.length) resources.push(res);
+  }
+  const gatewayResponses: GwGatewayResponse[] = [];
+  for (const p of entries(t.get(root, 'x-amazon-apigateway-gateway-responses'))) {
+    const g: GwGatewayResponse = {
+      type: p.key.toUpperCase(),
+      headers: headerParams(t, t.get(p.value, 'responseParameters'), /^gatewayresponse\.header\.(.+)$/i),
+      span: t.spanKey(p),
+    };
+    const status = gatewayResponseStatus(t, t.get(p.value, 'statusCode'));
+    if (status) g.status = status;
+    gatewayResponses.push(g);
+  }
+  return { id: target.id, label: target.label, source: target.source, span: target.span, resources, gatewayResponses };
+}
+
+export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget): HttpApiModel {
+  const all = schemes(t, root);
+  const globalSecurity = t.pair(root, 'security');
+  const routes: HttpRoute[] = [];
+  for (const pathPair of entries(t.get(root, 'paths'))) {
+    for (const opPair of entries(t.deref(pathPair.value))) {
+      const k = opPair.key.toLowerCase();
+      if (!METHODS.includes(k)) continue;
+      const op = t.deref(opPair.value);
+      if (!op) continue;
+      const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
+      const sec = t.pair(op, 'security') ?? globalSecurity;
+      const auth = sec ? securityAuth(t, sec, all, undefined, true) : [];
+      const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
+      routes.push({
+        routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
+        span: t.spanKey(opPair),
+        auth,
+        requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
+        backend: it.ok && /http_proxy/i.test(it.text) ? 'http-proxy' : it.ok && /aws_proxy/i.test(it.text) ? 'lambda-proxy' : 'unknown',
+      });
+    }
+  }
+  const model: HttpApiModel = { id: target.id, label: target.label, source: target.source, span: target.span, routes };
+  const corsPair = t.pair(root, 'x-amazon-apigateway-cors');
+  if (corsPair) {
+    const cors = readHttpCors(t, corsPair);
+    if (cors) model.cors = cors;
+  }
+  return model;
+}
+
+export { isSeq };
