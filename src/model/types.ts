@@ -71,6 +71,12 @@ export interface HeaderRule {
    * `if ($arg_x)`): the header applies only sometimes. Rules must not assume it is always sent.
    */
   condition?: string;
+  /**
+   * The gateway adds this header only when the backend response lacks these headers (nginx
+   * `map $upstream_http_access_control_allow_origin $x { '' $http_origin; default ''; }`), so
+   * gateway and backend never both send it.
+   */
+  unlessBackendSends?: string[];
 }
 
 export type AuthMechanism =
@@ -94,6 +100,8 @@ export interface AuthRequirement {
   /** the status a request without credentials gets (401/403), if known */
   failureStatus?: number;
   span: Span;
+  /** nginx `satisfy any`: passing any one of the responder's requirements is enough */
+  satisfyAny?: boolean;
 }
 
 export type StatusInfo =
@@ -151,10 +159,13 @@ export interface DroppedHeader {
 }
 
 export interface PathMatch {
-  kind: 'prefix' | 'exact' | 'regex' | 'template' | 'any';
+  /** `glob`: CloudFront path patterns (`*` any run of characters, `?` one character) */
+  kind: 'prefix' | 'exact' | 'regex' | 'template' | 'any' | 'glob';
   /** as written: `/api/`, `~* ^/v1/(.*)$`, `/orders/{id}`, `/{proxy+}` */
   value: string;
   caseInsensitive?: boolean;
+  /** nginx `location ^~ /x`: when it is the longest prefix match, regex locations are not checked */
+  noRegex?: boolean;
 }
 
 export interface CdnFacts {
@@ -190,6 +201,14 @@ export interface Route {
     /** methods the route serves (for REST methods, the method; for nginx, '*' unless limited) */
     methods: string[] | '*';
     span?: Span;
+    /** nginx `listen` ports of the server (empty/absent: not stated; nginx then listens on 80) */
+    listen?: { port: string; ssl: boolean; span: Span; /** `default_server` on this listen */ defaultServer?: boolean }[];
+    /** the server block (nginx) or API/distribution the route belongs to: routes with the same id are matched together */
+    server?: string;
+    /** the id of the enclosing route (an nginx location nested in another); absent at top level */
+    parent?: string;
+    /** position in the configuration, for first-match orders (nginx regex locations, CloudFront behaviors); else array order */
+    order?: number;
   };
   /**
    * Responders in priority order: the simulator uses the first one whose `methods` contain the
@@ -207,6 +226,21 @@ export interface Route {
   gatewayErrors?: GatewayError[];
   /** free-form facts for messages */
   notes?: string[];
+  /**
+   * Parts of this route's configuration the source could not see (an unresolved nginx
+   * `include`): headers, auth or returns may be missing from the model, so rules should not
+   * assert that something is absent.
+   */
+  incomplete?: { reason: string; span: Span }[];
+  /** nginx `error_page`: error statuses answered by another URI (whose location's headers then apply) */
+  errorPages?: { codes: number[]; target: string; status?: number; span: Span }[];
+  /**
+   * Routes configured as one unit share this id (one REST or HTTP API, one CloudFront
+   * distribution): CORS set up on one of them shows the others are called from browsers too,
+   * e.g. a REST `ANY /` without OPTIONS beside `/{proxy+}` with a CORS MOCK. Leave unset where
+   * each route stands alone (nginx locations).
+   */
+  group?: string;
 }
 
 export interface GatewayError {

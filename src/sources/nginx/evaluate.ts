@@ -1,0 +1,1367 @@
+/**
+ * The nginx evaluator: turns parsed configuration units into Routes of the common model.
+ *
+ * It models nginx per request, the way nginx runs one:
+ *  1. server rewrite phase: the server's `set`/`if`/`return`/`rewrite` in order;
+ *  2. find config: the location (a route); methods a `limit_except` does not list switch to its
+ *     block, whose rewrite script is empty (rewrite codes are never inherited);
+ *  3. location rewrite phase: the location's `set`/`if`/`return`/`rewrite` in order; a matching
+ *     `if` makes its block the request's configuration (the last matching `if` wins: "if is evil");
+ *  4. access phase: `allow`/`deny`, `auth_basic`, `auth_request`, `auth_jwt`, `satisfy`;
+ *  5. content: `proxy_pass` & co., or the static handler (405 for methods other than GET/HEAD).
+ * The response headers are the `add_header` set of the final configuration (inheritance and
+ * `add_header_inherit`), plus headers-more's `more_set_headers`.
+ *
+ * Request variation is explored by simulation: once per method class (OPTIONS, each method a
+ * condition or `limit_except` names, any other method), and per method once with no origin test
+ * true plus once per origin test (an `if ($http_origin ~ ...)` regex or a `map $http_origin`
+ * key) true, which gives `by-origin` header values. Conditions on anything else are simulated
+ * as false, and once as true, and what differs becomes `HeaderRule.condition`. Origin tests are
+ * assumed disjoint (an origin matches one allowlist entry at most).
+ */
+import { basename } from 'node:path';
+import type {
+  AuthRequirement,
+  Backend,
+  CookieRule,
+  DroppedHeader,
+  HeaderRule,
+  HeaderValue,
+  OriginCase,
+  OriginMatcher,
+  OriginOutcome,
+  PathMatch,
+  Responder,
+  Route,
+  Span,
+  StatusInfo,
+} from '../../model/types.js';
+import type { IfCondition, NginxDirective, NginxToken } from './ast.js';
+import type { NginxUnit } from './parse.js';
+import {
+  builtinReason,
+  concatVals,
+  EMPTY,
+  isOriginOnly,
+  knownText,
+  ORIGIN_VAL,
+  outcomeToValue,
+  splitVariables,
+  textVal,
+  toOutcome,
+  unknownVal,
+  type Val,
+} from './values.js';
+
+/** statuses add_header applies to without `always` (ngx_http_headers_filter) */
+export const ADD_HEADER_STATUSES = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);
+const CONTENT_DIRECTIVES = new Set([
+  'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'grpc_pass', 'scgi_pass', 'memcached_pass',
+  'content_by_lua', 'content_by_lua_block', 'content_by_lua_file', 'js_content', 'perl', 'empty_gif', 'stub_status',
+]);
+const HIDE_DIRECTIVE: Record<string, string> = {
+  proxy_pass: 'proxy_hide_header',
+  fastcgi_pass: 'fastcgi_hide_header',
+  uwsgi_pass: 'uwsgi_hide_header',
+  grpc_pass: 'grpc_hide_header',
+  scgi_pass: 'scgi_hide_header',
+};
+const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const GLOB_MAGIC = /[*?[]/;
+/** bounds on exploration: beyond these, further tests are treated as not matching */
+const MAX_ORIGIN_TESTS = 48;
+const MAX_UNKNOWN_CONDS = 16;
+const MAX_VAR_DEPTH = 16;
+
+// ---------------------------------------------------------------------------------------------
+// configuration levels
+
+type LevelKind = 'http' | 'server' | 'location' | 'if' | 'limit_except';
+
+interface Level {
+  kind: LevelKind;
+  /** the block directive (undefined for a snippet file's top level) */
+  d?: NginxDirective;
+  /** the level's directives with includes expanded in place */
+  own: NginxDirective[];
+  parent?: Level;
+  /** unresolved includes met while expanding this level */
+  unresolved: Span[];
+}
+
+function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
+  const out: NginxDirective[] = [];
+  for (const d of directives) {
+    if (d.name === 'include' && !d.block) {
+      const arg = d.args[0]?.value ?? '';
+      if (d.included && d.included.length) {
+        if (depth < 64) for (const inc of d.included) out.push(...flatten(inc.directives, unresolved, depth + 1));
+      } else if (!GLOB_MAGIC.test(arg)) {
+        unresolved.push(d.span);
+      }
+      continue;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+function makeLevel(kind: LevelKind, directives: NginxDirective[], parent: Level | undefined, d?: NginxDirective): Level {
+  const unresolved: Span[] = [];
+  return { kind, d, own: flatten(directives, unresolved), parent, unresolved };
+}
+
+function ownNamed(level: Level, name: string): NginxDirective[] {
+  return level.own.filter((d) => d.name === name);
+}
+
+/** the nearest level (from `level` up) that declares any of `names`, with those directives */
+function nearest(level: Level | undefined, names: string[]): { level: Level; ds: NginxDirective[] } | undefined {
+  for (let l = level; l; l = l.parent) {
+    const ds = l.own.filter((d) => names.includes(d.name));
+    if (ds.length) return { level: l, ds };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// global definitions: maps and declared variables (variables are global in nginx)
+
+interface MapEntry {
+  key: string;
+  keySpan: Span;
+  value?: NginxToken;
+  span: Span;
+}
+
+interface MapDef {
+  target: string;
+  source: NginxToken;
+  entries: MapEntry[];
+  def?: NginxToken;
+  hostnames: boolean;
+  unresolved: Span[];
+  span: Span;
+}
+
+interface Globals {
+  maps: Map<string, MapDef>;
+  /** variables some `set` declares (uninitialized = empty where not set on the request's path) */
+  setVars: Set<string>;
+  /** variables set by code the linter cannot read (Lua, Perl, njs, geo, split_clients) */
+  opaque: Map<string, string>;
+}
+
+function walkAll(directives: NginxDirective[], visit: (d: NginxDirective) => void, depth = 0): void {
+  if (depth > 64) return;
+  for (const d of directives) {
+    visit(d);
+    if (d.block) walkAll(d.block, visit, depth + 1);
+    if (d.included) for (const inc of d.included) walkAll(inc.directives, visit, depth + 1);
+  }
+}
+
+function varName(token: NginxToken | undefined): string | undefined {
+  const v = token?.value ?? '';
+  const m = /^\$\{?([A-Za-z0-9_]+)\}?$/.exec(v);
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+export function collectGlobals(units: NginxUnit[]): Globals {
+  const g: Globals = { maps: new Map(), setVars: new Set(), opaque: new Map() };
+  for (const u of units) {
+    walkAll(u.file.directives, (d) => {
+      const name = d.name;
+      if (name === 'map' && d.block && d.args.length >= 2) {
+        const target = varName(d.args[1]);
+        if (!target || g.maps.has(target)) return;
+        const unresolved: Span[] = [];
+        const body = flatten(d.block, unresolved);
+        const def: MapDef = { target, source: d.args[0]!, entries: [], hostnames: false, unresolved, span: d.span };
+        for (const e of body) {
+          if (!e.nameQuote && e.name === 'default') def.def = e.args[0];
+          else if (!e.nameQuote && e.name === 'hostnames') def.hostnames = true;
+          else if (!e.nameQuote && e.name === 'volatile') continue;
+          else def.entries.push({ key: e.name, keySpan: e.nameSpan, value: e.args[0], span: e.span });
+        }
+        g.maps.set(target, def);
+      } else if (name === 'set' && d.args[0]) {
+        const v = varName(d.args[0]);
+        if (v) g.setVars.add(v);
+      } else if (/^set_by_lua/.test(name) || name === 'perl_set' || name === 'js_set' || name === 'set_by_njs') {
+        const v = varName(d.args[0]);
+        if (v) g.opaque.set(v, `set by ${name} (code the linter does not run)`);
+      } else if (name === 'geo' || name === 'split_clients' || name === 'geoip2' || name === 'auth_request_set' || name === 'auth_jwt_claim_set') {
+        for (const a of d.args) {
+          const v = varName(a);
+          if (v) g.opaque.set(v, `set by ${name}`);
+        }
+      }
+    });
+  }
+  return g;
+}
+
+// ---------------------------------------------------------------------------------------------
+// request simulation
+
+interface OriginTest {
+  key: string;
+  matcher: OriginMatcher;
+}
+
+interface UnknownCond {
+  key: string;
+  text: string;
+  span: Span;
+}
+
+/** tests discovered while simulating one route (shared by all its runs) */
+class Registry {
+  tests: OriginTest[] = [];
+  unknowns: UnknownCond[] = [];
+  testIndex(key: string, matcher: () => OriginMatcher): number {
+    const i = this.tests.findIndex((t) => t.key === key);
+    if (i >= 0) return i;
+    if (this.tests.length >= MAX_ORIGIN_TESTS) return -2;
+    this.tests.push({ key, matcher: matcher() });
+    return this.tests.length - 1;
+  }
+  unknownIndex(key: string, text: string, span: Span): string | undefined {
+    if (this.unknowns.some((u) => u.key === key)) return key;
+    if (this.unknowns.length >= MAX_UNKNOWN_CONDS) return undefined;
+    this.unknowns.push({ key, text, span });
+    return key;
+  }
+}
+
+interface PathSpec {
+  /** the request method; null = a method no condition names */
+  method: string | null;
+  /** index of the origin test that is true (-1: none) */
+  originTest: number;
+  /** key of the unknown condition that is true (null: none) */
+  unknown: string | null;
+}
+
+interface Env {
+  path: PathSpec;
+  reg: Registry;
+  globals: Globals;
+  vars: Map<string, Val>;
+  files: Map<string, string>;
+  notes: string[];
+}
+
+function rawText(files: Map<string, string>, span: Span): string | undefined {
+  const t = files.get(span.file);
+  if (t === undefined || span.offset === undefined || span.endOffset === undefined) return undefined;
+  return t.slice(span.offset, span.endOffset);
+}
+
+/** the span of `source` inside the token (the regex without `~`/quotes), when it is written literally */
+function narrowSpan(files: Map<string, string>, span: Span, source: string): Span {
+  const raw = rawText(files, span);
+  if (raw === undefined || span.line !== span.endLine || span.offset === undefined) return span;
+  const i = raw.indexOf(source);
+  if (i < 0) return span;
+  return { ...span, column: span.column + i, endColumn: span.column + i + source.length, offset: span.offset + i, endOffset: span.offset + i + source.length };
+}
+
+function evalText(s: string, env: Env, depth = 0): Val {
+  const segs = splitVariables(s);
+  return concatVals(segs.map((seg) => (seg.kind === 'text' ? textVal(seg.text) : evalVar(seg.name, env, depth))));
+}
+
+function evalVar(rawName: string, env: Env, depth: number): Val {
+  const name = rawName.toLowerCase();
+  if (depth > MAX_VAR_DEPTH) return unknownVal(`$${name} refers to itself too deeply`);
+  if (/^[0-9]$/.test(name)) return unknownVal(`regex capture $${name}`);
+  const set = env.vars.get(name);
+  if (set) return set;
+  if (name === 'http_origin') return ORIGIN_VAL;
+  if (name === 'request_method') return env.path.method ? textVal(env.path.method) : unknownVal('the request method ($request_method)');
+  const map = env.globals.maps.get(name);
+  if (map) return evalMap(map, env, depth + 1);
+  const opaque = env.globals.opaque.get(name);
+  if (opaque) return unknownVal(`$${name} is ${opaque}`);
+  if (env.globals.setVars.has(name)) return EMPTY; // declared by `set` elsewhere: uninitialized here
+  const builtin = builtinReason(name);
+  if (builtin) return unknownVal(builtin);
+  return unknownVal(`$${name} is not defined in the configuration that was read`);
+}
+
+function jsRegex(source: string, ci: boolean): RegExp | undefined {
+  try {
+    return new RegExp(source, ci ? 'i' : '');
+  } catch {
+    return undefined;
+  }
+}
+
+function mapTestKey(map: MapDef, e: MapEntry): string {
+  return `map:${e.keySpan.file}:${e.keySpan.offset ?? e.keySpan.line + ':' + e.keySpan.column}`;
+}
+
+function mapEntryMatcher(map: MapDef, e: MapEntry, files: Map<string, string>): OriginMatcher {
+  const key = e.key;
+  if (key.startsWith('~')) {
+    const ci = key.startsWith('~*');
+    const source = key.slice(ci ? 2 : 1);
+    return { kind: 'regex', source, caseInsensitive: ci, dialect: 'pcre', span: narrowSpan(files, e.keySpan, source) };
+  }
+  const origin = key.startsWith('\\') ? key.slice(1) : key;
+  if (map.hostnames && (origin.startsWith('.') || origin.startsWith('*.') || origin.endsWith('.*'))) {
+    return { kind: 'unknown', reason: `hostnames key "${origin}" of map $${map.target} compared with an Origin`, span: e.keySpan };
+  }
+  return { kind: 'exact', origin, caseInsensitive: true, span: narrowSpan(files, e.keySpan, origin) };
+}
+
+function evalMap(map: MapDef, env: Env, depth: number): Val {
+  const src = evalText(map.source.value, env, depth);
+  const valueOf = (t: NginxToken | undefined): Val => (t ? evalText(t.value, env, depth) : EMPTY);
+  const exact = map.entries.filter((e) => !e.key.startsWith('~'));
+  const regex = map.entries.filter((e) => e.key.startsWith('~'));
+  // nginx looks up exact keys first, then regexes in order
+  const ordered = [...exact, ...regex];
+  if (isOriginOnly(src)) {
+    for (const e of ordered) {
+      const idx = env.reg.testIndex(mapTestKey(map, e), () => mapEntryMatcher(map, e, env.files));
+      if (idx >= 0 && idx === env.path.originTest) return valueOf(e.value);
+    }
+    if (map.unresolved.length) {
+      const span = map.unresolved[0]!;
+      const idx = env.reg.testIndex(`map-unresolved:${span.file}:${span.offset ?? span.line}`, () => ({
+        kind: 'unknown',
+        reason: `entries of map $${map.target} from an include that could not be read`,
+        span,
+      }));
+      if (idx >= 0 && idx === env.path.originTest) return unknownVal(`value of map $${map.target} from an include that could not be read`);
+    }
+    return valueOf(map.def);
+  }
+  const text = knownText(src);
+  if (text !== undefined) {
+    for (const e of exact) if (e.key.replace(/^\\/, '').toLowerCase() === text.toLowerCase()) return valueOf(e.value);
+    for (const e of regex) {
+      const ci = e.key.startsWith('~*');
+      const re = jsRegex(e.key.slice(ci ? 2 : 1), ci);
+      if (!re) return unknownVal(`map $${map.target}: regex ${e.key} cannot be evaluated`);
+      if (re.test(text)) return valueOf(e.value);
+    }
+    if (map.unresolved.length) return unknownVal(`map $${map.target} has entries from an include that could not be read`);
+    return valueOf(map.def);
+  }
+  // The source is request data the config does not tell: one of the map's values.
+  const candidates: { key: string; val: Val }[] = ordered.map((e) => ({ key: e.key, val: valueOf(e.value) }));
+  candidates.push({ key: 'default', val: valueOf(map.def) });
+  const srcName = map.source.value;
+  const upstream = /^\$\{?upstream_http_([a-z0-9_]+)\}?$/i.exec(srcName);
+  if (upstream) {
+    const header = upstream[1]!.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('-');
+    const whenAbsent = candidates.find((c) => c.key === '');
+    const others = candidates.filter((c) => c !== whenAbsent);
+    if (whenAbsent && others.every((c) => c.val.parts.length === 0)) {
+      return {
+        ...whenAbsent.val,
+        conditions: [...whenAbsent.val.conditions, `only when the upstream response has no ${header} header (map $${map.target})`],
+        unlessBackendSends: [...whenAbsent.val.unlessBackendSends, header],
+      };
+    }
+  }
+  const nonEmpty = candidates.filter((c) => c.val.parts.length > 0);
+  const distinct = new Map(nonEmpty.map((c) => [JSON.stringify(c.val.parts), c.val]));
+  if (distinct.size === 1) {
+    const only = [...distinct.values()][0]!;
+    if (nonEmpty.length === candidates.length) return only;
+    return { ...only, conditions: [...only.conditions, `only for some values of ${srcName} (map $${map.target}); otherwise empty`] };
+  }
+  if (distinct.size === 0) return EMPTY;
+  const shown = [...distinct.values()].map((v) => (knownText(v) !== undefined ? `"${knownText(v)}"` : '<dynamic>')).join(', ');
+  return unknownVal(`depends on ${srcName} through map $${map.target} (values ${shown})`);
+}
+
+type Truth = boolean | { unknown: string };
+
+function condText(files: Map<string, string>, c: IfCondition): string {
+  return rawText(files, c.span) ?? `(${c.variable} ${c.operator} ${c.operand?.value ?? ''})`;
+}
+
+function evalCondition(c: IfCondition, env: Env, ifSpan: Span): boolean {
+  const t = conditionTruth(c, env);
+  if (typeof t === 'boolean') return t;
+  const key = env.reg.unknownIndex(`${c.span.file}:${c.span.offset ?? c.span.line + ':' + c.span.column}`, `if ${condText(env.files, c)}`, ifSpan);
+  return key !== undefined && env.path.unknown === key;
+}
+
+function conditionTruth(c: IfCondition, env: Env): Truth {
+  const unknown = { unknown: 'x' };
+  if (c.operator.includes('-')) return unknown; // file tests
+  const val = evalText(c.variable, env);
+  const op = c.operator;
+  if (op === '') {
+    if (isOriginOnly(val)) return !c.negated; // CORS requests always carry Origin
+    const t = knownText(val);
+    if (t === undefined || val.conditions.length) return unknown;
+    const truthy = t !== '' && t !== '0';
+    return c.negated ? !truthy : truthy;
+  }
+  const operand = c.operand;
+  if (!operand) return unknown;
+  if (op === '=' || op === '!=') {
+    const right = evalText(operand.value, env);
+    const rt = knownText(right);
+    const lt = knownText(val);
+    let eq: Truth;
+    if (lt !== undefined && rt !== undefined && !val.conditions.length && !right.conditions.length) eq = lt === rt;
+    else if (isOriginOnly(val) && rt !== undefined) {
+      if (rt === '') eq = false;
+      else {
+        const idx = env.reg.testIndex(`exact:${rt}`, () => ({ kind: 'exact', origin: rt, span: narrowSpan(env.files, operand.span, operand.value) }));
+        eq = idx >= 0 && idx === env.path.originTest;
+      }
+    } else if (c.variable.toLowerCase() === '$request_method' && env.path.method === null && rt !== undefined) {
+      eq = false; // "any other method"
+    } else return unknown;
+    return op === '=' ? eq : !eq;
+  }
+  // regex operators
+  const ci = op.endsWith('*');
+  const negate = op.startsWith('!');
+  const source = operand.value;
+  let matched: boolean;
+  if (isOriginOnly(val)) {
+    const idx = env.reg.testIndex(`regex:${ci ? 'i' : ''}:${source}`, () => ({
+      kind: 'regex',
+      source,
+      caseInsensitive: ci,
+      dialect: 'pcre',
+      span: narrowSpan(env.files, operand.span, source),
+    }));
+    matched = idx >= 0 && idx === env.path.originTest;
+  } else if (c.variable.toLowerCase() === '$request_method' && env.path.method === null) {
+    matched = false;
+  } else {
+    const t = knownText(val);
+    const re = jsRegex(source, ci);
+    if (t === undefined || val.conditions.length || !re) return unknown;
+    matched = re.test(t);
+  }
+  return negate ? !matched : matched;
+}
+
+// ---------------------------------------------------------------------------------------------
+// running the rewrite script
+
+type Final =
+  | { kind: 'return'; status: number; location?: string; directive: NginxDirective; ifBlock?: NginxDirective; level: Level }
+  | { kind: 'stop' };
+
+function returnOf(d: NginxDirective, env: Env): { status: number; location?: string } | undefined {
+  const a0 = d.args[0]?.value;
+  if (a0 === undefined) return undefined;
+  if (/^[0-9]{3}$/.test(a0)) {
+    const status = Number(a0);
+    const text = d.args[1]?.value;
+    const isRedirect = [301, 302, 303, 307, 308].includes(status);
+    return { status, location: isRedirect ? text : undefined };
+  }
+  // `return URL`: a 302 redirect
+  void env;
+  return { status: 302, location: a0 };
+}
+
+/** a rewrite regex that matches every URI */
+function universalRegex(src: string): boolean {
+  return ['^', '.*', '^.*', '^.*$', '(.*)', '^(.*)', '^(.*)$', '^/(.*)', '^/(.*)$', '^/', '/'].includes(src) || src === '^(.+)$' || src === '.';
+}
+
+function runScript(directives: NginxDirective[], level: Level, env: Env, state: { level: Level }, ifBlock?: NginxDirective): Final | undefined {
+  for (const d of directives) {
+    switch (d.name) {
+      case 'set': {
+        const v = varName(d.args[0]);
+        if (v && d.args[1]) env.vars.set(v, evalText(d.args[1].value, env));
+        else if (v) env.vars.set(v, EMPTY);
+        break;
+      }
+      case 'set_by_lua':
+      case 'set_by_lua_block':
+      case 'set_by_lua_file': {
+        const v = varName(d.args[0]);
+        if (v) env.vars.set(v, unknownVal(`$${v} is set by ${d.name} (Lua the linter does not run)`));
+        break;
+      }
+      case 'if': {
+        if (!d.condition || !d.block || level.kind === 'if') break;
+        if (!evalCondition(d.condition, env, d.span)) break;
+        const ifLevel = ifLevelFor(level, d);
+        state.level = ifLevel;
+        const r = runScript(ifLevel.own, ifLevel, env, state, d);
+        if (r) return r;
+        break;
+      }
+      case 'return': {
+        const r = returnOf(d, env);
+        if (r) return { kind: 'return', ...r, directive: d, ifBlock, level: state.level };
+        break;
+      }
+      case 'rewrite': {
+        const regex = d.args[0]?.value ?? '';
+        const repl = d.args[1]?.value ?? '';
+        const flag = d.args[2]?.value;
+        const redirect = flag === 'redirect' || flag === 'permanent' || /^(https?:\/\/|\$scheme)/.test(repl);
+        const always = universalRegex(regex);
+        if (redirect) {
+          if (always) {
+            return { kind: 'return', status: flag === 'permanent' ? 301 : 302, location: repl, directive: d, ifBlock, level: state.level };
+          }
+          env.notes.push(`rewrite ${regex} ${repl}${flag ? ' ' + flag : ''} (${basename(d.span.file)}:${d.span.line}) redirects only URIs matching ${regex}; not modelled as the route's responder`);
+        } else if (flag === 'last' || flag === 'break') {
+          env.notes.push(`rewrite ${regex} ${repl} ${flag} (${basename(d.span.file)}:${d.span.line}) changes the URI${flag === 'last' ? ' and searches the locations again (not followed)' : ''}`);
+          if (always) return { kind: 'stop' };
+        }
+        break;
+      }
+      case 'break':
+        return { kind: 'stop' };
+      case 'rewrite_by_lua':
+      case 'rewrite_by_lua_block':
+      case 'rewrite_by_lua_file':
+        env.notes.push(`${d.name} (${basename(d.span.file)}:${d.span.line}) runs Lua in the rewrite phase that may answer or redirect requests; not modelled`);
+        break;
+      default:
+        break;
+    }
+  }
+  return undefined;
+}
+
+const ifLevels = new WeakMap<NginxDirective, Level>();
+function ifLevelFor(parent: Level, d: NginxDirective): Level {
+  let l = ifLevels.get(d);
+  if (!l || l.parent !== parent) {
+    l = makeLevel('if', d.block ?? [], parent, d);
+    ifLevels.set(d, l);
+  }
+  return l;
+}
+
+// ---------------------------------------------------------------------------------------------
+// headers
+
+interface HeaderDecl {
+  via: 'add_header' | 'more_set_headers';
+  name: string;
+  value: string;
+  always: boolean;
+  span: Span;
+  valueSpan?: Span;
+  /** more_set_headers -s codes */
+  statuses?: number[];
+  /** more_set_headers -t types */
+  types?: string[];
+}
+
+function addHeaderDecls(level: Level): HeaderDecl[] {
+  const out: HeaderDecl[] = [];
+  for (const d of ownNamed(level, 'add_header')) {
+    const name = d.args[0]?.value;
+    const value = d.args[1];
+    if (!name || !value) continue;
+    out.push({ via: 'add_header', name, value: value.value, always: d.args[2]?.value === 'always', span: d.span, valueSpan: value.span });
+  }
+  return out;
+}
+
+function inheritMode(level: Level | undefined): { mode: 'on' | 'off' | 'merge'; span?: Span } {
+  const n = nearest(level, ['add_header_inherit']);
+  const d = n?.ds[n.ds.length - 1];
+  const v = d?.args[0]?.value;
+  if (v === 'off' || v === 'merge') return { mode: v, span: d!.span };
+  return { mode: 'on', span: d?.span };
+}
+
+interface Effective {
+  decls: HeaderDecl[];
+  /** outer declarations lost to inheritance, with the inner declaration that caused it */
+  dropped: { decl: HeaderDecl; by: Span }[];
+}
+
+function effectiveAddHeaders(level: Level | undefined): Effective {
+  if (!level) return { decls: [], dropped: [] };
+  const parent = effectiveAddHeaders(level.parent);
+  const own = addHeaderDecls(level);
+  const { mode } = inheritMode(level);
+  if (mode === 'off') return { decls: own, dropped: [] };
+  if (mode === 'merge') return { decls: [...parent.decls, ...own], dropped: parent.dropped };
+  if (own.length === 0) return parent;
+  const names = new Set(own.map((h) => h.name.toLowerCase()));
+  const dropped = [
+    ...parent.dropped.filter((x) => !names.has(x.decl.name.toLowerCase())),
+    ...parent.decls.filter((h) => !names.has(h.name.toLowerCase())).map((decl) => ({ decl, by: own[0]!.span })),
+  ];
+  return { decls: own, dropped };
+}
+
+/** headers-more directives are merged down the levels (outer first) */
+function moreSetDecls(level: Level | undefined): { set: HeaderDecl[]; cleared: string[] } {
+  const chain: Level[] = [];
+  for (let l = level; l; l = l.parent) chain.unshift(l);
+  const set: HeaderDecl[] = [];
+  const cleared: string[] = [];
+  for (const l of chain) {
+    for (const d of l.own) {
+      if (d.name !== 'more_set_headers' && d.name !== 'more_clear_headers') continue;
+      let statuses: number[] | undefined;
+      let types: string[] | undefined;
+      const specs: NginxToken[] = [];
+      for (let i = 0; i < d.args.length; i++) {
+        const a = d.args[i]!;
+        if (a.value === '-s' && d.args[i + 1]) {
+          statuses = d.args[++i]!.value.split(/\s+/).filter(Boolean).map(Number).filter((n) => !Number.isNaN(n));
+        } else if (a.value === '-t' && d.args[i + 1]) {
+          types = d.args[++i]!.value.split(/\s+/).filter(Boolean);
+        } else specs.push(a);
+      }
+      for (const s of specs) {
+        const colon = s.value.indexOf(':');
+        const name = (colon >= 0 ? s.value.slice(0, colon) : s.value).trim();
+        const value = colon >= 0 ? s.value.slice(colon + 1).trim() : '';
+        if (!name) continue;
+        if (d.name === 'more_clear_headers' || value === '') {
+          cleared.push(name);
+          continue;
+        }
+        // replaces any earlier header of that name
+        for (let i = set.length - 1; i >= 0; i--) if (set[i]!.name.toLowerCase() === name.toLowerCase()) set.splice(i, 1);
+        set.push({ via: 'more_set_headers', name, value, always: true, span: d.span, valueSpan: s.span, statuses: statuses?.length ? statuses : undefined, types });
+      }
+    }
+  }
+  return { set, cleared };
+}
+
+interface PathHeader {
+  key: string;
+  decl: HeaderDecl;
+  outcome: OriginOutcome;
+  conditions: string[];
+  unless: string[];
+  onSuccess: boolean;
+  onErrors: boolean;
+}
+
+function headerFlags(decl: HeaderDecl, fixedStatus: number | undefined): { onSuccess: boolean; onErrors: boolean } {
+  if (decl.statuses) {
+    if (fixedStatus !== undefined) {
+      const hit = decl.statuses.includes(fixedStatus);
+      return { onSuccess: hit && fixedStatus < 400, onErrors: hit && fixedStatus >= 400 };
+    }
+    return { onSuccess: decl.statuses.some((s) => s < 400), onErrors: decl.statuses.some((s) => s >= 400) };
+  }
+  if (decl.always) return { onSuccess: true, onErrors: true };
+  // without `always`, only the listed statuses get the header
+  const onSuccess = fixedStatus === undefined || fixedStatus >= 400 || ADD_HEADER_STATUSES.has(fixedStatus);
+  return { onSuccess, onErrors: false };
+}
+
+function evalHeaders(decls: HeaderDecl[], env: Env, fixedStatus: number | undefined): PathHeader[] {
+  const seen = new Map<string, number>();
+  const out: PathHeader[] = [];
+  for (const decl of decls) {
+    const lower = decl.name.toLowerCase();
+    const n = seen.get(lower) ?? 0;
+    seen.set(lower, n + 1);
+    const val = evalText(decl.value, env);
+    const conditions = [...val.conditions];
+    if (decl.types) conditions.push(`only for responses of Content-Type ${decl.types.join(' ')} (more_set_headers -t)`);
+    out.push({
+      key: `${decl.via}:${lower}#${n}`,
+      decl,
+      outcome: toOutcome(val),
+      conditions,
+      unless: val.unlessBackendSends,
+      ...headerFlags(decl, fixedStatus),
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// access phase and content
+
+function authFor(level: Level, files: Map<string, string>): { requirements: AuthRequirement[]; denyAll?: NginxDirective } {
+  const reqs: AuthRequirement[] = [];
+  const satisfy = nearest(level, ['satisfy'])?.ds.at(-1)?.args[0]?.value === 'any';
+  const describe = (d: NginxDirective): string => (rawText(files, d.span) ?? d.name).replace(/\s+/g, ' ').replace(/;$/, '');
+  const basic = nearest(level, ['auth_basic'])?.ds.at(-1);
+  if (basic && basic.args[0]?.value !== 'off') {
+    reqs.push({ mechanism: 'basic', header: 'Authorization', description: describe(basic), failureStatus: 401, span: basic.span });
+  }
+  const sub = nearest(level, ['auth_request'])?.ds.at(-1);
+  if (sub && sub.args[0]?.value !== 'off') {
+    reqs.push({ mechanism: 'subrequest', description: describe(sub), failureStatus: 401, span: sub.span });
+  }
+  const jwt = nearest(level, ['auth_jwt'])?.ds.at(-1);
+  if (jwt && jwt.args[0]?.value !== 'off') {
+    reqs.push({ mechanism: 'authorization-header', header: 'Authorization', description: describe(jwt), failureStatus: 401, span: jwt.span });
+  }
+  const lua = nearest(level, ['access_by_lua', 'access_by_lua_block', 'access_by_lua_file'])?.ds.at(-1);
+  if (lua) reqs.push({ mechanism: 'unknown', description: `${lua.name} (Lua access check the linter does not run)`, span: lua.span });
+  let denyAll: NginxDirective | undefined;
+  const acl = nearest(level, ['allow', 'deny']);
+  if (acl && acl.ds.some((d) => d.name === 'deny')) {
+    const first = acl.ds[0]!;
+    if (first.name === 'deny' && first.args[0]?.value === 'all') denyAll = first;
+    else if (!(first.name === 'allow' && first.args[0]?.value === 'all')) {
+      reqs.push({
+        mechanism: 'ip-allowlist',
+        description: acl.ds.map(describe).join('; '),
+        failureStatus: 403,
+        span: first.span,
+      });
+    }
+  }
+  if (satisfy && reqs.length + (denyAll ? 1 : 0) > 1) for (const r of reqs) r.satisfyAny = true;
+  if (denyAll && satisfy && reqs.length) denyAll = undefined; // another module may still let the request in
+  return { requirements: reqs, denyAll };
+}
+
+function contentOf(level: Level): NginxDirective | undefined {
+  // if / limit_except blocks inherit their location's handler; nested locations do not
+  for (let l: Level | undefined = level; l; l = l.parent) {
+    const d = l.own.filter((x) => CONTENT_DIRECTIVES.has(x.name)).at(-1);
+    if (d) return d;
+    if (l.kind !== 'if' && l.kind !== 'limit_except') break;
+  }
+  return undefined;
+}
+
+function hiddenHeaders(level: Level, directive: string, cleared: string[]): string[] {
+  const n = nearest(level, [directive]);
+  const names = n ? n.ds.map((d) => d.args[0]?.value ?? '').filter(Boolean) : [];
+  return [...new Set([...names, ...cleared])];
+}
+
+function backendFor(content: NginxDirective, level: Level, cleared: string[], files: Map<string, string>): Backend {
+  const hideDirective = HIDE_DIRECTIVE[content.name];
+  const hidden = hideDirective ? hiddenHeaders(level, hideDirective, cleared) : [...cleared];
+  const hidesAcao = hidden.some((h) => h.toLowerCase() === 'access-control-allow-origin');
+  const description = (rawText(files, content.span) ?? content.name).replace(/\s+/g, ' ').replace(/;$/, '');
+  if (content.name === 'empty_gif' || content.name === 'stub_status') {
+    return { kind: 'none', emitsCors: 'no', hiddenHeaders: hidden, description, span: content.span };
+  }
+  if (hideDirective) return { kind: 'proxy', emitsCors: hidesAcao ? 'no' : 'unknown', hiddenHeaders: hidden, description, span: content.span };
+  return { kind: 'unknown', emitsCors: hidesAcao ? 'no' : 'unknown', hiddenHeaders: hidden, description, span: content.span };
+}
+
+// ---------------------------------------------------------------------------------------------
+// one request
+
+interface RouteCtx {
+  server?: Level;
+  location: Level;
+  /** the route is the server's own configuration (no location matched) */
+  implicit: boolean;
+  /** the route is a location-context snippet file: its content handler lives elsewhere */
+  snippet?: boolean;
+  name: string;
+}
+
+interface PathResult {
+  shape: Omit<Responder, 'headers' | 'methods'>;
+  headers: PathHeader[];
+  dropped: { decl: HeaderDecl; by: Span; outcome: OriginOutcome }[];
+  notes: string[];
+}
+
+function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string, string>): string {
+  const ret = (rawText(files, f.directive.span) ?? `return ${f.status}`).replace(/\s+/g, ' ');
+  if (f.ifBlock?.condition) return `if ${condText(files, f.ifBlock.condition)} { ${ret} }`;
+  return ret;
+}
+
+function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
+  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [] };
+  const state = { level: ctx.server ?? ctx.location };
+  let final: Final | undefined;
+  if (ctx.server) final = runScript(ctx.server.own, ctx.server, env, state);
+  const fromServer = !!final && final.kind === 'return';
+  if (!final || final.kind === 'stop') {
+    // `break` ends the server's script only; the location's script still runs
+    final = undefined;
+    state.level = ctx.location;
+    if (!ctx.implicit) {
+      const limit = ctx.location.own.find((d) => d.name === 'limit_except' && d.block);
+      const allowed = limit ? limitExceptMethods(limit) : undefined;
+      if (limit && allowed && (path.method === null || !allowed.includes(path.method))) {
+        // find-config swaps in the limit_except block, whose rewrite script is empty
+        state.level = makeLevelCached('limit_except', limit, ctx.location);
+      } else {
+        final = runScript(ctx.location.own, ctx.location, env, state);
+      }
+    }
+  }
+  const level = final && final.kind === 'return' ? final.level : state.level;
+  const more = moreSetDecls(level);
+  const eff = effectiveAddHeaders(level);
+
+  let shape: PathResult['shape'];
+  let fixed: number | undefined;
+  if (final && final.kind === 'return') {
+    fixed = final.status;
+    const statusInfo: StatusInfo = { kind: 'fixed', code: final.status, span: final.directive.span };
+    shape = {
+      answeredBy: 'gateway',
+      status: statusInfo,
+      auth: [],
+      span: final.ifBlock?.span ?? final.directive.span,
+      description: describeReturn(final, files) + (fromServer ? ' (server level, before any location)' : ''),
+    };
+    if ([301, 302, 303, 307, 308].includes(final.status)) {
+      const loc = final.location !== undefined ? knownText(evalText(final.location, env)) ?? final.location : undefined;
+      shape.redirect = { status: final.status, location: loc, span: final.directive.span };
+    }
+  } else {
+    const { requirements, denyAll } = authFor(level, files);
+    const content = contentOf(level);
+    if (denyAll) {
+      fixed = 403;
+      shape = {
+        answeredBy: 'gateway',
+        status: { kind: 'fixed', code: 403, span: denyAll.span },
+        auth: [],
+        span: level.kind === 'limit_except' && level.d ? level.d.span : denyAll.span,
+        description: level.kind === 'limit_except' && level.d ? `limit_except ${level.d.args.map((a) => a.value).join(' ')} { deny all; }` : 'deny all',
+      };
+    } else if (content) {
+      const backend = backendFor(content, level, more.cleared, files);
+      const gatewayAnswers = backend.kind === 'none';
+      shape = {
+        answeredBy: gatewayAnswers ? 'gateway' : 'backend',
+        status: gatewayAnswers ? { kind: 'fixed', code: 200 } : { kind: 'backend' },
+        auth: requirements,
+        backend,
+        span: content.span,
+        description: backend.description,
+      };
+      if (gatewayAnswers) fixed = 200;
+    } else if (ctx.snippet) {
+      // a location snippet is included into a location this run does not show: its handler is unknown
+      const backend: Backend = { kind: 'unknown', emitsCors: 'unknown', hiddenHeaders: hiddenHeaders(level, 'proxy_hide_header', more.cleared), description: 'the handler of the location that includes this snippet' };
+      shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span: ctx.location.own[0]?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 }, description: backend.description };
+    } else {
+      const root = nearest(level, ['root', 'alias', 'try_files'])?.ds.at(-1);
+      const backend: Backend = {
+        kind: 'static',
+        emitsCors: 'no',
+        hiddenHeaders: [],
+        description: root ? `static files (${(rawText(files, root.span) ?? root.name).replace(/;$/, '')})` : 'static files (default root)',
+        span: root?.span,
+      };
+      const span = (ctx.location.d ?? ctx.server?.d)?.span ?? root?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
+      if (path.method === 'GET' || path.method === 'HEAD') {
+        shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span, description: backend.description };
+      } else if (path.method === 'POST') {
+        // the static handler refuses POST once it has found the file; a missing file is a 404
+        fixed = 405;
+        shape = {
+          answeredBy: 'gateway',
+          status: { kind: 'unknown', reason: 'the static handler answers POST with 405 when the file exists, 404 when it does not' },
+          auth: requirements,
+          backend,
+          span,
+          description: `${backend.description}: nginx's static handler refuses POST (405, or 404 for a missing file)`,
+        };
+      } else {
+        // ngx_http_static_handler answers methods other than GET/HEAD/POST with 405 (after the access phase)
+        fixed = 405;
+        shape = {
+          answeredBy: 'gateway',
+          status: { kind: 'fixed', code: 405 },
+          auth: requirements,
+          backend,
+          span,
+          description: `${backend.description}: nginx's static handler answers methods other than GET and HEAD with 405 Not Allowed`,
+        };
+      }
+    }
+  }
+  const decls = [...eff.decls, ...more.set];
+  const headers = evalHeaders(decls, env, fixed);
+  const effNames = new Set(decls.map((d) => d.name.toLowerCase()));
+  const dropped = eff.dropped
+    .filter((x) => !effNames.has(x.decl.name.toLowerCase()))
+    .map((x) => ({ ...x, outcome: toOutcome(evalText(x.decl.value, env)) }));
+  return { shape, headers, dropped, notes: env.notes };
+}
+
+const limitLevels = new WeakMap<NginxDirective, Level>();
+function makeLevelCached(kind: LevelKind, d: NginxDirective, parent: Level): Level {
+  let l = limitLevels.get(d);
+  if (!l || l.parent !== parent) {
+    l = makeLevel(kind, d.block ?? [], parent, d);
+    limitLevels.set(d, l);
+  }
+  return l;
+}
+
+function limitExceptMethods(d: NginxDirective): string[] {
+  const ms = d.args.map((a) => a.value.toUpperCase());
+  if (ms.includes('GET') && !ms.includes('HEAD')) ms.push('HEAD');
+  return ms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// merging simulations into responders
+
+function sameOutcome(a: OriginOutcome, b: OriginOutcome): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isErrorShape(s: PathResult['shape']): boolean {
+  return s.status.kind === 'fixed' && s.status.code >= 400;
+}
+
+interface MethodResult {
+  responder: Responder;
+  dropped: { header: HeaderRule; droppedBy: Span }[];
+  notes: string[];
+}
+
+function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): HeaderRule {
+  const rule: HeaderRule = {
+    name: h.decl.name,
+    value,
+    onErrors: h.onErrors,
+    onSuccess: h.onSuccess,
+    span: h.decl.span,
+    addedBy: 'gateway',
+    via: h.decl.via,
+  };
+  if (h.decl.valueSpan) rule.valueSpan = h.decl.valueSpan;
+  if (conditions.length) rule.condition = conditions.join('; ');
+  if (h.unless.length) rule.unlessBackendSends = h.unless;
+  return rule;
+}
+
+function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): MethodResult {
+  const base = simulate(ctx, { method, originTest: -1, unknown: null }, reg, globals, files);
+  const byTest: (PathResult | undefined)[] = [];
+  // tests are discovered while simulating: keep going until every known test has its run
+  for (let i = 0; i < reg.tests.length; i++) byTest[i] = simulate(ctx, { method, originTest: i, unknown: null }, reg, globals, files);
+  const byUnknown: { u: (typeof reg.unknowns)[number]; r: PathResult }[] = [];
+  for (let i = 0; i < reg.unknowns.length; i++) {
+    const u = reg.unknowns[i]!;
+    byUnknown.push({ u, r: simulate(ctx, { method, originTest: -1, unknown: u.key }, reg, globals, files) });
+    // an unknown condition may have revealed new origin tests
+    for (let j = byTest.length; j < reg.tests.length; j++) byTest[j] = simulate(ctx, { method, originTest: j, unknown: null }, reg, globals, files);
+  }
+  const notes = [...base.notes];
+
+  // the responder's shape: the base run's, unless it is an error the allowlisted origins avoid
+  const originRuns = byTest.map((r, i) => ({ r: r!, i })).filter((x) => x.r);
+  let primary = base;
+  const shapeKey = (r: PathResult): string => JSON.stringify(r.shape);
+  if (isErrorShape(base.shape)) {
+    const better = originRuns.find((x) => !isErrorShape(x.r.shape));
+    if (better) primary = better.r;
+  }
+  for (const x of originRuns) {
+    if (shapeKey(x.r) !== shapeKey(primary)) {
+      const t = reg.tests[x.i]!.matcher;
+      const what = t.kind === 'regex' ? `~${t.caseInsensitive ? '*' : ''} ${t.source}` : t.kind === 'exact' ? t.origin : t.kind;
+      notes.push(`for origins matching ${what}: ${x.r.shape.description}`);
+    }
+  }
+  if (primary !== base) notes.push(`for other origins: ${base.shape.description}`);
+
+  // header values: by header key across the origin runs
+  const keys: string[] = [];
+  const firstDecl = new Map<string, PathHeader>();
+  for (const r of [base, ...originRuns.map((x) => x.r)]) {
+    for (const h of r.headers) {
+      if (!firstDecl.has(h.key)) {
+        keys.push(h.key);
+        firstDecl.set(h.key, h);
+      }
+    }
+  }
+  const headers: HeaderRule[] = [];
+  const pick = (r: PathResult, key: string): PathHeader | undefined => r.headers.find((h) => h.key === key);
+  for (const key of keys) {
+    const ref = pick(primary, key) ?? pick(base, key) ?? firstDecl.get(key)!;
+    const o0 = pick(base, key)?.outcome ?? null;
+    const conditions = [...new Set([...(pick(base, key)?.conditions ?? []), ...originRuns.flatMap((x) => pick(x.r, key)?.conditions ?? [])])];
+    const cases: OriginCase[] = [];
+    for (const x of originRuns) {
+      const o = pick(x.r, key)?.outcome ?? null;
+      if (!sameOutcome(o, o0)) cases.push({ when: reg.tests[x.i]!.matcher, then: o });
+    }
+    let value: HeaderValue;
+    if (cases.length === 0) {
+      if (o0 === null) continue; // empty value: nginx sends no header
+      value = outcomeToValue(o0);
+    } else {
+      value = { kind: 'by-origin', cases, otherwise: o0 };
+    }
+    headers.push(toHeaderRule(ref, value, conditions));
+  }
+
+  // unknown conditions: headers that appear only when the condition holds, or only when it does not
+  for (const { u, r } of byUnknown) {
+    const baseKeys = new Map(base.headers.map((h) => [h.decl.span.offset + ':' + h.key, h]));
+    const unkKeys = new Map(r.headers.map((h) => [h.decl.span.offset + ':' + h.key, h]));
+    for (const [k, h] of unkKeys) {
+      const b = baseKeys.get(k);
+      if (b && sameOutcome(b.outcome, h.outcome)) continue;
+      if (h.outcome === null) continue;
+      headers.push(toHeaderRule(h, outcomeToValue(h.outcome), [...h.conditions, `only when ${u.text} holds`]));
+    }
+    for (const [k, b] of baseKeys) {
+      if (unkKeys.has(k)) continue;
+      const rule = headers.find((x) => x.span === b.decl.span && x.name === b.decl.name);
+      if (rule) rule.condition = [rule.condition, `not when ${u.text} holds`].filter(Boolean).join('; ');
+    }
+    if (shapeKey(r) !== shapeKey(base)) notes.push(`when ${u.text} holds: ${r.shape.description}`);
+    notes.push(...r.notes);
+  }
+
+  const dropped: MethodResult['dropped'] = [];
+  const seenDrop = new Set<string>();
+  for (const r of [primary, ...originRuns.map((x) => x.r), ...byUnknown.map((x) => x.r)]) {
+    for (const d of r.dropped) {
+      const k = `${d.decl.span.file}:${d.decl.span.offset}:${d.by.offset}`;
+      if (seenDrop.has(k) || d.outcome === null) continue;
+      seenDrop.add(k);
+      const flags = headerFlags(d.decl, r.shape.status.kind === 'fixed' ? r.shape.status.code : undefined);
+      const header: HeaderRule = {
+        name: d.decl.name,
+        value: outcomeToValue(d.outcome),
+        onErrors: flags.onErrors,
+        onSuccess: flags.onSuccess,
+        span: d.decl.span,
+        addedBy: 'gateway',
+        via: d.decl.via,
+      };
+      if (d.decl.valueSpan) header.valueSpan = d.decl.valueSpan;
+      dropped.push({ header, droppedBy: d.by });
+    }
+  }
+  const responder: Responder = { methods: '*', ...primary.shape, headers };
+  return { responder, dropped, notes };
+}
+
+function methodUniverse(ctx: RouteCtx, reg: Registry): string[] {
+  const names = new Set<string>(['OPTIONS']);
+  const scan = (ds: NginxDirective[]): void =>
+    walkAll(ds, (d) => {
+      if (d.name === 'limit_except') for (const a of d.args) names.add(a.value.toUpperCase());
+      const c = d.condition;
+      if (c && c.variable.toLowerCase() === '$request_method' && c.operand) {
+        if (c.operator === '=' || c.operator === '!=') names.add(c.operand.value);
+        else for (const m of STANDARD_METHODS) names.add(m);
+      }
+    });
+  scan(ctx.location.own);
+  if (ctx.server) scan(ctx.server.own);
+  // the static handler and limit_except treat methods differently
+  if ((!contentOf(ctx.location) && !ctx.snippet) || ctx.location.own.some((d) => d.name === 'limit_except')) for (const m of STANDARD_METHODS) names.add(m);
+  void reg;
+  return [...names].filter((m) => /^[A-Z]+$/.test(m));
+}
+
+function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, string>): { responders: Responder[]; dropped: DroppedHeader[]; notes: string[] } {
+  const reg = new Registry();
+  const methods = methodUniverse(ctx, reg);
+  const results = new Map<string | null, MethodResult>();
+  for (const m of [...methods, null]) results.set(m, simulateMethod(ctx, m, reg, globals, files));
+  const keyOf = (r: MethodResult): string => JSON.stringify({ ...r.responder, methods: null }) + JSON.stringify(r.dropped);
+  const other = results.get(null)!;
+  const otherKey = keyOf(other);
+  const groups: { key: string; methods: string[]; r: MethodResult }[] = [];
+  for (const m of methods) {
+    const r = results.get(m)!;
+    const k = keyOf(r);
+    if (k === otherKey) continue;
+    const g = groups.find((x) => x.key === k);
+    if (g) g.methods.push(m);
+    else groups.push({ key: k, methods: [m], r });
+  }
+  // OPTIONS-specific responders first, then the other methods, then '*'
+  groups.sort((a, b) => Number(b.methods.includes('OPTIONS')) - Number(a.methods.includes('OPTIONS')));
+  const responders: Responder[] = [];
+  const dropped: DroppedHeader[] = [];
+  const notes: string[] = [];
+  const push = (r: MethodResult, ms: string[] | '*'): void => {
+    const index = responders.length;
+    responders.push({ ...r.responder, methods: ms });
+    for (const d of r.dropped) dropped.push({ header: d.header, droppedBy: d.droppedBy, responderIndex: index });
+    for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
+  };
+  for (const g of groups) push(g.r, g.methods);
+  push(other, '*');
+  return { responders, dropped, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// routes
+
+function pathMatch(d: NginxDirective): PathMatch {
+  const a = d.args.map((x) => x.value);
+  if (a.length >= 2) {
+    const [mod, p] = [a[0]!, a[1]!];
+    if (mod === '=') return { kind: 'exact', value: p };
+    if (mod === '~') return { kind: 'regex', value: p };
+    if (mod === '~*') return { kind: 'regex', value: p, caseInsensitive: true };
+    if (mod === '^~') return { kind: 'prefix', value: p };
+  }
+  const p = a[0] ?? '/';
+  // `location ~^/x` without a space is still a regex location
+  if (p.startsWith('~*')) return { kind: 'regex', value: p.slice(2), caseInsensitive: true };
+  if (p.startsWith('~')) return { kind: 'regex', value: p.slice(1) };
+  if (p.startsWith('=')) return { kind: 'exact', value: p.slice(1) };
+  if (p.startsWith('^~')) return { kind: 'prefix', value: p.slice(2) };
+  return { kind: 'prefix', value: p };
+}
+
+function locationLabel(d: NginxDirective): string {
+  return `location ${d.args.map((a) => a.value).join(' ')}`;
+}
+
+interface ServerInfo {
+  hosts: string[];
+  listen: { port: string; ssl: boolean; span: Span }[];
+  label: string;
+}
+
+function serverInfo(server: Level): ServerInfo {
+  const hosts = ownNamed(server, 'server_name').flatMap((d) => d.args.map((a) => a.value.replace(/,$/, ''))).filter((h) => h && h !== '_' && h !== '""');
+  const listen = ownNamed(server, 'listen').map((d) => {
+    const addr = d.args[0]?.value ?? '80';
+    const m = /(?:^|:)(\d+)$/.exec(addr);
+    const defaultServer = d.args.some((a) => a.value === 'default_server' || a.value === 'default');
+    return { port: m ? m[1]! : /^\d+$/.test(addr) ? addr : '80', ssl: d.args.some((a) => a.value === 'ssl'), span: d.span, ...(defaultServer ? { defaultServer } : {}) };
+  });
+  let label: string;
+  if (hosts.length) label = `server ${hosts.join(' ')}`;
+  else if (listen.length) label = `server :${listen.map((l) => l.port).join(',:')}`;
+  else label = server.d ? `server at ${basename(server.d.span.file)}:${server.d.span.line}` : '';
+  return { hosts, listen, label };
+}
+
+function fileSpan(file: string, text: string): Span {
+  const lines = text.split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  return { file, line: 1, column: 1, endLine: lines.length, endColumn: last.length + 1, offset: 0, endOffset: text.length };
+}
+
+function collectCookies(responders: Responder[], level: Level): CookieRule[] {
+  const out: CookieRule[] = [];
+  const seen = new Set<string>();
+  for (const r of responders) {
+    for (const h of r.headers) {
+      if (h.name.toLowerCase() !== 'set-cookie') continue;
+      const k = `${h.span.file}:${h.span.offset}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const text = h.value.kind === 'literal' ? h.value.text : '';
+      const semi = text.indexOf(';');
+      out.push({ attributes: semi >= 0 ? text.slice(semi + 1).trim() : '', span: h.span, via: h.via });
+    }
+  }
+  const flags = nearest(level, ['proxy_cookie_flags']);
+  for (const d of flags?.ds ?? []) {
+    const attrs: string[] = [];
+    for (const a of d.args.slice(1)) {
+      const v = a.value.toLowerCase();
+      if (v === 'secure') attrs.push('Secure');
+      else if (v === 'httponly') attrs.push('HttpOnly');
+      else if (v.startsWith('samesite=')) attrs.push(`SameSite=${a.value.slice(9).charAt(0).toUpperCase()}${a.value.slice(10).toLowerCase()}`);
+    }
+    if (d.args.slice(1).some((a) => /^samesite=|^secure$/i.test(a.value))) out.push({ attributes: attrs.join('; '), span: d.span, via: 'proxy_cookie_flags' });
+  }
+  const paths = nearest(level, ['proxy_cookie_path']);
+  for (const d of paths?.ds ?? []) {
+    const repl = d.args[1]?.value ?? '';
+    const semi = repl.indexOf(';');
+    if (semi >= 0 && /samesite|secure/i.test(repl)) out.push({ attributes: repl.slice(semi + 1).trim(), span: d.span, via: 'proxy_cookie_path' });
+  }
+  return out;
+}
+
+function errorPages(level: Level): Route['errorPages'] {
+  const n = nearest(level, ['error_page']);
+  if (!n) return undefined;
+  return n.ds.map((d) => {
+    const args = d.args.map((a) => a.value);
+    const codes: number[] = [];
+    let status: number | undefined;
+    let target = '';
+    for (const a of args) {
+      if (/^\d{3}$/.test(a)) codes.push(Number(a));
+      else if (/^=\d{3}$/.test(a)) status = Number(a.slice(1));
+      else if (a !== '=') target = a;
+    }
+    return status !== undefined ? { codes, target, status, span: d.span } : { codes, target, span: d.span };
+  });
+}
+
+function unresolvedOf(levels: (Level | undefined)[]): { reason: string; span: Span }[] {
+  const out: { reason: string; span: Span }[] = [];
+  for (let l = levels.find(Boolean); l; l = l.parent) for (const s of l.unresolved) out.push({ reason: 'an include that could not be resolved', span: s });
+  return out;
+}
+
+function makeRoute(
+  ctx: RouteCtx,
+  id: string,
+  span: Span,
+  match: Route['match'],
+  globals: Globals,
+  files: Map<string, string>,
+): Route {
+  const { responders, dropped, notes } = buildResponders(ctx, globals, files);
+  const route: Route = {
+    id,
+    source: 'nginx',
+    name: ctx.name,
+    span,
+    match,
+    responders,
+    droppedHeaders: dropped,
+    cookies: collectCookies(responders, ctx.location),
+  };
+  const req: { name: string; reason: string; span: Span }[] = [];
+  for (const r of responders) {
+    for (const a of r.auth) {
+      if (a.header && !req.some((x) => x.span === a.span)) req.push({ name: a.header, reason: a.description, span: a.span });
+    }
+  }
+  if (req.length) route.requiredRequestHeaders = req;
+  if (notes.length) route.notes = notes;
+  const incomplete = [...unresolvedOf([ctx.location])];
+  for (const d of ctx.location.own) if (d.name === 'if' && d.block) incomplete.push(...ifLevelFor(ctx.location, d).unresolved.map((s) => ({ reason: 'an include that could not be resolved', span: s })));
+  if (incomplete.length) route.incomplete = incomplete;
+  const ep = errorPages(ctx.location);
+  if (ep) route.errorPages = ep;
+  return route;
+}
+
+function locationRoutes(
+  loc: NginxDirective,
+  parent: Level,
+  server: Level | undefined,
+  info: ServerInfo | undefined,
+  globals: Globals,
+  files: Map<string, string>,
+  out: Route[],
+): void {
+  const first = loc.args[0]?.value ?? '';
+  const level = makeLevel('location', loc.block ?? [], parent, loc);
+  if (!first.startsWith('@')) {
+    const where = info?.label ? ` (${info.label})` : '';
+    const name = `${locationLabel(loc)}${where}`;
+    const match: Route['match'] = {
+      hosts: info?.hosts ?? [],
+      path: pathMatch(loc),
+      methods: '*',
+      span: loc.args[0] ? { ...loc.args[0].span, endLine: loc.args.at(-1)!.span.endLine, endColumn: loc.args.at(-1)!.span.endColumn, endOffset: loc.args.at(-1)!.span.endOffset } : loc.nameSpan,
+    };
+    const limit = level.own.find((d) => d.name === 'limit_except');
+    if (limit) match.methods = limitExceptMethods(limit);
+    if (info?.listen.length) match.listen = info.listen;
+    // For route selection (src/simulate/select.ts): the server block, the enclosing location, ^~.
+    if (server?.d) match.server = `nginx:${server.d.span.file}:${server.d.span.line}:${server.d.span.column}`;
+    if (parent.kind === 'location' && parent.d) match.parent = `nginx:${parent.d.span.file}:${parent.d.span.line}:${parent.d.span.column}`;
+    if (loc.args[0]?.value === '^~' || (loc.args.length === 1 && loc.args[0]!.value.startsWith('^~'))) match.path.noRegex = true;
+    out.push(safeRoute(() => makeRoute({ server, location: level, implicit: false, name }, `nginx:${loc.span.file}:${loc.span.line}:${loc.span.column}`, loc.span, match, globals, files), name, loc.span));
+  }
+  for (const d of level.own) if (d.name === 'location' && d.block) locationRoutes(d, level, server, info, globals, files, out);
+}
+
+function safeRoute(make: () => Route, name: string, span: Span): Route {
+  try {
+    return make();
+  } catch (err) {
+    const reason = `corslint could not evaluate this block: ${err instanceof Error ? err.message : String(err)}`;
+    return {
+      id: `nginx:${span.file}:${span.line}:${span.column}`,
+      source: 'nginx',
+      name,
+      span,
+      match: { hosts: [], path: { kind: 'any', value: '' }, methods: '*' },
+      responders: [{ methods: '*', answeredBy: 'nobody', status: { kind: 'unknown', reason }, headers: [], auth: [], span, description: reason }],
+      droppedHeaders: [],
+      cookies: [],
+      notes: [reason],
+    };
+  }
+}
+
+function serverRoutes(server: Level, globals: Globals, files: Map<string, string>, out: Route[], snippet: boolean): void {
+  const info = serverInfo(server);
+  const locations = server.own.filter((d) => d.name === 'location' && d.block);
+  for (const loc of locations) locationRoutes(loc, server, server, info, globals, files, out);
+  const hasRoot = locations.some((l) => {
+    const p = pathMatch(l);
+    return p.kind === 'prefix' && p.value === '/';
+  });
+  if ((!snippet && !hasRoot) || (snippet && locations.length === 0)) {
+    const span = server.d?.span ?? out[0]?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const label = info.label || `${basename(span.file)} (server snippet)`;
+    const name = locations.length ? `${label} (requests no location matches)` : label;
+    const match: Route['match'] = { hosts: info.hosts, path: { kind: 'any', value: '' }, methods: '*' };
+    if (info.listen.length) match.listen = info.listen;
+    if (server.d) match.server = `nginx:${server.d.span.file}:${server.d.span.line}:${server.d.span.column}`;
+    out.push(safeRoute(() => makeRoute({ server, location: server, implicit: true, name }, `nginx:${span.file}:${span.line}:${span.column}:server`, span, match, globals, files), name, span));
+  }
+}
+
+function httpRoutes(http: Level, globals: Globals, files: Map<string, string>, out: Route[]): void {
+  for (const d of http.own) {
+    if (d.name === 'server' && d.block) serverRoutes(makeLevel('server', d.block, http, d), globals, files, out, false);
+  }
+}
+
+/** Evaluates every parsed unit into routes; a unit that fails yields an `unknown` route instead of an exception. */
+export function evaluateNginx(units: NginxUnit[], files: Map<string, string>): Route[] {
+  const routes: Route[] = [];
+  let globals: Globals;
+  try {
+    globals = collectGlobals(units);
+  } catch {
+    globals = { maps: new Map(), setVars: new Set(), opaque: new Map() };
+  }
+  for (const unit of units) {
+    const out: Route[] = [];
+    const f = unit.file;
+    try {
+      if (unit.context === 'main') {
+        const https = f.directives.filter((d) => d.name === 'http' && d.block);
+        for (const h of https) httpRoutes(makeLevel('http', h.block ?? [], undefined, h), globals, files, out);
+      } else if (unit.context === 'http') {
+        httpRoutes(makeLevel('http', f.directives, undefined), globals, files, out);
+      } else if (unit.context === 'server') {
+        serverRoutes(makeLevel('server', f.directives, undefined), globals, files, out, true);
+      } else {
+        const level = makeLevel('location', f.directives, undefined);
+        const name = `${basename(f.path)} (location snippet)`;
+        const span = fileSpan(f.path, f.text);
+        out.push(
+          safeRoute(
+            () => makeRoute({ location: level, implicit: false, snippet: true, name }, `nginx:${f.path}:location`, span, { hosts: [], path: { kind: 'any', value: '' }, methods: '*' }, globals, files),
+            name,
+            span,
+          ),
+        );
+        for (const d of level.own) if (d.name === 'location' && d.block) locationRoutes(d, level, undefined, undefined, globals, files, out);
+      }
+    } catch (err) {
+      out.push(safeRoute(() => { throw err; }, basename(f.path), fileSpan(f.path, f.text)));
+    }
+    routes.push(...out);
+  }
+  return routes;
+}
