@@ -160,6 +160,8 @@ function corsIntent(route: Route): Span | undefined {
 
 function checkGatewayErrors(context: RuleContext): void {
   const groups = new SpanGroups<{ route: Route; missing: ErrorNeed[] }>();
+  // One API's routes share their gateway responses: one finding per API, at its first route.
+  const apiSpan = new Map<string, Span>();
   for (const route of context.routes) {
     if (!route.gatewayErrors) continue;
     const intent = corsIntent(route);
@@ -172,10 +174,16 @@ function checkGatewayErrors(context: RuleContext): void {
       missing.push(need);
       declared ??= effective?.span;
     }
-    if (missing.length > 0) groups.add(declared ?? intent, { route, missing });
+    if (missing.length === 0) continue;
+    let span = declared ?? intent;
+    if (route.group !== undefined) {
+      span = apiSpan.get(route.group) ?? span;
+      apiSpan.set(route.group, span);
+    }
+    groups.add(span, { route, missing });
   }
   for (const [span, items] of groups.entries()) {
-    const { missing } = items[0]!;
+    const missing = [...new Map(items.flatMap((i) => i.missing).map((m) => [m.type, m])).values()];
     const list = missing.map((m) => `${m.type} (${m.why})`).join(', ');
     context.report({
       span,

@@ -29,9 +29,12 @@ const rule: Rule = {
           }
           const backend = responder.backend;
           if (responder.answeredBy !== 'backend' || !backend || rules.length === 0) continue;
+          // A proxy_hide_header may sit in the part of the config that could not be read.
+          if (route.incomplete?.length) continue;
           const evidence = backendSends(context.routes, responder, backend, name);
           if (!evidence) continue;
-          const header = rules.find((h) => h.value.kind !== 'unknown');
+          // Added only when the backend sends none (a map on $upstream_http_*), so never twice.
+          const header = rules.find((h) => h.value.kind !== 'unknown' && !h.unlessBackendSends?.length);
           if (header) withBackend.add(header.span, { route, header, backend, evidence });
         }
       }

@@ -598,3 +598,18 @@ ruleTester(corsDelegatedToBackend, {
     },
   ],
 });
+
+describe('cors-headers-missing-on-errors: one finding per API', () => {
+  it('routes of one REST API (same group) share one gateway-response finding listing every missing type', () => {
+    const cors = (line: number) => preflight204([header('Access-Control-Allow-Origin', lit("'*'"), line, { via: 'IntegrationResponse' })], line);
+    const authed = responder({ auth: [{ mechanism: 'authorization-header', header: 'Authorization', description: 'JWT authorizer', failureStatus: 401, span: span(60) }] });
+    const reports = run(corsHeadersMissingOnErrors, [
+      route([cors(12), responder()], { gatewayErrors: [], name: 'GET /a', group: 'Api' }),
+      route([cors(22), authed], { gatewayErrors: [], name: 'PUT /b', group: 'Api' }),
+      route([cors(32), responder()], { gatewayErrors: [], name: 'GET /c', group: 'Other' }),
+    ]);
+    expect(reports.map((r) => r.span.line)).toEqual([12, 32]);
+    expect(reports[0]!.message).toContain('GET /a (and 1 other route)');
+    expect(reports[0]!.message).toContain('UNAUTHORIZED');
+  });
+});
