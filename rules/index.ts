@@ -1,11 +1,35 @@
 /** Every rule, in catalog order. Adding a rule: one file `rules/<id>.ts`, its doc `rules/<id>.md`, and one line here. */
 import type { Rule } from '../src/engine/rule.js';
 import parseError from './parse-error.js';
+import preflightRequiresAuth from './preflight-requires-auth.js';
+import preflightUnhandled from './preflight-unhandled.js';
+import preflightBadStatus from './preflight-bad-status.js';
+import preflightMissingAllowOrigin from './preflight-missing-allow-origin.js';
+import allowHeadersMissingAuthorization from './allow-headers-missing-authorization.js';
+import allowHeadersMissingHeader from './allow-headers-missing-header.js';
+import allowMethodsMissingMethod from './allow-methods-missing-method.js';
+import authorizationCoveredOnlyByWildcard from './authorization-covered-only-by-wildcard.js';
+import wildcardIgnoredWithCredentials from './wildcard-ignored-with-credentials.js';
+import invalidHeaderList from './invalid-header-list.js';
+import maxAgeAboveBrowserCap from './max-age-above-browser-cap.js';
+import maxAgeMissing from './max-age-missing.js';
 import invalidDirectiveContext from './invalid-directive-context.js';
 import unresolvedInclude from './unresolved-include.js';
 
 export const allRules: Rule[] = [
   parseError,
+  preflightRequiresAuth,
+  preflightUnhandled,
+  preflightBadStatus,
+  preflightMissingAllowOrigin,
+  allowHeadersMissingAuthorization,
+  allowHeadersMissingHeader,
+  allowMethodsMissingMethod,
+  authorizationCoveredOnlyByWildcard,
+  wildcardIgnoredWithCredentials,
+  invalidHeaderList,
+  maxAgeAboveBrowserCap,
+  maxAgeMissing,
   invalidDirectiveContext,
   unresolvedInclude,
 ];

@@ -1,0 +1,58 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { Route } from '../src/model/types.js';
+import { isNonWildcardHeader } from '../src/model/header-list.js';
+import { sameHeaderName } from '../src/model/query.js';
+import {
+  ALLOW_HEADERS,
+  calledCrossOrigin,
+  credentialsAllowed,
+  describeList,
+  listSpan,
+  neededRequestHeaders,
+  preflightList,
+  type NeededHeader,
+} from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * Authorization is never CORS-safelisted: a request that sends it is preflighted, and the
+ * preflight fails unless `Access-Control-Allow-Headers` names it. A route that authenticates with
+ * the Authorization header (bearer/JWT authorizers, IAM, basic auth) is then unusable from a browser.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'allow-headers-missing-authorization',
+    severity: 'error',
+    description: 'The route authenticates with the Authorization header, but Access-Control-Allow-Headers does not allow it',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; needed: NeededHeader; message: (routes: string) => string }>();
+    for (const route of context.routes) {
+      const needed = neededRequestHeaders(route, context.settings.clients).find((h) => isNonWildcardHeader(h.name));
+      if (!needed || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      const list = preflightList(route, ALLOW_HEADERS);
+      if (list.kind !== 'absent' && list.kind !== 'list') continue;
+      const items = list.kind === 'list' ? list.items : [];
+      if (items.some((i) => sameHeaderName(i, 'authorization'))) continue;
+      const credentials = credentialsAllowed(route);
+      // `*` without credentials: browsers still accept it (authorization-covered-only-by-wildcard warns).
+      if (items.includes('*') && !credentials) continue;
+      const why = items.includes('*')
+        ? `Access-Control-Allow-Headers allows only ${describeList(list)}, and with credentials allowed * is the literal name "*"`
+        : list.kind === 'absent'
+          ? 'the preflight response has no Access-Control-Allow-Headers'
+          : `Access-Control-Allow-Headers (${describeList(list)}) does not list Authorization`;
+      groups.add(listSpan(list), {
+        route,
+        needed,
+        message: (routes) =>
+          `Preflight for ${routes} fails for every request that sends Authorization: ${why}, yet the route needs it (${needed.reason}); browsers block the request before it is sent. Add Authorization to Access-Control-Allow-Headers`,
+      });
+    }
+    for (const [span, items] of groups.entries()) {
+      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
+    }
+  },
+};
+
+export default rule;

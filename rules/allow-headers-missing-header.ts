@@ -1,0 +1,58 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { Route } from '../src/model/types.js';
+import { isNonWildcardHeader } from '../src/model/header-list.js';
+import { sameHeaderName } from '../src/model/query.js';
+import {
+  ALLOW_HEADERS,
+  calledCrossOrigin,
+  credentialsAllowed,
+  describeList,
+  listSpan,
+  neededRequestHeaders,
+  preflightList,
+  type NeededHeader,
+} from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * Every non-safelisted request header (X-Api-Key, X-Amz-Date, a JSON Content-Type, any custom
+ * header a configured client sends) must be named in `Access-Control-Allow-Headers`, or the
+ * preflight fails ("Request header field x-api-key is not allowed"). Authorization has its own
+ * rule (allow-headers-missing-authorization).
+ */
+const rule: Rule = {
+  meta: {
+    id: 'allow-headers-missing-header',
+    severity: 'warning',
+    description: 'A request header the route needs is not allowed by Access-Control-Allow-Headers',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    for (const route of context.routes) {
+      const needed = neededRequestHeaders(route, context.settings.clients).filter((h) => !isNonWildcardHeader(h.name));
+      if (needed.length === 0 || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      const list = preflightList(route, ALLOW_HEADERS);
+      if (list.kind !== 'absent' && list.kind !== 'list') continue;
+      const items = list.kind === 'list' ? list.items : [];
+      // Without credentials `*` allows every header but Authorization; with them it is a literal name.
+      if (items.includes('*') && !credentialsAllowed(route)) continue;
+      const missing = needed.filter((h) => !items.some((i) => sameHeaderName(i, h.name)));
+      if (missing.length === 0) continue;
+      const allowed = list.kind === 'absent' ? 'the preflight response has no Access-Control-Allow-Headers' : `Access-Control-Allow-Headers allows ${describeList(list)}`;
+      groups.add(listSpan(list), {
+        route,
+        message: (routes) =>
+          `Preflight for ${routes} fails for requests that send ${missing.map((h) => h.name).join(', ')}: ${allowed}, but the route needs ${describeNeeds(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to Access-Control-Allow-Headers`,
+      });
+    }
+    for (const [span, items] of groups.entries()) {
+      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
+    }
+  },
+};
+
+function describeNeeds(headers: NeededHeader[]): string {
+  return headers.map((h) => `${h.name} (${h.reason})`).join(', ');
+}
+
+export default rule;

@@ -1,0 +1,58 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { Route } from '../src/model/types.js';
+import { methodForcesPreflight, normalizeMethod } from '../src/model/header-list.js';
+import {
+  ALLOW_METHODS,
+  calledCrossOrigin,
+  credentialsAllowed,
+  describeList,
+  listSpan,
+  preflightList,
+  servedMethods,
+} from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * A method other than GET, HEAD and POST is preflighted and must appear in
+ * `Access-Control-Allow-Methods`, compared byte for byte: browsers uppercase DELETE, GET, HEAD,
+ * OPTIONS, POST and PUT before sending, so `delete` in the list never allows a DELETE.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'allow-methods-missing-method',
+    severity: 'warning',
+    description: 'A method the route serves (other than GET, HEAD, POST) is missing from Access-Control-Allow-Methods',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    for (const route of context.routes) {
+      const methods = [...new Set(servedMethods(route).map(normalizeMethod))].filter(methodForcesPreflight);
+      if (methods.length === 0 || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      const list = preflightList(route, ALLOW_METHODS);
+      if (list.kind !== 'absent' && list.kind !== 'list') continue;
+      const items = list.kind === 'list' ? list.items : [];
+      // Without credentials `*` allows every method; with them it is the literal method "*".
+      if (items.includes('*') && !credentialsAllowed(route)) continue;
+      const missing = methods.filter((m) => !items.includes(m));
+      if (missing.length === 0) continue;
+      const caseNotes = missing
+        .map((m) => {
+          const variant = items.find((i) => i.toUpperCase() === m.toUpperCase());
+          return variant ? `${variant} does not allow ${m}: method names compare case-sensitively` : undefined;
+        })
+        .filter((n) => n !== undefined);
+      const allowed = list.kind === 'absent' ? 'the preflight response has no Access-Control-Allow-Methods' : `Access-Control-Allow-Methods allows ${describeList(list)}`;
+      const note = caseNotes.length > 0 ? ` (${caseNotes.join('; ')})` : '';
+      groups.add(listSpan(list), {
+        route,
+        message: (routes) =>
+          `Preflight for ${missing.join(', ')} requests to ${routes} fails: the route serves ${missing.join(', ')}, but ${allowed}${note}; browsers block those requests before sending them`,
+      });
+    }
+    for (const [span, items] of groups.entries()) {
+      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,88 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { HeaderRule, Route } from '../src/model/types.js';
+import { looksTemplated, parseTokenList, singleQuotedItems, type ListProblem } from '../src/model/header-list.js';
+import { headersNamed, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { ALLOW_HEADERS, ALLOW_METHODS, literalTexts } from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * Browsers parse Allow-Methods and Allow-Headers as comma-separated token lists (Fetch "extract
+ * header list values"). A value that does not parse (`GET POST`, `X-A;X-B`, `"Content-Type"`)
+ * makes the whole preflight a network error; names kept in single quotes parse, but never match.
+ * Values the linter cannot read (`$var`, `${VAR}` templates) are never judged.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'invalid-header-list',
+    severity: 'error',
+    description: 'Access-Control-Allow-Methods or -Allow-Headers is not a comma-separated token list',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; header: HeaderRule; problem: string }>();
+    for (const route of context.routes) {
+      const pre = preflightResponder(route);
+      if (!pre) continue;
+      for (const header of [...headersNamed(pre, ALLOW_METHODS, 'success'), ...headersNamed(pre, ALLOW_HEADERS, 'success')]) {
+        const problem = listProblem(header);
+        if (problem) groups.add(header.valueSpan ?? header.span, { route, header, problem });
+      }
+    }
+    for (const [span, items] of groups.entries()) {
+      const { header, problem } = items[0]!;
+      context.report({
+        span,
+        message: `${canonicalName(header)} on ${routeNames(items.map((i) => i.route.name))} ${problem}`,
+      });
+    }
+  },
+};
+
+function canonicalName(h: HeaderRule): string {
+  return sameHeaderName(h.name, ALLOW_METHODS) ? 'Access-Control-Allow-Methods' : 'Access-Control-Allow-Headers';
+}
+
+/** What is wrong with the value and what the browser does about it, or undefined when it is fine. */
+function listProblem(h: HeaderRule): string | undefined {
+  const what = sameHeaderName(h.name, ALLOW_METHODS) ? 'method' : 'header name';
+  for (const text of literalTexts(h.value) ?? []) {
+    if (looksTemplated(text)) continue;
+    const parsed = parseTokenList(text);
+    if (!parsed.ok) {
+      return `is not a comma-separated list: ${describeProblem(parsed.problem, parsed.element, what)}, so browsers treat the whole preflight as a network error and block every preflighted request; ${fixFor(parsed.problem, parsed.element)}`;
+    }
+    const quoted = singleQuotedItems(parsed.items);
+    if (quoted.length > 0) {
+      const names = quoted.map((q) => q.replace(/'/g, ''));
+      return `keeps quotes inside the value: ${quoted.join(', ')} is read with the quotes as part of the ${what}, so it never matches ${names.join(', ')} and preflights for requests that need ${quoted.length === 1 ? 'it' : 'them'} fail; remove the inner quotes`;
+    }
+  }
+  return undefined;
+}
+
+function describeProblem(problem: ListProblem, element: string, what: string): string {
+  switch (problem) {
+    case 'space-separated':
+      return `"${element}" separates names with spaces`;
+    case 'semicolon-separated':
+      return `"${element}" separates names with ";"`;
+    case 'double-quoted':
+      return `${element} carries double quotes, which a ${what} cannot contain`;
+    case 'not-a-token':
+      return `"${element}" is not a valid ${what}`;
+  }
+}
+
+function fixFor(problem: ListProblem, element: string): string {
+  switch (problem) {
+    case 'space-separated':
+      return `write ${element.trim().split(/[ \t]+/).join(', ')}`;
+    case 'semicolon-separated':
+      return `write ${element.split(';').map((s) => s.trim()).filter(Boolean).join(', ')}`;
+    case 'double-quoted':
+      return 'remove the quotes inside the value';
+    case 'not-a-token':
+      return 'separate names with commas and use only token characters';
+  }
+}
+
+export default rule;

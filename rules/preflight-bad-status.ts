@@ -1,0 +1,50 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { Route } from '../src/model/types.js';
+import { calledCrossOrigin, isOkStatus, preflightAnswer, statusText } from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * A preflight succeeds only with an ok status (200-299), and browsers never follow a redirect
+ * on a preflight (Chromium: "CORS preflight with 3XX is considered network error"; Firefox:
+ * CORSExternalRedirectNotAllowed). An http→https or trailing-slash redirect, or a `return 405`,
+ * that applies to OPTIONS breaks every preflighted request.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'preflight-bad-status',
+    severity: 'error',
+    description: 'OPTIONS is answered with a non-2xx status or a redirect, so every preflight fails',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    for (const route of context.routes) {
+      const answer = preflightAnswer(route);
+      if (answer.kind !== 'redirect' && answer.kind !== 'status') continue;
+      if (answer.kind === 'status' && isOkStatus(answer.code)) continue;
+      // A plain redirect server or a non-CORS location is not called cross-origin: no finding.
+      if (!calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      const pre = answer.responder;
+      if (answer.kind === 'redirect' || answer.code < 400) {
+        const code = answer.kind === 'redirect' ? answer.redirect.status : answer.code;
+        const to = answer.kind === 'redirect' && answer.redirect.location ? ` to ${answer.redirect.location}` : '';
+        const span = answer.kind === 'redirect' ? answer.redirect.span : (answer.span ?? pre.span);
+        groups.add(span, {
+          route,
+          message: (routes) =>
+            `Preflight for ${routes} fails: OPTIONS is answered with ${statusText(code)}${to}, and browsers never follow a redirect on a preflight; answer OPTIONS with 204 before redirecting, or have clients call the final URL`,
+        });
+      } else {
+        groups.add(answer.span ?? pre.span, {
+          route,
+          message: (routes) =>
+            `Preflight for ${routes} fails: OPTIONS is answered with ${statusText(answer.code)} (${pre.description}), but a preflight needs a 2xx status; answer OPTIONS with 204 and the CORS headers`,
+        });
+      }
+    }
+    for (const [span, items] of groups.entries()) {
+      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
+    }
+  },
+};
+
+export default rule;

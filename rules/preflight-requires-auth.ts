@@ -1,0 +1,103 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { AuthRequirement, Responder, Route } from '../src/model/types.js';
+import { actualResponders } from '../src/model/query.js';
+import { calledCrossOrigin, preflightAnswer, servesRequests } from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * A preflight never carries cookies, HTTP auth, Authorization, API keys or client certificates
+ * (Fetch: "a CORS-preflight request never includes credentials"), so any authentication that
+ * covers OPTIONS rejects every preflight, and the browser blocks the real request.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'preflight-requires-auth',
+    severity: 'error',
+    description: 'OPTIONS on a route needs credentials or a key, which browsers never send on a preflight',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; auth: AuthRequirement; servedWithout?: string }>();
+    for (const route of context.routes) {
+      const answer = preflightAnswer(route);
+      // A CDN that rejects OPTIONS first is preflight-unhandled's finding; the auth is never reached.
+      if (answer.kind === 'cdn-blocked' || answer.kind === 'none') continue;
+      const pre = answer.responder;
+      if (pre.auth.length === 0 || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      for (const auth of pre.auth) {
+        if (auth.mechanism === 'none') continue;
+        if (auth.mechanism === 'ip-allowlist') {
+          // The preflight comes from the same address as the request: an allowlist only breaks
+          // preflights when it covers OPTIONS but not the methods the route serves.
+          const servedWithout = methodServedWithout(route, pre, auth);
+          if (servedWithout) groups.add(auth.span, { route, auth, servedWithout });
+          continue;
+        }
+        groups.add(auth.span, { route, auth });
+      }
+    }
+    for (const [span, items] of groups.entries()) {
+      const { auth, servedWithout } = items[0]!;
+      const routes = routeNames(items.map((i) => i.route.name));
+      const status = `response ${auth.failureStatus ?? defaultFailureStatus(auth)}`;
+      if (servedWithout) {
+        context.report({
+          span,
+          message: `Preflight for ${routes} fails: ${auth.description} rejects OPTIONS (${status}) while ${servedWithout} is served, so every ${servedWithout} request that needs a preflight (custom headers, JSON body) is blocked by the browser; exempt OPTIONS from the restriction`,
+        });
+      } else if (auth.mechanism === 'unknown') {
+        context.report({
+          span,
+          severity: 'warning',
+          message: `Preflight for ${routes} may fail: ${auth.description} also runs for OPTIONS, and browsers never send credentials on a preflight; unless it lets OPTIONS through, the browser blocks the request (${status})`,
+        });
+      } else {
+        context.report({
+          span,
+          message: `Preflight for ${routes} fails: ${auth.description} applies to OPTIONS, but browsers never send ${whatIsMissing(auth)} on a preflight (${status}); answer OPTIONS before authentication`,
+        });
+      }
+    }
+  },
+};
+
+/** The first method the route serves to requests that do not pass this allowlist, if any. */
+function methodServedWithout(route: Route, pre: Responder, auth: AuthRequirement): string | undefined {
+  for (const r of actualResponders(route)) {
+    if (r === pre || !servesRequests(r)) continue;
+    const sameRestriction = r.auth.some((a) => a.span.file === auth.span.file && a.span.line === auth.span.line && a.span.column === auth.span.column);
+    if (sameRestriction) continue;
+    return r.methods === '*' ? 'GET' : (r.methods.find((m) => m !== 'OPTIONS') ?? 'GET');
+  }
+  return undefined;
+}
+
+function whatIsMissing(auth: AuthRequirement): string {
+  switch (auth.mechanism) {
+    case 'api-key':
+      return `API keys (${auth.header ?? 'X-Api-Key'})`;
+    case 'iam':
+      return 'SigV4 signatures';
+    case 'cookie':
+      return 'cookies';
+    case 'mtls':
+      return 'client certificates';
+    default:
+      return auth.header && auth.header.toLowerCase() !== 'authorization' ? `credentials (${auth.header})` : 'credentials (Authorization)';
+  }
+}
+
+function defaultFailureStatus(auth: AuthRequirement): string {
+  switch (auth.mechanism) {
+    case 'basic':
+    case 'authorization-header':
+      return '401';
+    case 'api-key':
+    case 'iam':
+    case 'ip-allowlist':
+      return '403';
+    default:
+      return '401/403';
+  }
+}
+
+export default rule;

@@ -1,0 +1,58 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { Route, Span } from '../src/model/types.js';
+import { calledCrossOrigin, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
+import { routeNames, SpanGroups } from './lib/grouping.js';
+
+/**
+ * Browsers preflight non-simple requests (methods other than GET/HEAD/POST, headers such as
+ * Authorization or a JSON Content-Type). When nothing on the route answers OPTIONS with a 2xx,
+ * the browser never sends the real request. Preflights a backend answers are not judged here:
+ * the linter cannot see whether the backend handles OPTIONS (`cors-delegated-to-backend`).
+ */
+const rule: Rule = {
+  meta: {
+    id: 'preflight-unhandled',
+    severity: 'error',
+    description: 'A route needs preflights, but nothing answers OPTIONS with 2xx',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; problem: string; reason: string }>();
+    for (const route of context.routes) {
+      const unanswered = whyUnanswered(route);
+      if (!unanswered) continue;
+      if (!calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      const reason = preflightReason(route, context.settings.clients);
+      if (!reason) continue;
+      groups.add(unanswered.span, { route, problem: unanswered.problem, reason });
+    }
+    for (const [span, items] of groups.entries()) {
+      const { problem, reason } = items[0]!;
+      context.report({
+        span,
+        message: `Preflight for ${routeNames(items.map((i) => i.route.name))} fails: ${problem}; browsers preflight it because ${reason}, and block the request when OPTIONS is not answered with 2xx`,
+      });
+    }
+  },
+};
+
+/** Why OPTIONS on the route gets no 2xx from anyone, and where that is configured. */
+function whyUnanswered(route: Route): { problem: string; span: Span } | undefined {
+  const answer = preflightAnswer(route);
+  switch (answer.kind) {
+    case 'cdn-blocked':
+      return {
+        problem: `the CDN allows only ${answer.methods.join(', ')} and rejects OPTIONS itself (403) before the origin sees it`,
+        span: answer.span ?? route.span,
+      };
+    case 'none':
+      return { problem: 'nothing on the route answers OPTIONS', span: route.match.span ?? route.span };
+    case 'nobody': {
+      const status = answer.responder.status.kind === 'fixed' ? ` (${statusText(answer.responder.status.code)})` : '';
+      return { problem: `nothing answers OPTIONS: ${answer.responder.description}${status}`, span: answer.responder.span };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export default rule;

@@ -1,0 +1,69 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { HeaderRule, Route } from '../src/model/types.js';
+import { parseTokenList } from '../src/model/header-list.js';
+import { actualResponders, headersNamed, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { ALLOW_HEADERS, ALLOW_METHODS, credentialsAllowed, EXPOSE_HEADERS, literalTexts } from '../src/model/preflight.js';
+import { routeNames, SpanGroups, where } from './lib/grouping.js';
+
+/**
+ * `*` in Allow-Methods, Allow-Headers and Expose-Headers is a wildcard only for requests without
+ * credentials. When the response allows credentials, browsers read it as the literal name "*":
+ * credentialed PUT/DELETE or custom-header requests fail their preflight, and no response header
+ * is exposed to scripts.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'wildcard-ignored-with-credentials',
+    severity: 'warning',
+    description: '* in Allow-Methods, Allow-Headers or Expose-Headers where credentials are allowed, so it is read as the literal name *',
+  },
+  check(context) {
+    const groups = new SpanGroups<{ route: Route; header: HeaderRule; credentials: HeaderRule }>();
+    for (const route of context.routes) {
+      const credentials = credentialsAllowed(route);
+      if (!credentials) continue;
+      // Allow-Methods and Allow-Headers are only read on the preflight response.
+      const pre = preflightResponder(route);
+      if (pre) {
+        for (const h of [...headersNamed(pre, ALLOW_METHODS, 'success'), ...headersNamed(pre, ALLOW_HEADERS, 'success')]) {
+          if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+        }
+      }
+      // Expose-Headers is read on actual responses, per response: only where that response allows credentials.
+      for (const r of actualResponders(route)) {
+        const own = mayAllowCredentials(r);
+        if (!own) continue;
+        for (const h of headersNamed(r, EXPOSE_HEADERS, 'success')) {
+          if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
+        }
+      }
+    }
+    for (const [span, items] of groups.entries()) {
+      const { header, credentials } = items[0]!;
+      const routes = routeNames(items.map((i) => i.route.name));
+      const cred = `Access-Control-Allow-Credentials: true at ${where(credentials.span, span)}`;
+      context.report({ span, message: consequence(header, routes, cred) });
+    }
+  },
+};
+
+function listsWildcard(h: HeaderRule): boolean {
+  const texts = literalTexts(h.value);
+  if (!texts) return false;
+  return texts.some((t) => {
+    const parsed = parseTokenList(t);
+    return parsed.ok && parsed.items.includes('*');
+  });
+}
+
+function consequence(h: HeaderRule, routes: string, cred: string): string {
+  if (sameHeaderName(h.name, ALLOW_METHODS)) {
+    return `Access-Control-Allow-Methods * on ${routes} is read as the literal method "*" because credentials are allowed (${cred}): credentialed PUT, PATCH and DELETE requests fail their preflight; list the methods by name`;
+  }
+  if (sameHeaderName(h.name, ALLOW_HEADERS)) {
+    return `Access-Control-Allow-Headers * on ${routes} is read as the literal header name "*" because credentials are allowed (${cred}): credentialed requests with custom headers (Authorization, JSON Content-Type) fail their preflight; list the headers by name`;
+  }
+  return `Access-Control-Expose-Headers * on ${routes} is read as the literal header name "*" because credentials are allowed (${cred}): scripts making credentialed requests cannot read any non-safelisted response header; list the headers by name`;
+}
+
+export default rule;

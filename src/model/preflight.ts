@@ -1,0 +1,276 @@
+/**
+ * What a route does with a CORS preflight, read from the model: who answers OPTIONS and how,
+ * which methods and request headers the route needs browsers to get through, and the
+ * Allow-Methods / Allow-Headers lists the preflight response carries. Shared by the Preflight
+ * rules; every helper says `unknown` rather than guessing when a backend decides.
+ */
+import type { AuthRequirement, HeaderRule, HeaderValue, Redirect, Responder, Route, Span } from './types.js';
+import { actualResponders, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from './query.js';
+import {
+  headerNeedsAllowEntry,
+  looksTemplated,
+  methodForcesPreflight,
+  normalizeMethod,
+  parseTokenList,
+  singleQuotedItems,
+} from './header-list.js';
+
+/** The part of a configured client (`clients:` in the config) these helpers read. */
+export interface ClientHeaders {
+  name: string;
+  headers?: string[];
+}
+
+export const ALLOW_ORIGIN = 'access-control-allow-origin';
+export const ALLOW_CREDENTIALS = 'access-control-allow-credentials';
+export const ALLOW_METHODS = 'access-control-allow-methods';
+export const ALLOW_HEADERS = 'access-control-allow-headers';
+export const EXPOSE_HEADERS = 'access-control-expose-headers';
+export const MAX_AGE = 'access-control-max-age';
+
+/** How the preflight (an OPTIONS request) of a route is answered, as far as the config tells. */
+export type PreflightAnswer =
+  /** the CDN in front rejects OPTIONS before anything else sees it */
+  | { kind: 'cdn-blocked'; methods: string[]; span?: Span }
+  /** no responder handles OPTIONS at all */
+  | { kind: 'none' }
+  /** a responder handles OPTIONS but nothing is behind it (REST resource without an OPTIONS method) */
+  | { kind: 'nobody'; responder: Responder }
+  | { kind: 'redirect'; responder: Responder; redirect: Redirect }
+  /** the gateway answers with a status it fixes (`return 204`, a MOCK integration) */
+  | { kind: 'status'; responder: Responder; code: number; span?: Span }
+  /** a backend decides (proxy, Lambda proxy): the linter does not guess */
+  | { kind: 'backend'; responder: Responder }
+  | { kind: 'unknown'; responder: Responder; reason: string };
+
+export function preflightAnswer(route: Route): PreflightAnswer {
+  const allowed = route.cdn?.allowedMethods;
+  if (allowed && !allowed.methods.some((m) => m.toUpperCase() === 'OPTIONS')) {
+    return { kind: 'cdn-blocked', methods: allowed.methods, span: allowed.span };
+  }
+  const responder = preflightResponder(route);
+  if (!responder) return { kind: 'none' };
+  if (responder.answeredBy === 'nobody') return { kind: 'nobody', responder };
+  if (responder.redirect) return { kind: 'redirect', responder, redirect: responder.redirect };
+  const status = responder.status;
+  if (status.kind === 'fixed') return { kind: 'status', responder, code: status.code, span: status.span };
+  if (status.kind === 'backend') return { kind: 'backend', responder };
+  return { kind: 'unknown', responder, reason: status.reason };
+}
+
+export function isOkStatus(code: number): boolean {
+  return code >= 200 && code <= 299;
+}
+
+/**
+ * The responder when the gateway itself answers the preflight with a 2xx: the only case in which
+ * the linter knows every header of the preflight response.
+ */
+export function gatewayAnswersPreflightOk(route: Route): Responder | undefined {
+  const answer = preflightAnswer(route);
+  if (answer.kind !== 'status' || !isOkStatus(answer.code)) return undefined;
+  return answer.responder.answeredBy === 'gateway' || answer.responder.backend?.emitsCors === 'no' ? answer.responder : undefined;
+}
+
+/** A responder that actually serves its requests (not a rejection, redirect or empty slot). */
+export function servesRequests(responder: Responder): boolean {
+  if (responder.answeredBy === 'nobody' || responder.redirect) return false;
+  return !(responder.status.kind === 'fixed' && responder.status.code >= 300);
+}
+
+/** The non-OPTIONS methods a route explicitly serves (empty when it serves "any method"). */
+export function servedMethods(route: Route): string[] {
+  const out = new Set<string>();
+  if (route.match.methods !== '*') for (const m of route.match.methods) out.add(m);
+  for (const r of route.responders) {
+    if (r.methods === '*' || !servesRequests(r)) continue;
+    for (const m of r.methods) out.add(m);
+  }
+  out.delete('OPTIONS');
+  return [...out];
+}
+
+/** A request header the route needs browsers to send, and why. */
+export interface NeededHeader {
+  name: string;
+  reason: string;
+  span?: Span;
+}
+
+/** Request headers an authentication mechanism reads (from what the model says, never guessed). */
+export function headersReadBy(auth: AuthRequirement): string[] {
+  switch (auth.mechanism) {
+    case 'authorization-header':
+    case 'basic':
+      return [auth.header ?? 'Authorization'];
+    case 'iam':
+      return [...new Set([auth.header ?? 'Authorization', 'X-Amz-Date', 'X-Amz-Security-Token'])];
+    case 'api-key':
+      return [auth.header ?? 'X-Api-Key'];
+    case 'cookie':
+    case 'mtls':
+    case 'ip-allowlist':
+    case 'none':
+      return [];
+    default:
+      return auth.header ? [auth.header] : [];
+  }
+}
+
+/**
+ * Request headers the route's clients must send and the preflight must allow: those the source
+ * derived from the route's auth, those the auth of the actual methods reads, `Content-Type` for
+ * JSON bodies, and what configured clients send. Safelisted and browser-controlled names are left
+ * out; duplicates (case-insensitive) keep the first reason.
+ */
+export function neededRequestHeaders(route: Route, clients: readonly ClientHeaders[] = []): NeededHeader[] {
+  const out: NeededHeader[] = [];
+  const add = (h: NeededHeader) => {
+    if (!headerNeedsAllowEntry(h.name) || out.some((o) => sameHeaderName(o.name, h.name))) return;
+    out.push(h);
+  };
+  for (const h of route.requiredRequestHeaders ?? []) add({ name: h.name, reason: h.reason, span: h.span });
+  for (const r of actualResponders(route)) {
+    if (!servesRequests(r)) continue;
+    for (const auth of r.auth) {
+      for (const name of headersReadBy(auth)) add({ name, reason: `${auth.description} reads it`, span: auth.span });
+    }
+  }
+  if (route.takesJson) add({ name: 'Content-Type', reason: 'the route takes JSON bodies' });
+  for (const c of clients) {
+    for (const name of c.headers ?? []) add({ name, reason: `client ${c.name} sends it` });
+  }
+  return out;
+}
+
+/** The literal texts a value can take (by-origin outcomes included); undefined if any is not literal. */
+export function literalTexts(value: HeaderValue): string[] | undefined {
+  if (value.kind === 'literal') return [value.text];
+  if (value.kind !== 'by-origin') return undefined;
+  const texts: string[] = [];
+  for (const o of [...value.cases.map((c) => c.then), value.otherwise]) {
+    if (o === null) continue;
+    if (o.kind !== 'literal') return undefined;
+    texts.push(o.text);
+  }
+  return texts;
+}
+
+/** An Allow-Methods / Allow-Headers list as the preflight response carries it. */
+export type PreflightList =
+  /** the linter cannot tell (a backend answers, or a value is computed) */
+  | { kind: 'unknown' }
+  /** the gateway answers and sends no such header */
+  | { kind: 'absent'; responder: Responder }
+  /** a value is not a valid token list (`invalid-header-list` reports it) */
+  | { kind: 'invalid'; responder: Responder }
+  | { kind: 'list'; responder: Responder; items: string[]; rules: HeaderRule[] };
+
+/**
+ * The Allow-Methods or Allow-Headers list of a route's preflight response. Gateway-declared values
+ * are read even when a backend answers (the gateway adds them to its 2xx); when a backend answers
+ * and the gateway declares nothing, the list is unknown.
+ */
+export function preflightList(route: Route, headerName: typeof ALLOW_METHODS | typeof ALLOW_HEADERS): PreflightList {
+  const answer = preflightAnswer(route);
+  if (answer.kind === 'cdn-blocked' || answer.kind === 'none' || answer.kind === 'nobody') return { kind: 'unknown' };
+  const responder = answer.responder;
+  const rules = headersNamed(responder, headerName, 'success');
+  if (rules.length === 0) {
+    return gatewayAnswersPreflightOk(route) === responder ? { kind: 'absent', responder } : { kind: 'unknown' };
+  }
+  const items: string[] = [];
+  for (const rule of rules) {
+    const texts = literalTexts(rule.value);
+    if (!texts) return { kind: 'unknown' };
+    for (const text of texts) {
+      if (looksTemplated(text)) return { kind: 'unknown' };
+      const parsed = parseTokenList(text);
+      if (!parsed.ok || singleQuotedItems(parsed.items).length > 0) return { kind: 'invalid', responder };
+      items.push(...parsed.items);
+    }
+  }
+  return { kind: 'list', responder, items, rules };
+}
+
+/** Where a finding about a preflight list belongs: its value, or the responder when it is absent. */
+export function listSpan(list: Extract<PreflightList, { kind: 'absent' | 'list' }>): Span {
+  if (list.kind === 'absent') return list.responder.span;
+  const first = list.rules[0]!;
+  return first.valueSpan ?? first.span;
+}
+
+/** The list as a browser would read it, for messages: `Content-Type, X-Custom` or `(none)`. */
+export function describeList(list: Extract<PreflightList, { kind: 'absent' | 'list' }>): string {
+  return list.kind === 'absent' || list.items.length === 0 ? 'nothing' : list.items.join(', ');
+}
+
+/** The header rule that lets credentialed requests through on this route (preflight or actual), if any. */
+export function credentialsAllowed(route: Route): HeaderRule | undefined {
+  const pre = preflightResponder(route);
+  if (pre) {
+    const h = mayAllowCredentials(pre);
+    if (h) return h;
+  }
+  for (const r of actualResponders(route)) {
+    const h = mayAllowCredentials(r);
+    if (h) return h;
+  }
+  return undefined;
+}
+
+/** Whether a route's own configuration shows it is called cross-origin (it sends any CORS header). */
+export function routeHasCors(route: Route): boolean {
+  if (route.responders.some((r) => r.headers.some((h) => isCorsHeader(h.name)) || r.backend?.emitsCors === 'yes')) return true;
+  return (route.gatewayErrors ?? []).some((e) => e.headers.some((h) => isCorsHeader(h.name)));
+}
+
+/**
+ * Whether browsers call this route cross-origin, as far as the config shows: the route sends CORS
+ * headers, or another route of the same API does (`Route.group`), or clients are configured.
+ * Without any of that (an admin location behind basic auth), preflight findings would be noise.
+ */
+export function calledCrossOrigin(route: Route, all: readonly Route[], clients: readonly ClientHeaders[]): boolean {
+  if (clients.length > 0 || routeHasCors(route)) return true;
+  if (route.group === undefined) return false;
+  return all.some((r) => r !== route && r.group === route.group && routeHasCors(r));
+}
+
+/**
+ * Why browsers preflight requests to this route (first reason found), or undefined when nothing
+ * in the config forces one: a non-safelisted method, a header that must be allowed, or CORS lists
+ * that announce such methods or headers.
+ */
+export function preflightReason(route: Route, clients: readonly ClientHeaders[] = []): string | undefined {
+  const method = servedMethods(route).find(methodForcesPreflight);
+  if (method) return `it serves ${normalizeMethod(method)}`;
+  const header = neededRequestHeaders(route, clients)[0];
+  if (header) return `requests carry ${header.name} (${header.reason})`;
+  for (const r of route.responders) {
+    for (const h of r.headers) {
+      const texts = literalTexts(h.value) ?? [];
+      for (const text of texts) {
+        const parsed = parseTokenList(text);
+        if (!parsed.ok) continue;
+        if (sameHeaderName(h.name, ALLOW_METHODS)) {
+          const m = parsed.items.find((i) => i !== '*' && i.toUpperCase() !== 'OPTIONS' && methodForcesPreflight(i));
+          if (m) return `its Access-Control-Allow-Methods announces ${m}`;
+        } else if (sameHeaderName(h.name, ALLOW_HEADERS)) {
+          const n = parsed.items.find((i) => i !== '*' && headerNeedsAllowEntry(i));
+          if (n) return `its Access-Control-Allow-Headers announces ${n}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A status for messages: `401 Unauthorized`, `a 301 redirect`. */
+export function statusText(code: number): string {
+  const names: Record<number, string> = {
+    301: 'a 301 redirect', 302: 'a 302 redirect', 303: 'a 303 redirect', 307: 'a 307 redirect', 308: 'a 308 redirect',
+    400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden', 404: '404 Not Found', 405: '405 Method Not Allowed',
+    500: '500 Internal Server Error', 501: '501 Not Implemented', 502: '502 Bad Gateway', 503: '503 Service Unavailable',
+  };
+  return names[code] ?? `status ${code}`;
+}
