@@ -169,6 +169,19 @@ function scalarFromTag(tag: string, text: string, quoted: boolean): string | num
   }
 }
 
+/** Maps an offset of the re-indented text back to the original text. */
+function unshift(shifts: { at: number; by: number }[], offset: number): number {
+  // Shifts were applied in order, each in the coordinates of the text after the earlier ones.
+  let o = offset;
+  for (let i = shifts.length - 1; i >= 0; i--) {
+    const s = shifts[i]!;
+    if (o >= s.at + s.by) o -= s.by;
+    else if (o >= s.at) o = s.at;
+  }
+  return o;
+}
+
+
 export interface YamlOptions {
   /** maximum number of nodes the document may expand to through aliases (alias-bomb guard) */
   maxExpandedNodes?: number;
@@ -195,14 +208,32 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     doc.diagnostics.push({ ruleId: 'parse-error', message, span: spanOf(doc, start, end), fatal });
   };
   let events: Event[];
-  try {
-    events = parseEvents(text, { filename: file, maxDepth: options.maxDepth ?? 200 });
-  } catch (err) {
-    const e = err as { reason?: string; mark?: { position?: number }; message?: string };
-    const pos = Math.min(Math.max(0, e.mark?.position ?? 0), text.length);
-    error(pos, pos, `YAML syntax error: ${e.reason ?? e.message ?? String(err)}`);
-    return doc;
+  // Continuation lines of a quoted scalar inside a flow collection (`{ "Fn::Sub": "...\n  ..." }`)
+  // that are not indented past their block parent are a YAML spec error js-yaml reports, but
+  // CloudFormation and SAM (SnakeYAML/PyYAML) do not check indentation in flow context, and the
+  // extra indentation of such a line does not change the scalar's value. Re-parse with the line
+  // indented further, mapping offsets back to the original text.
+  const shifts: { at: number; by: number }[] = [];
+  let source = text;
+  for (;;) {
+    try {
+      events = parseEvents(source, { filename: file, maxDepth: options.maxDepth ?? 200 });
+      break;
+    } catch (err) {
+      const e = err as { reason?: string; mark?: { position?: number }; message?: string };
+      const modPos = Math.min(Math.max(0, e.mark?.position ?? 0), source.length);
+      const lineStart = source.lastIndexOf('\n', modPos - 1) + 1;
+      if (/deficient indentation/.test(e.reason ?? '') && shifts.length < 200 && source.length < 4_000_000 && /^[ \t]*$/.test(source.slice(lineStart, modPos))) {
+        shifts.push({ at: lineStart, by: 64 });
+        source = source.slice(0, lineStart) + ' '.repeat(64) + source.slice(lineStart);
+        continue;
+      }
+      const pos = unshift(shifts, modPos);
+      error(pos, pos, `YAML syntax error: ${e.reason ?? e.message ?? String(err)}`);
+      return doc;
+    }
   }
+  const P = shifts.length ? (o: number) => (o < 0 ? o : unshift(shifts, o)) : (o: number) => o;
 
   const maxExpanded = options.maxExpandedNodes ?? Math.max(1_000_000, events.length * 4);
   const anchors = new Map<string, { node: YNode; weight: number }>();
@@ -213,9 +244,9 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
   let documents = 0;
   let aborted = false;
 
-  const tagOf = (ev: { tagStart: number; tagEnd: number }) => (ev.tagStart >= 0 ? text.slice(ev.tagStart, ev.tagEnd) : undefined);
+  const tagOf = (ev: { tagStart: number; tagEnd: number }) => (ev.tagStart >= 0 ? source.slice(ev.tagStart, ev.tagEnd) : undefined);
   const anchorOf = (ev: { anchorStart: number; anchorEnd: number }) =>
-    ev.anchorStart >= 0 ? text.slice(ev.anchorStart + (text[ev.anchorStart] === '&' ? 1 : 0), ev.anchorEnd) : undefined;
+    ev.anchorStart >= 0 ? source.slice(ev.anchorStart + (source[ev.anchorStart] === '&' ? 1 : 0), ev.anchorEnd) : undefined;
 
   /** Places a finished node into its parent (or as the root). */
   const place = (node: YNode, weight: number, keyText?: () => string) => {
@@ -286,15 +317,15 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
       case 4: {
         // scalar
         const quoted = ev.style === 2 || ev.style === 3;
-        const value = ev.fast ? text.slice(ev.valueStart, ev.valueEnd) : getScalarValue(text, ev);
-        const start = quoted ? ev.valueStart - 1 : ev.valueStart;
-        const end = quoted ? ev.valueEnd + 1 : ev.valueEnd;
+        const value = ev.fast ? source.slice(ev.valueStart, ev.valueEnd) : getScalarValue(source, ev);
+        const start = P(quoted ? ev.valueStart - 1 : ev.valueStart);
+        const end = P(quoted ? ev.valueEnd + 1 : ev.valueEnd);
         const tag = tagOf(ev);
         let node: YNode;
         const isKey = stack.length > 0 && stack[stack.length - 1]!.node.kind === 'map' && !stack[stack.length - 1]!.pendingKey;
         if (tag && SHORT_FORMS[tag] && !isKey) {
           const scalar: YScalar = { kind: 'scalar', value, text: value, quoted, start, end };
-          node = wrapShortForm(tag, ev.tagStart, ev.tagEnd, scalar);
+          node = wrapShortForm(tag, P(ev.tagStart), P(ev.tagEnd), scalar);
         } else {
           const typed = tag ? scalarFromTag(tag, value, quoted) : quoted || ev.style >= 4 ? value : resolvePlain(value);
           node = { kind: 'scalar', value: typed, text: value, quoted: quoted || ev.style >= 4, start, end };
@@ -309,12 +340,12 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
         // sequence / mapping
         const tag = tagOf(ev);
         const node: YMap | YSeq =
-          ev.type === 3 ? { kind: 'map', pairs: [], byKey: new Map(), start: ev.start, end: ev.start + 1 } : { kind: 'seq', items: [], start: ev.start, end: ev.start + 1 };
+          ev.type === 3 ? { kind: 'map', pairs: [], byKey: new Map(), start: P(ev.start), end: P(ev.start) + 1 } : { kind: 'seq', items: [], start: P(ev.start), end: P(ev.start) + 1 };
         const frame: Frame = { node, weight: 1, anchor: anchorOf(ev) };
         const parent = stack[stack.length - 1];
         const isKey = parent !== undefined && parent.node.kind === 'map' && !parent.pendingKey;
         if (tag && SHORT_FORMS[tag] && !isKey) {
-          const wrapper = wrapShortForm(tag, ev.tagStart, ev.tagEnd, node) as YMap;
+          const wrapper = wrapShortForm(tag, P(ev.tagStart), P(ev.tagEnd), node) as YMap;
           frame.wrapper = wrapper;
         }
         stack.push(frame);
@@ -322,18 +353,18 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
       }
       case 5: {
         // alias
-        const name = text.slice(ev.anchorStart + (text[ev.anchorStart] === '*' ? 1 : 0), ev.anchorEnd);
+        const name = source.slice(ev.anchorStart + (source[ev.anchorStart] === '*' ? 1 : 0), ev.anchorEnd);
         const target = anchors.get(name);
         if (!target) {
-          error(ev.anchorStart, ev.anchorEnd, `Unknown YAML alias *${name} (no earlier anchor &${name})`);
+          error(P(ev.anchorStart), P(ev.anchorEnd), `Unknown YAML alias *${name} (no earlier anchor &${name})`);
           aborted = true;
           break;
         }
         expanded += target.weight;
         if (expanded > maxExpanded) {
           error(
-            ev.anchorStart,
-            ev.anchorEnd,
+            P(ev.anchorStart),
+            P(ev.anchorEnd),
             `YAML aliases expand this document to more than ${maxExpanded} nodes (an alias bomb?); the file was not read further`,
           );
           aborted = true;

@@ -291,6 +291,7 @@ export function restApiToRoutes(api: RestApiModel): Route[] {
         droppedHeaders: [],
         cookies: [],
         gatewayErrors: gatewayErrorsFor(api, m.auth),
+        group: `rest-api:${api.id}`,
       };
       if (m.requiredHeaders.length) route.requiredRequestHeaders = m.requiredHeaders;
       if (m.takesJson) route.takesJson = true;
@@ -457,6 +458,7 @@ export function httpApiToRoutes(api: HttpApiModel): Route[] {
       responders,
       droppedHeaders: [],
       cookies: [],
+      group: `http-api:${api.id}`,
     };
     if (r.requiredHeaders.length) route.requiredRequestHeaders = r.requiredHeaders;
     routes.push(route);

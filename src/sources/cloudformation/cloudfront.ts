@@ -269,6 +269,7 @@ function behaviorRoute(
     droppedHeaders: [],
     cookies: [],
     cdn,
+    group: `cloudfront:${distId}`,
   };
   if (info?.requiredHeaders.length) route.requiredRequestHeaders = info.requiredHeaders;
   void entries;
