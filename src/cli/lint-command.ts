@@ -1,8 +1,11 @@
 /** `corslint [paths...]`: discover, lint, format, and decide the exit code. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
-import { lintFiles, type LintResult } from '../engine/lint.js';
+import { ConfigLoader, effectiveConfig } from '../config/index.js';
+import { applyBaseline, BaselineError, describeStale, readBaseline, repoRoot, updatedBaseline, writeBaseline, type Baseline } from '../engine/baseline.js';
+import type { LintResult } from '../engine/lint.js';
+import { lintConfigured } from './configured-lint.js';
 import type { Severity, SeverityOrOff } from '../engine/rule.js';
 import { formatterNames, loadFormatter } from '../formatters/index.js';
 import type { InputFile } from '../sources/types.js';
@@ -18,6 +21,14 @@ export interface LintCommandOptions {
   rule?: string[];
   outputFile?: string;
   color?: boolean;
+  /** workflow options (config, suppressions, baseline, fixes) */
+  config?: string;
+  printConfig?: string;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  baseline?: string;
+  baselineWrite?: string;
+  reportUnusedDisableDirectives?: boolean;
 }
 
 const SEVERITIES: SeverityOrOff[] = ['off', 'info', 'warning', 'error'];
@@ -41,6 +52,23 @@ export function parseRuleFlags(flags: string[] | undefined): Map<string, Severit
   return map;
 }
 
+/** NO_COLOR (non-empty) and FORCE_COLOR as https://no-color.org and Node; no colour into files or pipes. */
+function colorByDefault(toFile: boolean): boolean {
+  if (process.env.NO_COLOR) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return !toFile && !!process.stdout.isTTY;
+}
+
+function readBaselineOrUsage(path: string): Baseline {
+  try {
+    return readBaseline(path);
+  } catch (err) {
+    if (err instanceof BaselineError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function readStdin(): string {
   try {
     return readFileSync(0, 'utf8');
@@ -60,6 +88,13 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings expects an integer, got "${opts.maxWarnings}"`);
   }
   const ruleFlags = parseRuleFlags(opts.rule);
+  const loader = new ConfigLoader({ cwd, configFile: opts.config, knownRules: allRules.map((r) => r.meta.id) });
+  if (opts.printConfig !== undefined) {
+    const file = resolve(cwd, opts.printConfig);
+    const config = await loader.forFile(file);
+    process.stdout.write(JSON.stringify(effectiveConfig(config, file, allRules.map((r) => r.meta), ruleFlags), null, 2) + '\n');
+    return 0;
+  }
 
   let inputs: InputFile[];
   if (opts.stdin) {
@@ -74,18 +109,40 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
   const host = opts.stdin
     ? { ...fsHost, readFile: (p: string) => (p === inputs[0]!.path ? inputs[0]!.text : fsHost.readFile(p)) }
     : fsHost;
-  let results = await lintFiles(inputs, {
-    rules: allRules,
-    settings: { clients: [], sites: [] },
-    severityFor: (id) => ruleFlags.get(id),
+  const fixing = !!(opts.fix || opts.fixDryRun);
+  const run = await lintConfigured(inputs, {
+    loader,
+    ruleFlags,
     host,
+    reportUnused: opts.reportUnusedDisableDirectives ? 'error' : 'off',
+    // ESLint: with --quiet only the fixes of errors are applied
+    fix: fixing ? { filter: (m) => !opts.quiet || m.severity === 2 } : undefined,
   });
+  let results: LintResult[] = run.results;
+  // --fix writes files; with --stdin (or --fix-dry-run) the fixed text is only reported as `output`
+  if (opts.fix && !opts.fixDryRun && !opts.stdin) {
+    for (const [file, text] of run.changed) writeFileSync(file, text);
+    results = results.map(({ output: _output, ...r }: LintResult & { output?: string }) => r as LintResult);
+  }
+  if (opts.baselineWrite) {
+    const path = resolve(cwd, opts.baselineWrite);
+    const root = repoRoot(dirname(path));
+    let previous: Baseline | undefined;
+    if (existsSync(path)) previous = readBaselineOrUsage(path);
+    writeBaseline(path, updatedBaseline(previous, results, root));
+  }
+  const baselinePath = opts.baseline ?? opts.baselineWrite;
+  if (baselinePath) {
+    const path = resolve(cwd, baselinePath);
+    const stale = applyBaseline(results, readBaselineOrUsage(path), repoRoot(dirname(path)));
+    if (stale.length) process.stderr.write(describeStale(stale, baselinePath));
+  }
 
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   if (opts.quiet) results = results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2) }));
 
-  const color = opts.color ?? (!!process.stdout.isTTY && !process.env.NO_COLOR);
+  const color = opts.color ?? colorByDefault(!!opts.outputFile);
   const output = formatter(results as LintResult[], { cwd, rules: allRules.map((r) => r.meta), color });
   if (opts.outputFile) writeFileSync(resolve(cwd, opts.outputFile), output);
   else if (output) process.stdout.write(output);

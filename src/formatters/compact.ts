@@ -7,8 +7,10 @@ export const compact: Formatter = (results) => {
   for (const r of results) {
     for (const m of r.messages) {
       total++;
-      const kind = m.fatal || m.severity === 2 ? 'Error' : 'Warning';
-      lines.push(`${r.filePath}: line ${m.line}, col ${m.column}, ${kind} - ${m.message} (${m.ruleId})`);
+      // `$eslint-compact` reads Error, Warning and Info; a message must stay on one line.
+      const kind = m.fatal || m.severity === 2 ? 'Error' : m.level === 'info' ? 'Info' : 'Warning';
+      const message = m.message.replace(/\s*[\r\n]+\s*/g, ' ');
+      lines.push(`${r.filePath}: line ${m.line}, col ${m.column}, ${kind} - ${message} (${m.ruleId})`);
     }
   }
   if (total > 0) lines.push('', `${total} problem${total === 1 ? '' : 's'}`);

@@ -5,6 +5,10 @@ const FORMATTERS: Record<string, () => Promise<Formatter>> = {
   stylish: async () => (await import('./stylish.js')).stylish,
   json: async () => (await import('./json.js')).json,
   compact: async () => (await import('./compact.js')).compact,
+  sarif: async () => (await import('./sarif.js')).sarif,
+  github: async () => (await import('./github.js')).github,
+  gitlab: async () => (await import('./gitlab.js')).gitlab,
+  junit: async () => (await import('./junit.js')).junit,
 };
 
 export function formatterNames(): string[] {
