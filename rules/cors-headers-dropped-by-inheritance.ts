@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { Report, Rule } from '../src/engine/rule.js';
 import { isCorsHeader, preflightResponder, sameHeaderName } from '../src/model/query.js';
 import type { DroppedHeader, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
@@ -30,29 +30,33 @@ const rule: Rule = {
       }
     }
     for (const [span, items] of groups.entries()) {
-      // One finding per dropped header at each inner declaration.
-      const byHeader = new Map<string, typeof items>();
+      // One finding per inner declaration, naming every CORS header it cuts off.
+      const lost = new Map<string, (typeof items)[number]>();
       for (const item of items) {
-        const key = `${item.drop.header.name.toLowerCase()}\0${item.drop.header.span.line}\0${item.drop.header.span.file}`;
-        const list = byHeader.get(key) ?? [];
-        list.push(item);
-        byHeader.set(key, list);
+        const key = `${item.drop.header.name.toLowerCase()}\0${item.drop.header.span.file}\0${item.drop.header.span.line}`;
+        if (!lost.has(key)) lost.set(key, item);
       }
-      for (const list of byHeader.values()) {
-        const { drop, effect } = list[0]!;
-        const names = routeNames(list.map((i) => i.route.name));
-        context.report({
-          span,
-          severity: effect.severity,
-          message:
-            `${drop.header.name} declared at ${where(drop.header.span, span)} does not reach ${effect.responses} of ${names}: ` +
-            `the add_header here replaces the inherited list, so ${effect.consequence}. ` +
-            'Repeat the CORS headers in this block (a shared include keeps them in one place), or use `add_header_inherit merge;` on nginx 1.29.3+',
-        });
-      }
+      const list = [...lost.values()];
+      const headers = list.map((i) => `${i.drop.header.name} (${where(i.drop.header.span, span)})`);
+      const consequences = [...new Set(list.map((i) => i.effect.consequence))];
+      const responses = [...new Set(list.map((i) => i.effect.responses))];
+      const report: Report = {
+        span,
+        message:
+          `${joinWords(headers)} ${headers.length === 1 ? 'does' : 'do'} not reach ${joinWords(responses)} of ${routeNames(items.map((i) => i.route.name))}: ` +
+          `this add_header replaces the inherited list, so ${joinWords(consequences)}. ` +
+          'Repeat the CORS headers in this block (a shared include keeps them in one place), or use `add_header_inherit merge;` on nginx 1.29.3+',
+      };
+      if (list.every((i) => i.effect.severity === 'warning')) report.severity = 'warning';
+      context.report(report);
     }
   },
 };
+
+function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
 
 export default rule;
 

@@ -11,8 +11,16 @@ import allowMethodsMissingMethod from './allow-methods-missing-method.js';
 import authorizationCoveredOnlyByWildcard from './authorization-covered-only-by-wildcard.js';
 import wildcardIgnoredWithCredentials from './wildcard-ignored-with-credentials.js';
 import invalidHeaderList from './invalid-header-list.js';
+import duplicateCorsHeader from './duplicate-cors-header.js';
+import corsHeadersMissingOnErrors from './cors-headers-missing-on-errors.js';
+import corsHeadersDroppedByInheritance from './cors-headers-dropped-by-inheritance.js';
+import missingVaryOrigin from './missing-vary-origin.js';
+import cdnStripsCorsRequestHeaders from './cdn-strips-cors-request-headers.js';
+import cdnStripsAuthorization from './cdn-strips-authorization.js';
 import maxAgeAboveBrowserCap from './max-age-above-browser-cap.js';
 import maxAgeMissing from './max-age-missing.js';
+import samesiteNoneWithoutSecure from './samesite-none-without-secure.js';
+import corsDelegatedToBackend from './cors-delegated-to-backend.js';
 import invalidDirectiveContext from './invalid-directive-context.js';
 import unresolvedInclude from './unresolved-include.js';
 
@@ -28,8 +36,16 @@ export const allRules: Rule[] = [
   authorizationCoveredOnlyByWildcard,
   wildcardIgnoredWithCredentials,
   invalidHeaderList,
+  duplicateCorsHeader,
+  corsHeadersMissingOnErrors,
+  corsHeadersDroppedByInheritance,
+  missingVaryOrigin,
+  cdnStripsCorsRequestHeaders,
+  cdnStripsAuthorization,
   maxAgeAboveBrowserCap,
   maxAgeMissing,
+  samesiteNoneWithoutSecure,
+  corsDelegatedToBackend,
   invalidDirectiveContext,
   unresolvedInclude,
 ];

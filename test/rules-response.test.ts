@@ -329,7 +329,7 @@ ruleTester(corsHeadersDroppedByInheritance, {
           ],
         }),
       ],
-      errors: [{ line: 13, column: 5, message: ['Access-Control-Allow-Credentials declared at line 4', 'preflight (OPTIONS)', 'credentials', 'add_header_inherit merge'] }],
+      errors: [{ line: 13, column: 5, message: ['Access-Control-Allow-Credentials (line 4) does not reach the preflight (OPTIONS) response', 'credentials', 'add_header_inherit merge'] }],
     },
     {
       name: 'a location add_header drops ACAO for all methods; names the other file',
@@ -339,6 +339,18 @@ ruleTester(corsHeadersDroppedByInheritance, {
         }),
       ],
       errors: [{ line: 20, message: ['cors.conf:3', 'location /api/', 'CORS error'] }],
+    },
+    {
+      name: 'several headers cut off by one add_header: one finding, error when any matters',
+      routes: [
+        route([responder({ headers: [header('X-Frame-Options', lit('DENY'), 20)] })], {
+          droppedHeaders: [
+            { header: serverAcao, droppedBy: span(20), responderIndex: 0 },
+            { header: header('Access-Control-Expose-Headers', lit('X-Id'), 6), droppedBy: span(20), responderIndex: 0 },
+          ],
+        }),
+      ],
+      errors: [{ line: 20, severity: undefined, message: ['Access-Control-Allow-Origin (line 3) and Access-Control-Expose-Headers (line 6) do not reach', 'CORS error and scripts can no longer read'] }],
     },
     {
       name: 'a dropped Max-Age only costs caching: warning',
