@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .argument('[paths...]', 'files, directories or globs to lint')
-    .option('-f, --format <name>', 'output format: stylish, json, compact', 'stylish')
+    .option('-f, --format <name>', 'output format: stylish, json, compact, sarif, github, gitlab, junit', 'stylish')
     .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
     .option('--quiet', 'report errors only')
     .option('--stdin', 'lint the text on standard input')
@@ -28,8 +28,37 @@ async function main(argv: string[]): Promise<number> {
     .option('-o, --output-file <file>', 'write the report to a file')
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
+    .option('-c, --config <file>', 'use this configuration file instead of searching for one')
+    .option('--print-config <file>', 'print the configuration that applies to a file, and exit')
+    .option('--fix', 'apply safe fixes to the files')
+    .option('--fix-dry-run', 'compute fixes without writing; the fixed text is in the JSON `output`')
+    .option('--baseline <file>', 'findings counted in this baseline file pass; new ones fail')
+    .option('--baseline-write <file>', 'record the current findings in a baseline file')
+    .option('--report-unused-disable-directives', 'report corslint-disable comments that suppress nothing (as errors)')
     .action(async (paths: string[], opts: LintCommandOptions) => {
       exitCode = await runLint(paths, opts);
+    });
+
+  program
+    .command('rules')
+    .description('List every rule with its default severity')
+    .option('-f, --format <name>', 'text or json', 'text')
+    .action(async (opts: { format?: string }) => {
+      exitCode = (await import('./rules-command.js')).runRules(opts);
+    });
+  program
+    .command('explain')
+    .description("Print a rule's documentation")
+    .argument('<rule>', 'rule ID, e.g. reflected-origin')
+    .action(async (id: string) => {
+      exitCode = (await import('./rules-command.js')).runExplain(id);
+    });
+  program
+    .command('lsp')
+    .description('Run the language server (diagnostics and fixes for editors)')
+    .option('--stdio', 'talk JSON-RPC over stdin/stdout (the default)')
+    .action(async () => {
+      exitCode = await (await import('../lsp/server.js')).runLanguageServer();
     });
 
   try {
