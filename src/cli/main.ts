@@ -39,6 +39,28 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await runLint(paths, opts);
     });
 
+  // Root options are read only before a subcommand name, so `simulate --format json` reaches the subcommand.
+  program.enablePositionalOptions();
+  program
+    .command('simulate')
+    .description("Simulate a browser's CORS check for one request against the configuration, step by step")
+    .argument('<paths...>', 'files, directories or globs holding the configuration')
+    .option('--origin <origin>', 'the page origin (https://app.example.com, capacitor://localhost, null; none = no Origin)')
+    .option('--method <method>', 'the request method as the script passes it')
+    .option('--header <header>', "a request header the script sets: 'Name: value' or Name (repeatable)", collect)
+    .option('--credentials', "credentials: 'include' (cookies, withCredentials)")
+    .option('--url <url>', 'the request URL (chooses server and location)')
+    .option('--path <path>', 'the request path, when no --url')
+    .option('--host <host>', 'the Host (with --path)')
+    .option('--mode <mode>', 'spec (the Fetch standard) or browsers (Chrome, Firefox, Safari today)', 'browsers')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--color', 'force colour output')
+    .option('--no-color', 'disable colour output')
+    .action(async (paths: string[], opts: import('./simulate-command.js').SimulateCommandOptions) => {
+      const { runSimulate } = await import('./simulate-command.js');
+      exitCode = await runSimulate(paths, opts);
+    });
+
   program
     .command('rules')
     .description('List every rule with its default severity')

@@ -207,7 +207,7 @@ function fetchHop(run: Run, hop: Hop, hopIndex: number): HopOutcome {
   const headerNames = hop.headers.map((h) => h.name.toLowerCase());
   const res = predictResponse(route, { method: hop.method, origin: hop.origin, headerNames, credentials, isPreflight: false, backend: run.options.backend }, engine);
   run.responses.push({ kind: 'actual', method: hop.method, url: hop.url, origin: hop.origin, route, response: res });
-  const who = res.responder ? res.responder.description : `nothing on ${route.name}`;
+  const who = res.rejectedBy ? `${res.rejectedBy.description} (before ${res.responder?.description ?? 'the handler'})` : res.responder ? res.responder.description : `nothing on ${route.name}`;
   for (const note of res.notes) run.info('actual', 'note', note);
   const statusSpan = res.status.span ?? res.responder?.span;
   if (res.status.kind === 'unknown') {
@@ -322,7 +322,7 @@ function preflight(run: Run, hop: Hop, unsafeNames: string[]): 'pass' | 'fail' |
   run.info('preflight', 'request', `Preflight: OPTIONS with Origin: ${hop.origin}, Access-Control-Request-Method: ${hop.method}${acrh}; it never carries cookies or Authorization`);
   const res = predictResponse(hop.route, { method: 'OPTIONS', origin: hop.origin, headerNames: ['access-control-request-method', ...(unsafeNames.length ? ['access-control-request-headers'] : [])], credentials: false, isPreflight: true, backend: run.options.backend }, engine);
   run.responses.push({ kind: 'preflight', method: 'OPTIONS', url: hop.url, origin: hop.origin, route: hop.route, response: res });
-  const who = res.responder ? res.responder.description : `nothing on ${hop.route.name} (no handler for OPTIONS)`;
+  const who = res.rejectedBy ? `${res.rejectedBy.description} (before ${res.responder?.description ?? 'the handler'})` : res.responder ? res.responder.description : `nothing on ${hop.route.name} (no handler for OPTIONS)`;
   for (const note of res.notes) run.info('preflight', 'note', note);
   const statusSpan = res.status.span ?? res.responder?.span;
   if (res.status.kind === 'unknown') {
@@ -505,22 +505,25 @@ function corsCheck(res: PredictedResponse, origin: string, credentials: boolean,
   return { phase, check: 'allow-origin', result: 'pass', message: `Access-Control-Allow-Origin: ${value} matches and Access-Control-Allow-Credentials is true`, span: line.span };
 }
 
-/** Why a response lacks ACAO, when the model can say (an add_header without always, an inner add_header). */
+/** Why a response lacks ACAO, when the model can say (auth, an add_header without always, an inner add_header). */
 function missingWhy(res: PredictedResponse, route: Route): string {
   const responder = res.responder;
   if (res.gatewayError) return ` (the ${res.gatewayError.type} gateway response does not set it)`;
-  if (route.gatewayErrors && (res.rejectedBy || !responder)) return ' (API Gateway\'s default gateway response carries no CORS headers)';
+  if (route.gatewayErrors && (res.rejectedBy || !responder)) return " (API Gateway's default gateway response carries no CORS headers)";
   if (!responder) return '';
+  const why: string[] = [];
+  const isError = res.status.kind === 'known' ? res.status.code >= 400 : res.status.kind === 'class' && res.status.cls === 'error';
+  if (res.rejectedBy && res.status.kind !== 'unknown') why.push(`the ${describeStatus(res)} comes from ${res.rejectedBy.description}`);
   const rule = responder.headers.find((h) => /^access-control-allow-origin$/i.test(h.name));
-  if (rule && !rule.onErrors && (res.status.kind === 'known' ? res.status.code >= 400 : res.status.kind === 'class' && res.status.cls === 'error')) {
-    return ` (${rule.via}${rule.via === 'add_header' ? ' without always' : ''} applies only to success statuses${res.rejectedBy ? `; ${res.status.kind !== 'unknown' ? res.status.why : ''}` : ''})`;
+  if (rule && !rule.onErrors && isError) {
+    why.push(`${rule.via}${rule.via === 'add_header' ? ' without always' : ''} at line ${rule.span.line} applies only to success statuses`);
+  } else if (rule && rule.value.kind === 'by-origin') {
+    why.push('this origin is not in the allowlist');
   }
-  if (rule && rule.value.kind === 'by-origin') return ' (this origin is not in the allowlist)';
   const idx = route.responders.indexOf(responder);
   const dropped = route.droppedHeaders.find((d) => d.responderIndex === idx && /^access-control-allow-origin$/i.test(d.header.name));
-  if (dropped) return ` (the ${dropped.header.via} at line ${dropped.header.span.line} is not inherited: this level declares its own headers from line ${dropped.droppedBy.line})`;
-  if (res.rejectedBy) return ` (${res.status.kind !== 'unknown' ? res.status.why : res.rejectedBy.description})`;
-  return '';
+  if (dropped && !rule) why.push(`the ${dropped.header.via} at line ${dropped.header.span.line} is not inherited here: this block declares its own headers (line ${dropped.droppedBy.line})`);
+  return why.length ? ` (${why.join('; ')})` : '';
 }
 
 function missingSpan(res: PredictedResponse, route: Route, phase: 'preflight' | 'actual'): Span | undefined {
