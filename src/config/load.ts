@@ -83,18 +83,29 @@ function editDistance(a: string, b: string): number {
 async function lineOf(filepath: string, path: readonly PropertyKey[]): Promise<number | undefined> {
   if (!/\.(ya?ml|json)$/.test(filepath) || /package\.json$/.test(filepath)) return undefined;
   try {
-    const { parseDocument, LineCounter, isNode } = await import('yaml');
+    const { parseDocument, LineCounter, isMap, isSeq, isScalar, isNode } = await import('yaml');
     const lineCounter = new LineCounter();
     const doc = parseDocument(readFileSync(filepath, 'utf8'), { lineCounter });
-    // Walk down as far as the path exists; report the deepest node found (its key, for maps).
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    // Walk down as far as the path exists; report the deepest key (or item) found.
+    let node: unknown = doc.contents;
+    let line: number | undefined;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        if (!isNode(item)) break;
+        if (item.range) line = lineCounter.linePos(item.range[0]).line;
+        node = item;
+      } else break;
     }
+    return line;
   } catch {
     return undefined;
   }
-  return undefined;
 }
 
 function describeReceived(input: unknown): string {
@@ -136,7 +147,12 @@ async function describeIssues(error: ZodError, raw: unknown, filepath: string): 
     const got = describeReceived(valueAt(raw, path));
     if (issue.code === 'invalid_union' || issue.code === 'invalid_value') {
       const inRules = path.includes('rules');
-      text = inRules ? 'expected one of off, info, warning (warn), error (or 0, 1, 2)' : issue.message.replace(/^Invalid (?:input|option): /, '');
+      const last = path[path.length - 1];
+      text = inRules
+        ? 'expected one of off, info, warning (warn), error (or 0, 1, 2)'
+        : last === 'files'
+          ? 'expected a glob or a list of globs'
+          : issue.message.replace(/^Invalid (?:input|option): /, '');
     } else if (issue.code === 'invalid_type') {
       const expected = issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
       text = `expected ${expected}`;
