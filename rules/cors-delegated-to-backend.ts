@@ -36,9 +36,10 @@ const rule: Rule = {
         const what: string[] = [];
         if (answersActual) what.push(actualNeeds(route));
         if (answersPreflight) what.push(preflightNeeds());
+        const declaredFor = preflight && preflight !== responder && preflight.headers.includes(declared) ? ' for the preflight' : '';
         const text =
-          `CORS for ${methodsOf(responder)} on %ROUTES% is left to ${backend.description}, which the linter cannot read, ` +
-          `while the config declares CORS at ${where(declared.span, backend.span ?? responder.span)}. ${what.join(' ')}`;
+          `CORS for ${requestsOf(responder, answersPreflight)} on %ROUTES% is left to ${backend.description}, which the linter cannot read, ` +
+          `while the config itself declares CORS${declaredFor} (${where(declared.span, backend.span ?? responder.span)}). ${what.join(' ')}`;
         groups.add(backend.span ?? responder.span, { route, text });
       });
     }
@@ -60,9 +61,9 @@ function declaredCors(route: Route): HeaderRule | undefined {
   return all.find((h) => sameHeaderName(h.name, ACAO)) ?? all[0];
 }
 
-function methodsOf(responder: Responder): string {
-  if (responder.methods === '*') return 'all methods';
-  return responder.methods.join('/');
+function requestsOf(responder: Responder, answersPreflight: boolean): string {
+  if (responder.methods === '*') return answersPreflight ? 'all requests, preflights included,' : 'the actual requests';
+  return `${responder.methods.join('/')} requests`;
 }
 
 function describeValue(value: HeaderValue): string {

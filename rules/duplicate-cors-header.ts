@@ -54,10 +54,10 @@ const rule: Rule = {
       const names = routeNames(items.map((i) => i.route.name));
       const message =
         backend.gatewayOverridesCors === false
-          ? `${header.name} is set both here and by ${backend.description} (${evidence}) on ${names}, and the origin's value wins whenever it sends one: ` +
+          ? `${names} sets ${header.name} here and ${backend.description} sets it too (${evidence}); the origin's value wins whenever it sends one: ` +
             'two CORS configurations for one route, and this one is silently ignored for those responses. ' +
             'Keep CORS in one place (override the origin, or drop this header)'
-          : `${header.name} is added here while ${backend.description} also sends it (${evidence}) on ${names}: ` +
+          : `${names} adds ${header.name} here while ${backend.description} also sends it (${evidence}): ` +
             `responses carry two ${header.name} lines, which browsers reject, so every CORS request fails. ` +
             `Hide the upstream's copy (\`proxy_hide_header ${header.name};\`) or stop adding it here`;
       context.report({ span, message });
@@ -129,7 +129,7 @@ function backendSends(routes: readonly Route[], responder: Responder, backend: B
       const b = other.backend;
       if (other === responder || !b || b.description !== backend.description) continue;
       if (b.hiddenHeaders.some((h) => sameHeaderName(h, name))) {
-        return `${route.name} hides the upstream's ${name}, so the upstream sends one`;
+        return `${route.name} hides the upstream's copy`;
       }
     }
   }

@@ -24,7 +24,7 @@ const rule: Rule = {
       context.report({
         span,
         message:
-          `The cookie set here for ${routeNames(items.map((i) => i.route.name))} has SameSite=None without Secure: browsers reject it, ` +
+          `This ${items[0]!.cookie.via} gives cookies of ${routeNames(items.map((i) => i.route.name))} SameSite=None without Secure: browsers reject such a cookie, ` +
           'so cross-site requests (from another site or a mobile webview) arrive without it and are treated as unauthenticated. Add Secure',
       });
     }

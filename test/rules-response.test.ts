@@ -406,7 +406,7 @@ ruleTester(duplicateCorsHeader, {
     {
       name: 'nginx adds ACAO while the upstream emits CORS',
       routes: [route([responder({ backend: proxy({ emitsCors: 'yes' }), headers: [header('Access-Control-Allow-Origin', lit('*'), 4)] })])],
-      errors: [{ line: 4, message: ['http://app also sends it', 'proxy_hide_header Access-Control-Allow-Origin'] }],
+      errors: [{ line: 4, message: ['location /api/ adds Access-Control-Allow-Origin here while http://app also sends it (it emits CORS headers itself)', 'proxy_hide_header Access-Control-Allow-Origin'] }],
     },
     {
       name: 'unknown upstream, but another location hides its ACAO',
@@ -414,7 +414,7 @@ ruleTester(duplicateCorsHeader, {
         route([responder({ headers: [header('Access-Control-Allow-Credentials', lit('true'), 4)] })]),
         route([responder({ backend: proxy({ hiddenHeaders: ['Access-Control-Allow-Credentials'] }) })], { name: 'location /v2/' }),
       ],
-      errors: [{ line: 4, message: ['location /v2/ hides'] }],
+      errors: [{ line: 4, message: ["(location /v2/ hides the upstream's copy)"] }],
     },
     {
       name: 'CloudFront policy with OriginOverride false before a CORS-emitting origin',
@@ -562,7 +562,7 @@ ruleTester(samesiteNoneWithoutSecure, {
     {
       name: 'None without Secure',
       routes: [route([responder()], { cookies: [{ attributes: 'samesite=none', span: span(7, 9), via: 'proxy_cookie_flags' }] })],
-      errors: [{ line: 7, column: 9, message: ['SameSite=None without Secure', 'location /api/', 'unauthenticated'] }],
+      errors: [{ line: 7, column: 9, message: ['This proxy_cookie_flags gives cookies of location /api/ SameSite=None without Secure', 'unauthenticated'] }],
     },
   ],
 });
@@ -594,19 +594,19 @@ ruleTester(corsDelegatedToBackend, {
     {
       name: 'preflight answered by nginx, actual responses left to the upstream',
       routes: [route([preflight204([header('Access-Control-Allow-Origin', reflect, 3), header('Access-Control-Allow-Credentials', lit('true'), 4)]), responder()])],
-      errors: [{ line: 20, message: ['all methods on location /api/', 'left to http://app', 'declares CORS at line 3', '<the request Origin>', 'Access-Control-Allow-Credentials: true', 'Vary: Origin'] }],
+      errors: [{ line: 20, message: ['CORS for the actual requests on location /api/', 'left to http://app', 'declares CORS for the preflight (line 3)', '<the request Origin>', 'Access-Control-Allow-Credentials: true', 'Vary: Origin'] }],
     },
     {
       name: 'REST: MOCK preflight, Lambda proxy for the method',
       routes: [
         route([preflight204([header('Access-Control-Allow-Origin', lit('https://app.example'), 3)]), responder({ methods: ['PUT'], backend: proxy({ kind: 'lambda-proxy', description: 'Lambda OrdersFn', span: span(50) }) })], { name: 'PUT /orders' }),
       ],
-      errors: [{ line: 50, message: ['PUT on PUT /orders', 'Lambda OrdersFn', 'Access-Control-Allow-Origin: https://app.example on every response'] }],
+      errors: [{ line: 50, message: ['PUT requests on PUT /orders', 'Lambda OrdersFn', 'Access-Control-Allow-Origin: https://app.example on every response'] }],
     },
     {
       name: 'actual ACAO static, but preflights go to the backend',
       routes: [route([responder({ methods: ['OPTIONS'], backend: proxy({ span: span(30) }) }), responder({ methods: ['GET', 'PUT'], answeredBy: 'gateway', status: { kind: 'fixed', code: 200 }, backend: undefined, headers: [header('Access-Control-Allow-Origin', lit('*'), 8)] })])],
-      errors: [{ line: 30, message: ['OPTIONS on', 'answer OPTIONS preflights with a 2xx'] }],
+      errors: [{ line: 30, message: ['OPTIONS requests on', 'answer OPTIONS preflights with a 2xx'] }],
     },
   ],
 });
