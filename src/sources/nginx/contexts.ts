@@ -23,13 +23,26 @@ const DIRECTIVES = (table as unknown as { directives: Record<string, Entry[]> })
 interface Ctx {
   family: Family;
   name: string;
+  /** directive name -> its problem here (null: fine), computed once per run */
+  verdicts: Map<string, Verdict>;
+}
+
+type Verdict = { ruleId: ContextProblem['ruleId']; message: (d: NginxDirective, topLevelOf: NginxContext | undefined) => string } | null;
+
+const CTXS = new Map<string, Ctx>();
+/** one object per context, so verdicts are cached across directives */
+function ctxOf(family: Family, name: string): Ctx {
+  const key = `${family}:${name}`;
+  let c = CTXS.get(key);
+  if (!c) CTXS.set(key, (c = { family, name, verdicts: new Map() }));
+  return c;
 }
 
 const CTX_OF_UNIT: Record<NginxContext, Ctx> = {
-  main: { family: 'core', name: 'main' },
-  http: { family: 'http', name: 'http' },
-  server: { family: 'http', name: 'server' },
-  location: { family: 'http', name: 'location' },
+  main: ctxOf('core', 'main'),
+  http: ctxOf('http', 'http'),
+  server: ctxOf('http', 'server'),
+  location: ctxOf('http', 'location'),
 };
 
 /** the context a block directive opens for its children; undefined = not checked inside */
@@ -37,25 +50,25 @@ function childCtx(ctx: Ctx, d: NginxDirective): Ctx | undefined {
   const n = d.name;
   switch (`${ctx.family}:${ctx.name}`) {
     case 'core:main':
-      if (n === 'http' || n === 'stream' || n === 'mail' || n === 'mgmt') return { family: n, name: n };
-      if (n === 'events') return { family: 'core', name: 'events' };
+      if (n === 'http' || n === 'stream' || n === 'mail' || n === 'mgmt') return ctxOf(n, n);
+      if (n === 'events') return ctxOf('core', 'events');
       return undefined;
     case 'http:http':
-      if (n === 'server' || n === 'upstream' || n === 'oidc_provider' || n === 'acme_issuer') return { family: 'http', name: n };
+      if (n === 'server' || n === 'upstream' || n === 'oidc_provider' || n === 'acme_issuer') return ctxOf('http', n);
       return undefined;
     case 'http:server':
-      if (n === 'location') return { family: 'http', name: 'location' };
-      if (n === 'if') return { family: 'http', name: 'if-server' };
+      if (n === 'location') return ctxOf('http', 'location');
+      if (n === 'if') return ctxOf('http', 'if-server');
       return undefined;
     case 'http:location':
-      if (n === 'location' || n === 'limit_except') return { family: 'http', name: n };
-      if (n === 'if') return { family: 'http', name: 'if-location' };
+      if (n === 'location' || n === 'limit_except') return ctxOf('http', n);
+      if (n === 'if') return ctxOf('http', 'if-location');
       return undefined;
     case 'stream:stream':
-      if (n === 'server' || n === 'upstream') return { family: 'stream', name: n };
+      if (n === 'server' || n === 'upstream') return ctxOf('stream', n);
       return undefined;
     case 'mail:mail':
-      if (n === 'server') return { family: 'mail', name: 'server' };
+      if (n === 'server') return ctxOf('mail', 'server');
       return undefined;
     default:
       return undefined;
@@ -89,42 +102,52 @@ export interface ContextProblem {
   message: string;
 }
 
-/** the reference entries that apply to a directive in a context; undefined = not judged */
-function relevant(d: NginxDirective, ctx: Ctx): Entry[] | undefined {
-  if (d.nameQuote) return undefined;
-  const entries = DIRECTIVES[d.name];
+/** the reference entries that apply to a directive name in a context; undefined = not judged */
+function relevant(name: string, ctx: Ctx): Entry[] | undefined {
+  const entries = DIRECTIVES[name];
   if (!entries) return undefined;
   const rel = ctx.name === 'main' ? entries : entries.filter((e) => e[0] === ctx.family || e[0] === 'core');
   return rel.length ? rel : undefined;
 }
 
-function checkOne(d: NginxDirective, ctx: Ctx, topLevelOf: NginxContext | undefined, out: ContextProblem[]): void {
-  const rel = relevant(d, ctx);
-  if (!rel) return;
-  if (rel.some((e) => e[2].includes(''))) return;
+/** what is wrong with a directive name in a context, from the reference (block-ness given) */
+function verdict(name: string, hasBlock: boolean, ctx: Ctx): Verdict {
+  const rel = relevant(name, ctx);
+  if (!rel) return null;
+  if (rel.some((e) => e[2].includes(''))) return null;
   const names = refNames(ctx);
   const here = rel.filter((e) => e[2].some((c) => names.includes(c)));
   if (here.length === 0) {
     const allowed = [...new Set(rel.flatMap((e) => e[2]))].join(', ');
     const where = DESCRIBE[ctx.name] ?? `a "${ctx.name}" block`;
-    const assumed = topLevelOf ? ` (this file is read as ${topLevelOf}-level content)` : '';
-    out.push({
+    return {
       ruleId: 'invalid-directive-context',
-      directive: d,
-      message: `"${d.name}" is not allowed in ${where}${assumed}; nginx accepts it only in: ${allowed}. nginx -t fails with "${d.name}" directive is not allowed here, so this configuration cannot be loaded`,
-    });
-    return;
+      message: (_d, topLevelOf) =>
+        `"${name}" is not allowed in ${where}${topLevelOf ? ` (this file is read as ${topLevelOf}-level content)` : ''}; nginx accepts it only in: ${allowed}. nginx -t fails with "${name}" directive is not allowed here, so this configuration cannot be loaded`,
+    };
   }
-  const hasBlock = d.block !== undefined;
   if (here.every((e) => (e[1] === 1) !== hasBlock)) {
-    out.push({
+    return {
       ruleId: 'parse-error',
-      directive: d,
-      message: hasBlock
-        ? `directive "${d.name}" is not terminated by ";": it takes no "{ ... }" block (a ";" is probably missing before the "{")`
-        : `directive "${d.name}" has no opening "{": it takes a block`,
-    });
+      message: () =>
+        hasBlock
+          ? `directive "${name}" is not terminated by ";": it takes no "{ ... }" block (a ";" is probably missing before the "{")`
+          : `directive "${name}" has no opening "{": it takes a block`,
+    };
   }
+  return null;
+}
+
+function checkOne(d: NginxDirective, ctx: Ctx, topLevelOf: NginxContext | undefined, out: ContextProblem[]): void {
+  if (d.nameQuote) return;
+  const hasBlock = d.block !== undefined;
+  const key = hasBlock ? `{${d.name}` : d.name;
+  let v = ctx.verdicts.get(key);
+  if (v === undefined) {
+    v = verdict(d.name, hasBlock, ctx);
+    ctx.verdicts.set(key, v);
+  }
+  if (v) out.push({ ruleId: v.ruleId, directive: d, message: v.message(d, topLevelOf) });
 }
 
 /** every context problem of a tree read in a context; included files are checked where they are included (memoised per context) */

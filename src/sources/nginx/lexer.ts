@@ -18,13 +18,57 @@ import type { Span } from '../../model/types.js';
 
 export type LexTokenKind = 'word' | ';' | '{' | '}' | 'comment' | 'eof';
 
-export interface LexToken {
-  kind: LexTokenKind;
+/** token kinds as `NginxLexer.next()` returns them (numbers: the hot loop allocates nothing for punctuation) */
+export const WORD = 1;
+export const SEMI = 2;
+export const OPEN = 3;
+export const CLOSE = 4;
+export const COMMENT = 5;
+export const EOF = 6;
+
+/**
+ * A word (or comment) token. It is its own span: `span` returns the token itself, so a
+ * config of a million tokens costs a million objects, not two million (the parser is
+ * bound by allocation, not by scanning).
+ */
+export class Token implements Span {
   /** word: the value after quote removal and nginx's unescaping; comment: the text after `#` */
   value: string;
   quote: '"' | "'" | null;
-  span: Span;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number;
+  endOffset: number;
   /** the word contains template syntax (`{{ }}` / `{% %}`) */
+  template: boolean;
+
+  constructor(value: string, quote: '"' | "'" | null, file: string, line: number, column: number, endLine: number, endColumn: number, offset: number, endOffset: number) {
+    this.value = value;
+    this.quote = quote;
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.endLine = endLine;
+    this.endColumn = endColumn;
+    this.offset = offset;
+    this.endOffset = endOffset;
+    this.template = false;
+  }
+
+  get span(): Span {
+    return this;
+  }
+}
+
+/** a token as `lex()` lists them (tests and tools) */
+export interface LexToken {
+  kind: LexTokenKind;
+  value: string;
+  quote: '"' | "'" | null;
+  span: Span;
   template?: boolean;
 }
 
@@ -44,7 +88,7 @@ const PERCENT = 37;
 const SQUOTE = 39;
 const RPAREN = 41;
 const DASH = 45;
-const SEMI = 59;
+const SEMICOLON = 59;
 const EQUALS = 61;
 const LBRACKET = 91;
 const BACKSLASH = 92;
@@ -86,23 +130,27 @@ export class NginxLexer {
   private pos = 0;
   private line = 1;
   private lineStart = 0;
+  /** the current token: the word or comment (WORD, COMMENT) */
+  token: Token | null = null;
+  /** the current token's start (all kinds; punctuation is one character long) */
+  tokOffset = 0;
+  tokLine = 1;
+  tokColumn = 1;
 
   constructor(text: string, file: string) {
     this.text = text;
     this.file = file;
   }
 
-  /** a span from a start position to the current position */
-  private spanFrom(offset: number, line: number, column: number): Span {
-    return {
-      file: this.file,
-      line,
-      column,
-      endLine: this.line,
-      endColumn: this.pos - this.lineStart + 1,
-      offset,
-      endOffset: this.pos,
-    };
+  /** a token from a start position to the current position */
+  private tokenFrom(value: string, quote: '"' | "'" | null, offset: number, line: number, column: number): Token {
+    return new Token(value, quote, this.file, line, column, this.line, this.pos - this.lineStart + 1, offset, this.pos);
+  }
+
+  /** the span of the current punctuation token */
+  punctSpan(): Span {
+    const o = this.tokOffset;
+    return { file: this.file, line: this.tokLine, column: this.tokColumn, endLine: this.tokLine, endColumn: this.tokColumn + 1, offset: o, endOffset: o + 1 };
   }
 
   /** a span of one character at an offset on the current line */
@@ -162,7 +210,8 @@ export class NginxLexer {
     this.pos = end;
   }
 
-  next(): LexToken {
+  /** reads the next token and returns its kind (WORD, SEMI, OPEN, CLOSE, COMMENT, EOF); see `token` and `tok*` */
+  next(): number {
     const text = this.text;
     const len = text.length;
     // whitespace
@@ -178,17 +227,23 @@ export class NginxLexer {
     const start = this.pos;
     const line = this.line;
     const column = start - this.lineStart + 1;
-    if (start >= len) {
-      return { kind: 'eof', value: '', quote: null, span: this.spanFrom(start, line, column) };
-    }
+    this.tokOffset = start;
+    this.tokLine = line;
+    this.tokColumn = column;
+    this.token = null;
+    if (start >= len) return EOF;
     const c = text.charCodeAt(start);
-    if (c === SEMI || c === RBRACE) {
+    if (c === SEMICOLON) {
       this.pos++;
-      return { kind: c === SEMI ? ';' : '}', value: c === SEMI ? ';' : '}', quote: null, span: this.spanFrom(start, line, column) };
+      return SEMI;
+    }
+    if (c === RBRACE) {
+      this.pos++;
+      return CLOSE;
     }
     if (c === LBRACE && this.templateEnd(start) < 0) {
       this.pos++;
-      return { kind: '{', value: '{', quote: null, span: this.spanFrom(start, line, column) };
+      return OPEN;
     }
     if (c === HASH) {
       let end = text.indexOf('\n', start);
@@ -196,15 +251,15 @@ export class NginxLexer {
       let textEnd = end;
       if (textEnd > start && text.charCodeAt(textEnd - 1) === CR) textEnd--;
       this.pos = textEnd;
-      const span = this.spanFrom(start, line, column);
+      this.token = this.tokenFrom(text.slice(start + 1, textEnd), null, start, line, column);
       this.pos = end;
-      return { kind: 'comment', value: text.slice(start + 1, textEnd), quote: null, span };
+      return COMMENT;
     }
-    if (c === DQUOTE || c === SQUOTE) return this.quoted(c, start, line, column);
-    return this.word(start, line, column);
+    this.token = c === DQUOTE || c === SQUOTE ? this.quoted(c, start, line, column) : this.word(start, line, column);
+    return WORD;
   }
 
-  private quoted(q: number, start: number, line: number, column: number): LexToken {
+  private quoted(q: number, start: number, line: number, column: number): Token {
     const text = this.text;
     const len = text.length;
     this.pos = start + 1;
@@ -239,7 +294,7 @@ export class NginxLexer {
     const value = escaped ? unescapeNginx(inner) : inner;
     const quote = q === DQUOTE ? '"' : "'";
     if (!closed) {
-      const span = this.spanFrom(start, line, column);
+      const tok = this.tokenFrom(value, quote, start, line, column);
       this.error(`unexpected end of file: the ${quote === '"' ? 'double' : 'single'}-quoted string opened at line ${line}, column ${column} is never closed`, {
         file: this.file,
         line,
@@ -249,28 +304,26 @@ export class NginxLexer {
         offset: start,
         endOffset: start + 1,
       });
-      const tok: LexToken = { kind: 'word', value, quote, span };
-      if (template) tok.template = true;
+      tok.template = template;
       return tok;
     }
     this.pos++; // the closing quote
-    const span = this.spanFrom(start, line, column);
+    const tok = this.tokenFrom(value, quote, start, line, column);
     if (this.pos < len) {
       const n = text.charCodeAt(this.pos);
-      if (!isSpace(n) && n !== SEMI && n !== LBRACE && n !== RPAREN) {
+      if (!isSpace(n) && n !== SEMICOLON && n !== LBRACE && n !== RPAREN) {
         const ch = text[this.pos];
         this.error(
-          `unexpected "${ch}": a quoted parameter must be followed by a space, ";" or "{" (the quote closed at column ${span.endColumn - 1} ends the parameter)`,
+          `unexpected "${ch}": a quoted parameter must be followed by a space, ";" or "{" (the quote closed at column ${tok.endColumn - 1} ends the parameter)`,
           this.charSpan(this.pos),
         );
       }
     }
-    const tok: LexToken = { kind: 'word', value, quote, span };
-    if (template) tok.template = true;
+    tok.template = template;
     return tok;
   }
 
-  private word(start: number, line: number, column: number): LexToken {
+  private word(start: number, line: number, column: number): Token {
     const text = this.text;
     const len = text.length;
     let escaped = false;
@@ -278,7 +331,7 @@ export class NginxLexer {
     let afterDollar = false;
     while (this.pos < len) {
       const c = text.charCodeAt(this.pos);
-      if (c === SPACE || c === LF || c === TAB || c === CR || c === SEMI) break;
+      if (c === SPACE || c === LF || c === TAB || c === CR || c === SEMICOLON) break;
       if (c === LBRACE) {
         if (afterDollar) {
           afterDollar = false;
@@ -302,8 +355,8 @@ export class NginxLexer {
       this.pos++;
     }
     const raw = text.slice(start, this.pos);
-    const tok: LexToken = { kind: 'word', value: escaped ? unescapeNginx(raw) : raw, quote: null, span: this.spanFrom(start, line, column) };
-    if (template) tok.template = true;
+    const tok = this.tokenFrom(escaped ? unescapeNginx(raw) : raw, null, start, line, column);
+    tok.template = template;
     return tok;
   }
 
@@ -312,7 +365,7 @@ export class NginxLexer {
    * [==[..]==]) and comments (--, --[[..]]) may hold braces. Returns the body (raw text) and
    * the closing `}`, or `close: null` at end of file (reported).
    */
-  readLuaBlock(open: Span): { body: LexToken; close: LexToken | null } {
+  readLuaBlock(open: Span): { body: Token; close: Span | null } {
     const text = this.text;
     const len = text.length;
     const start = this.pos;
@@ -327,12 +380,11 @@ export class NginxLexer {
       } else if (c === RBRACE) {
         depth--;
         if (depth === 0) {
-          const body: LexToken = { kind: 'word', value: text.slice(start, this.pos), quote: null, span: this.spanFrom(start, line, column) };
+          const body = this.tokenFrom(text.slice(start, this.pos), null, start, line, column);
           const cs = this.pos;
-          const cl = this.line;
           const cc = cs - this.lineStart + 1;
           this.pos++;
-          return { body, close: { kind: '}', value: '}', quote: null, span: this.spanFrom(cs, cl, cc) } };
+          return { body, close: { file: this.file, line: this.line, column: cc, endLine: this.line, endColumn: cc + 1, offset: cs, endOffset: cs + 1 } };
         }
         this.pos++;
       } else if (c === DQUOTE || c === SQUOTE) {
@@ -364,7 +416,7 @@ export class NginxLexer {
         this.advance(c);
       }
     }
-    const body: LexToken = { kind: 'word', value: text.slice(start, this.pos), quote: null, span: this.spanFrom(start, line, column) };
+    const body = this.tokenFrom(text.slice(start, this.pos), null, start, line, column);
     this.error(`unexpected end of file, expecting "}" to close the Lua block opened at line ${open.line}, column ${open.column}`, this.eofSpan());
     return { body, close: null };
   }
@@ -382,14 +434,24 @@ export class NginxLexer {
   }
 }
 
+const PUNCT: Record<number, LexTokenKind> = { [SEMI]: ';', [OPEN]: '{', [CLOSE]: '}', [EOF]: 'eof' };
+
 /** All tokens of a text (comments included), ending with `eof`; for tests and tools. */
 export function lex(text: string, file = '<input>'): { tokens: LexToken[]; diagnostics: LexDiagnostic[] } {
   const lexer = new NginxLexer(text, file);
   const tokens: LexToken[] = [];
   for (;;) {
-    const t = lexer.next();
-    tokens.push(t);
-    if (t.kind === 'eof') break;
+    const k = lexer.next();
+    const t = lexer.token;
+    if (t) {
+      const out: LexToken = { kind: k === COMMENT ? 'comment' : 'word', value: t.value, quote: t.quote, span: t.span };
+      if (t.template) out.template = true;
+      tokens.push(out);
+    } else {
+      const kind = PUNCT[k]!;
+      tokens.push({ kind, value: kind === 'eof' ? '' : kind, quote: null, span: lexer.punctSpan() });
+    }
+    if (k === EOF) break;
   }
   return { tokens, diagnostics: lexer.diagnostics };
 }

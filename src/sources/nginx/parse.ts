@@ -15,7 +15,7 @@ import type { SourceDiagnostic, Span } from '../../model/types.js';
 import type { InputFile, SourceHost } from '../types.js';
 import type { NginxDirective, NginxFile } from './ast.js';
 import { checkContexts, type NginxContext } from './contexts.js';
-import { parseNginx } from './parser.js';
+import { parseNginx, type ParsedNginxFile } from './parser.js';
 
 export type { NginxContext } from './contexts.js';
 
@@ -100,17 +100,6 @@ export function inferContext(file: NginxFile): NginxContext {
   return 'location';
 }
 
-function* walk(directives: NginxDirective[]): Generator<NginxDirective> {
-  const stack: NginxDirective[][] = [directives];
-  while (stack.length) {
-    const list = stack.pop()!;
-    for (const d of list) {
-      yield d;
-      if (d.block) stack.push(d.block);
-    }
-  }
-}
-
 function argSpan(d: NginxDirective): Span {
   return d.args[0]?.span ?? d.nameSpan;
 }
@@ -151,19 +140,18 @@ export function parseNginxFiles(files: InputFile[], host: SourceHost): NginxPars
   const inputPaths = [...inputByPath.keys()].sort();
 
   // Parse each input once for the root search; the trees for units are parsed per prefix below.
-  const firstParse = new Map<string, NginxFile>();
+  const firstParse = new Map<string, ParsedNginxFile>();
   /** files with template syntax: their structure is not the rendered one, so only syntax is reported */
   const templates = new Set<string>();
-  const parseOnce = (path: string, text: string): NginxFile => {
-    let f = firstParse.get(path);
-    if (!f) {
-      const parsed = parseNginx(text, path);
+  const parseOnce = (path: string, text: string): ParsedNginxFile => {
+    let parsed = firstParse.get(path);
+    if (!parsed) {
+      parsed = parseNginx(text, path);
       for (const d of parsed.diagnostics) report(d);
       if (parsed.template) templates.add(path);
-      f = parsed.file;
-      firstParse.set(path, f);
+      firstParse.set(path, parsed);
     }
-    return f;
+    return parsed;
   };
 
   const isMainLike = (f: NginxFile): boolean => f.directives.some((d) => MAIN_DIRECTIVES.has(d.name) && d.block);
@@ -211,14 +199,14 @@ export function parseNginxFiles(files: InputFile[], host: SourceHost): NginxPars
   const includedInputs = new Set<string>();
   const mainDirs = new Set<string>();
   for (const inp of inputs) {
-    const f = parseOnce(inp.path, inp.text);
+    const f = parseOnce(inp.path, inp.text).file;
     if (isMainLike(f)) mainDirs.add(dirname(inp.dumpMain ?? inp.path));
   }
   for (const inp of inputs) {
-    const f = parseOnce(inp.path, inp.text);
-    const prefixes = [...new Set([...prefixesFor(inp, f), ...(inp.dumpMain ? [] : mainDirs)])];
-    for (const d of walk(f.directives)) {
-      if (d.name !== 'include' || d.nameQuote || d.args.length !== 1) continue;
+    const parsed = parseOnce(inp.path, inp.text);
+    const prefixes = [...new Set([...prefixesFor(inp, parsed.file), ...(inp.dumpMain ? [] : mainDirs)])];
+    for (const d of parsed.includes) {
+      if (d.args.length !== 1) continue;
       const arg = d.args[0]!.value;
       const cands = isAbsolute(arg) ? [arg] : prefixes.map((p) => resolve(p, arg));
       for (const c of cands) {
@@ -240,23 +228,22 @@ export function parseNginxFiles(files: InputFile[], host: SourceHost): NginxPars
     const cached = trees.get(key);
     if (cached) return cached.file;
     const first = firstParse.get(path);
-    let file: NginxFile;
+    let parsed: ParsedNginxFile;
     if (first && !trees.has(`\u0002${path}`)) {
       // the first expansion of an input reuses its first parse
-      file = first;
-      trees.set(`\u0002${path}`, { file, done: true });
+      parsed = first;
+      trees.set(`\u0002${path}`, { file: first.file, done: true });
     } else {
-      const parsed = parseNginx(text, path);
+      parsed = parseNginx(text, path);
       for (const d of parsed.diagnostics) report(d);
       if (parsed.template) templates.add(path);
-      file = parsed.file;
     }
+    const file = parsed.file;
     const entry = { file, done: false };
     trees.set(key, entry);
     covered.add(path);
     chain.push(path);
-    for (const d of walk(file.directives)) {
-      if (d.name !== 'include' || d.nameQuote) continue;
+    for (const d of parsed.includes) {
       if (d.args.length !== 1) {
         report({ ruleId: 'parse-error', message: `invalid number of arguments in "include" directive (nginx takes exactly one file or mask)`, span: d.nameSpan });
         continue;
@@ -303,7 +290,7 @@ export function parseNginxFiles(files: InputFile[], host: SourceHost): NginxPars
 
   const units: NginxUnit[] = [];
   const makeUnit = (inp: Input): void => {
-    const f0 = parseOnce(inp.path, inp.text);
+    const f0 = parseOnce(inp.path, inp.text).file;
     const prefixes = prefixesFor(inp, f0);
     const file = expand(inp.path, inp.text, prefixes, !!inp.dumpMain, []);
     const inferred = inferContext(file);
@@ -312,7 +299,7 @@ export function parseNginxFiles(files: InputFile[], host: SourceHost): NginxPars
   };
   const roots = inputs.filter((i) => !includedInputs.has(i.path));
   // main configs first, so their includes claim the snippets before those could become units
-  roots.sort((a, b) => Number(isMainLike(parseOnce(b.path, b.text))) - Number(isMainLike(parseOnce(a.path, a.text))));
+  roots.sort((a, b) => Number(isMainLike(parseOnce(b.path, b.text).file)) - Number(isMainLike(parseOnce(a.path, a.text).file)));
   for (const r of roots) makeUnit(r);
   // inputs only reachable through an include cycle among themselves: the first of each becomes a unit
   for (const inp of inputs) if (!covered.has(inp.path)) makeUnit(inp);

@@ -7,7 +7,7 @@
  */
 import type { SourceDiagnostic, Span } from '../../model/types.js';
 import type { IfCondition, NginxComment, NginxDirective, NginxFile, NginxToken } from './ast.js';
-import { NginxLexer, type LexToken } from './lexer.js';
+import { CLOSE, COMMENT, EOF, NginxLexer, OPEN, SEMI, WORD, type Token } from './lexer.js';
 
 export interface ParseOptions {
   /** blocks deeper than this are skipped with a finding (default 200); consumers walk the tree recursively */
@@ -17,6 +17,8 @@ export interface ParseOptions {
 export interface ParsedNginxFile {
   file: NginxFile;
   diagnostics: SourceDiagnostic[];
+  /** every `include` directive of the file, in order */
+  includes: NginxDirective[];
   /** the file holds template syntax (`{{ }}`, `{% %}`): its structure is not the rendered one */
   template?: boolean;
 }
@@ -45,7 +47,7 @@ function parseError(message: string, span: Span): SourceDiagnostic {
 }
 
 /** a whole-word template construct at a statement start (`{{ if .X }}`, `{% endif %}`) is control flow, not a directive */
-function isTemplateStatement(t: LexToken): boolean {
+function isTemplateStatement(t: Token): boolean {
   if (!t.template || t.quote) return false;
   const v = t.value;
   return (v.startsWith('{{') && v.endsWith('}}')) || (v.startsWith('{%') && v.endsWith('%}'));
@@ -73,27 +75,22 @@ function binaryDiagnostic(text: string, path: string): SourceDiagnostic | undefi
 export function parseNginx(text: string, path: string, options: ParseOptions = {}): ParsedNginxFile {
   const directives: NginxDirective[] = [];
   const comments: NginxComment[] = [];
+  const includes: NginxDirective[] = [];
   const file: NginxFile = { path, text, directives, comments };
   const diagnostics: SourceDiagnostic[] = [];
   const binary = binaryDiagnostic(text, path);
-  if (binary) return { file, diagnostics: [binary] };
+  if (binary) return { file, diagnostics: [binary], includes };
 
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const lexer = new NginxLexer(text, path);
   const stack: Frame[] = [{ directives, owner: null }];
-  let name: LexToken | null = null;
-  let args: LexToken[] = [];
+  let name: Token | null = null;
+  let args: Token[] = [];
   /** line of a lexical error inside the statement being read (0: none) */
   let brokenLine = 0;
   /** > 0 while skipping blocks nested deeper than maxDepth */
   let skipDepth = 0;
   let templateReported = false;
-
-  const reset = (): void => {
-    name = null;
-    args = [];
-    brokenLine = 0;
-  };
 
   /**
    * Ends the statement being read. A statement with a lexical error that runs on to later
@@ -101,11 +98,11 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
    * broken line and a good one). Returns the directive, or null when it was dropped.
    */
   const finish = (end: Span, opensBlock: boolean): NginxDirective | null => {
-    let n = name as LexToken | null;
+    let n = name;
     let a = args;
     if (n && brokenLine) {
       const all = [n, ...a];
-      const idx = all.findIndex((t) => t.span.line > brokenLine);
+      const idx = all.findIndex((t) => t.line > brokenLine);
       if (idx > 0) {
         n = all[idx]!;
         a = all.slice(idx + 1);
@@ -113,49 +110,44 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
         n = null;
       }
     }
-    reset();
+    name = null;
+    args = [];
+    brokenLine = 0;
     if (!n) return null;
-    const d: NginxDirective = { name: n.value, args: a, span: spanBetween(n.span, end), nameSpan: n.span };
+    const d: NginxDirective = { name: n.value, args: a, span: spanBetween(n, end), nameSpan: n };
     if (n.quote) d.nameQuote = n.quote;
     if (d.name === 'if' && !n.quote) {
-      const parsed = parseIfCondition(a, n.span);
+      const parsed = parseIfCondition(a, n);
       if (parsed.condition) d.condition = parsed.condition;
       if (parsed.error) diagnostics.push(parsed.error);
-    }
+    } else if (d.name === 'include' && !n.quote) includes.push(d);
     stack[stack.length - 1]!.directives.push(d);
     return d;
   };
 
   for (;;) {
     const before = lexer.diagnostics.length;
-    const tok = lexer.next();
-    if (tok.kind === 'comment') {
-      comments.push({ text: tok.value, span: tok.span });
+    const kind = lexer.next();
+    if (kind === COMMENT) {
+      const t = lexer.token!;
+      comments.push({ text: t.value, span: t });
       continue;
     }
     if (skipDepth > 0) {
-      if (tok.kind === '{') skipDepth++;
-      else if (tok.kind === '}') skipDepth--;
-      else if (tok.kind === 'eof') {
-        diagnostics.push(parseError('unexpected end of file, expecting "}"', tok.span));
+      if (kind === OPEN) skipDepth++;
+      else if (kind === CLOSE) skipDepth--;
+      else if (kind === EOF) {
+        diagnostics.push(parseError('unexpected end of file, expecting "}"', lexer.punctSpan()));
         break;
       }
       continue;
     }
-    if (tok.kind === 'word') {
+    if (kind === WORD) {
+      const tok = lexer.token!;
       if (lexer.diagnostics.length > before && !brokenLine) brokenLine = lexer.diagnostics[before]!.span.line;
       if (tok.template && !templateReported) {
         templateReported = true;
-        const at = Math.max(text.indexOf('{{', tok.span.offset), -1);
-        const pct = text.indexOf('{%', tok.span.offset);
-        const first = [at, pct].filter((x) => x >= 0 && x < tok.span.endOffset!).sort((x, y) => x - y)[0] ?? tok.span.offset!;
-        const column = tok.span.column + (first - tok.span.offset!);
-        diagnostics.push(
-          parseError(
-            `template syntax "${text.slice(first, first + 2)}" is not nginx configuration: this file is a template (Go/Jinja); its placeholders were read as plain text, so render it and lint the result for exact findings`,
-            { file: path, line: tok.span.line, column, endLine: tok.span.line, endColumn: column + 2, offset: first, endOffset: first + 2 },
-          ),
-        );
+        diagnostics.push(templateDiagnostic(text, tok));
       }
       if (!name) {
         if (isTemplateStatement(tok)) continue;
@@ -163,61 +155,59 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       } else args.push(tok);
       continue;
     }
-    if (tok.kind === ';') {
-      if (!name) diagnostics.push(parseError('unexpected ";"', tok.span));
-      else finish(tok.span, false);
+    if (kind === SEMI) {
+      if (!name) diagnostics.push(parseError('unexpected ";"', lexer.punctSpan()));
+      else finish(lexer.punctSpan(), false);
       continue;
     }
-    if (tok.kind === '{') {
+    if (kind === OPEN) {
+      const open = lexer.punctSpan();
       if (!name) {
-        diagnostics.push(parseError('unexpected "{": a block must follow a directive name', tok.span));
+        diagnostics.push(parseError('unexpected "{": a block must follow a directive name', open));
         // read the block's content, but into nothing: it belongs to no directive
         stack.push({ directives: [], owner: null });
         continue;
       }
-      const isLua = (name as LexToken).value.endsWith('_by_lua_block') && !(name as LexToken).quote;
-      const d = finish(tok.span, true);
+      const isLua = !name.quote && name.value.endsWith('_by_lua_block');
+      const d = finish(open, true);
       if (!d) continue;
       if (isLua) {
-        const { body, close } = lexer.readLuaBlock(tok.span);
+        const { body, close } = lexer.readLuaBlock(open);
         d.luaBody = body;
         d.args.push(body);
-        d.span = spanBetween(d.span, close ? close.span : body.span);
+        d.span = spanBetween(d.span, close ?? body);
         continue;
       }
       d.block = [];
       if (stack.length > maxDepth) {
-        diagnostics.push(
-          parseError(`blocks are nested more than ${maxDepth} levels deep: the content of this block was skipped`, tok.span),
-        );
+        diagnostics.push(parseError(`blocks are nested more than ${maxDepth} levels deep: the content of this block was skipped`, open));
         skipDepth = 1;
         continue;
       }
       stack.push({ directives: d.block, owner: d });
       continue;
     }
-    if (tok.kind === '}') {
+    if (kind === CLOSE) {
+      const close = lexer.punctSpan();
       if (name) {
-        diagnostics.push(
-          parseError(`unexpected "}": the "${(name as LexToken).value}" directive is not terminated by ";"`, tok.span),
-        );
-        finish(args.length ? args[args.length - 1]!.span : (name as LexToken).span, false);
+        diagnostics.push(parseError(`unexpected "}": the "${name.value}" directive is not terminated by ";"`, close));
+        finish(args.length ? args[args.length - 1]! : name, false);
       }
       if (stack.length === 1) {
-        diagnostics.push(parseError('unexpected "}": there is no open block to close', tok.span));
+        diagnostics.push(parseError('unexpected "}": there is no open block to close', close));
         continue;
       }
       const frame = stack.pop()!;
-      if (frame.owner) frame.owner.span = spanBetween(frame.owner.span, tok.span);
+      if (frame.owner) frame.owner.span = spanBetween(frame.owner.span, close);
       continue;
     }
-    // eof
+    // EOF: a zero-width span at the end of the text
+    const eof = lexer.punctSpan();
+    eof.endColumn = eof.column;
+    eof.endOffset = eof.offset;
     if (name) {
-      const last = args.length ? args[args.length - 1]! : (name as LexToken);
-      diagnostics.push(
-        parseError(`unexpected end of file, expecting ";" or "}": the "${(name as LexToken).value}" directive is not terminated`, tok.span),
-      );
-      finish(last.span, false);
+      diagnostics.push(parseError(`unexpected end of file, expecting ";" or "}": the "${name.value}" directive is not terminated`, eof));
+      finish(args.length ? args[args.length - 1]! : name, false);
     }
     if (stack.length > 1) {
       const open = stack[stack.length - 1]!.owner;
@@ -226,7 +216,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
           open
             ? `unexpected end of file, expecting "}": the "${open.name}" block opened at line ${open.nameSpan.line} is never closed`
             : 'unexpected end of file, expecting "}"',
-          tok.span,
+          eof,
         ),
       );
     }
@@ -234,7 +224,25 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
   }
   for (const d of lexer.diagnostics) diagnostics.push(parseError(d.message, d.span));
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
-  return templateReported ? { file, diagnostics, template: true } : { file, diagnostics };
+  return templateReported ? { file, diagnostics, includes, template: true } : { file, diagnostics, includes };
+}
+
+function templateDiagnostic(text: string, tok: Token): SourceDiagnostic {
+  let first = -1;
+  for (const open of ['{{', '{%']) {
+    const at = text.indexOf(open, tok.offset);
+    if (at >= 0 && at < tok.endOffset && (first < 0 || at < first)) first = at;
+  }
+  if (first < 0) first = tok.offset;
+  // the placeholder may sit after a newline inside the token (a multi-line quoted string)
+  const lineStart = text.lastIndexOf('\n', first - 1) + 1;
+  let line = tok.line;
+  for (let i = text.indexOf('\n', tok.offset); i >= 0 && i < first; i = text.indexOf('\n', i + 1)) line++;
+  const column = first - lineStart + 1;
+  return parseError(
+    `template syntax "${text.slice(first, first + 2)}" is not nginx configuration: this file is a template (Go/Jinja); its placeholders were read as plain text, so render it and lint the result for exact findings`,
+    { file: tok.file, line, column, endLine: line, endColumn: column + 2, offset: first, endOffset: first + 2 },
+  );
 }
 
 /** a token with `n` characters cut from its start or end (the parentheses of an `if`) */
