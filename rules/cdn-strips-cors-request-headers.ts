@@ -17,13 +17,14 @@ const rule: Rule = {
       'The CDN forwards neither Origin nor the Access-Control-Request-* headers to an origin that generates CORS responses, or caches OPTIONS without them in the cache key',
   },
   check(context) {
-    const notForwarded = new SpanGroups<Route>();
+    const notForwarded = new SpanGroups<{ route: Route; origin: string }>();
     const preflightKey = new SpanGroups<{ route: Route; missing: string[] }>();
     for (const route of context.routes) {
       const cdn = route.cdn;
-      if (!cdn || !originMakesCors(route)) continue;
+      const origin = cdn ? corsMakingOrigin(route) : undefined;
+      if (!cdn || !origin) continue;
       if (cdnForwardsHeader(cdn, 'Origin') === false) {
-        notForwarded.add(forwardingSpan(cdn) ?? route.span, route);
+        notForwarded.add(forwardingSpan(cdn) ?? route.span, { route, origin });
         continue;
       }
       const preflight = preflightResponder(route);
@@ -32,12 +33,13 @@ const rule: Rule = {
       const missing = PREFLIGHT_KEY.filter((h) => cdnCacheKeyHas(cdn, h) === false);
       if (missing.length > 0) preflightKey.add(cdn.cachedMethods?.span ?? route.span, { route, missing });
     }
-    for (const [span, routes] of notForwarded.entries()) {
+    for (const [span, items] of notForwarded.entries()) {
+      const { origin } = items[0]!;
       context.report({
         span,
         message:
-          `The CDN does not forward the Origin header to the origin of ${routeNames(routes.map((r) => r.name))}, which generates the CORS headers: ` +
-          'it answers every request as a non-CORS one, without Access-Control-Allow-Origin, so browsers block the responses. ' +
+          `${routeNames(items.map((i) => i.route.name))} does not forward the Origin header to ${origin}, which generates the CORS headers itself: ` +
+          `${origin} answers every request as a non-CORS one, without Access-Control-Allow-Origin, so browsers block the responses. ` +
           'Forward Origin (and Access-Control-Request-Method/-Headers) with an origin request policy or the cache policy',
       });
     }
@@ -46,7 +48,7 @@ const rule: Rule = {
       context.report({
         span,
         message:
-          `The CDN caches OPTIONS for ${routeNames(items.map((i) => i.route.name))} without ${missing.join(', ')} in the cache key: ` +
+          `${routeNames(items.map((i) => i.route.name))} caches OPTIONS without ${missing.join(', ')} in the cache key: ` +
           'the preflight answer cached for one origin, method or header set is replayed to others, so their preflights fail. ' +
           'Add these headers to the cache key, or stop caching OPTIONS',
       });
@@ -58,14 +60,15 @@ export default rule;
 
 const PREFLIGHT_KEY = ['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'];
 
-/** Some response of the route gets its CORS headers from the origin behind the CDN. */
-function originMakesCors(route: Route): boolean {
-  return route.responders.some((r) => {
+/** The origin behind the CDN that produces some response's CORS headers (its description), if any. */
+function corsMakingOrigin(route: Route): string | undefined {
+  for (const r of route.responders) {
     const b = r.backend;
-    if (r.answeredBy !== 'backend' || !b || b.gatewayOverridesCors === true) return false;
-    if (r.headers.some((h) => h.addedBy === 'backend' && sameHeaderName(h.name, 'access-control-allow-origin'))) return true;
-    return b.emitsCors === 'yes';
-  });
+    if (r.answeredBy !== 'backend' || !b || b.gatewayOverridesCors === true) continue;
+    if (b.emitsCors === 'yes') return b.description;
+    if (r.headers.some((h) => h.addedBy === 'backend' && sameHeaderName(h.name, 'access-control-allow-origin'))) return b.description;
+  }
+  return undefined;
 }
 
 function forwardingSpan(cdn: CdnFacts): Span | undefined {

@@ -497,7 +497,7 @@ ruleTester(cdnStripsCorsRequestHeaders, {
     {
       name: 'S3 origin with bucket CORS, Origin not forwarded',
       routes: [cloudFront({ forwardedHeaders: { headers: ['Host'], span: span(38) }, cacheKeyHeaders: { headers: [], span: span(40) } }, proxy({ kind: 's3', emitsCors: 'yes', description: 'S3 bucket Assets' }))],
-      errors: [{ line: 38, message: ['does not forward the Origin header', 'CloudFront behavior /assets/*', 'browsers block'] }],
+      errors: [{ line: 38, message: ['CloudFront behavior /assets/* does not forward the Origin header to S3 bucket Assets', 'browsers block'] }],
     },
     {
       name: 'OPTIONS cached without the Access-Control-Request-* headers in the key',

@@ -229,7 +229,8 @@ function behaviorRoute(
     policy = ref ? customCorsPolicy(t, ref) : s.ok ? MANAGED_RESPONSE[s.text] : undefined;
   }
   const rhpSpan = rhpPair ? t.spanPair(rhpPair) : b.span;
-  if (policy?.override) backend.gatewayOverridesCors = true;
+  // OriginOverride false: the origin's CORS headers win whenever it sends them (explicit false, for duplicate-cors-header)
+  if (policy) backend.gatewayOverridesCors = policy.override;
   const name = `CloudFront ${distId} ${b.pattern ? `behavior ${b.pattern}` : 'default behavior'}`;
   const responders: Responder[] = [];
   const allowsOptions = allowed.includes('OPTIONS');
