@@ -227,6 +227,11 @@ export interface Route {
   /** free-form facts for messages */
   notes?: string[];
   /**
+   * nginx `internal`: only internal redirects/subrequests reach this location; a browser's
+   * request that selects it gets 404 (with only the `always` headers). Browsers never call it by design.
+   */
+  internal?: Span;
+  /**
    * Parts of this route's configuration the source could not see (an unresolved nginx
    * `include`): headers, auth or returns may be missing from the model, so rules should not
    * assert that something is absent.

@@ -165,6 +165,15 @@ function headerLine(rule: HeaderRule, origin: string, certain: boolean): Predict
 /** Predicts the response a route gives to a request. */
 export function predictResponse(route: Route, req: ResponseRequest, engine: EngineProfile): PredictedResponse {
   const notes: string[] = [];
+  if (route.internal) {
+    // nginx's find-config phase answers 404 before the location's rewrite, access or content phases.
+    const generic = route.responders.find((r) => r.methods === '*') ?? route.responders.at(-1);
+    const status: PredictedStatus = { kind: 'known', code: 404, why: '`internal`: external requests get 404', span: route.internal };
+    if (!generic) return { status, headers: [], notes };
+    const internalResponder: Responder = { ...generic, methods: '*', answeredBy: 'gateway', status: { kind: 'fixed', code: 404, span: route.internal }, auth: [], description: 'internal location (404 for browsers)' };
+    delete internalResponder.redirect;
+    return finish(internalResponder, req, status, notes, undefined);
+  }
   const responder = responderFor(route, req.method);
   if (!responder) {
     // Nothing on the route serves this method: the gateway answers with its own error.
@@ -187,7 +196,7 @@ export function predictResponse(route: Route, req: ResponseRequest, engine: Engi
       continue;
     }
     if (outcome.ok === 'unknown') {
-      return finish(route, responder, req, { kind: 'unknown', reason: outcome.reason, span: auth.span }, notes, auth);
+      return finish(responder, req, { kind: 'unknown', reason: outcome.reason, span: auth.span }, notes, auth);
     }
     const status: PredictedStatus = auth.failureStatus
       ? { kind: 'known', code: auth.failureStatus, why: outcome.why, span: auth.span }
@@ -205,7 +214,7 @@ export function predictResponse(route: Route, req: ResponseRequest, engine: Engi
       }
       return res;
     }
-    return finish(route, responder, req, status, notes, auth);
+    return finish(responder, req, status, notes, auth);
   }
 
   // 2. The responder's own answer.
@@ -215,7 +224,7 @@ export function predictResponse(route: Route, req: ResponseRequest, engine: Engi
   } else if (responder.status.kind === 'fixed') {
     status = { kind: 'known', code: responder.status.code, why: responder.description, span: responder.status.span ?? responder.span };
   } else if (responder.status.kind === 'backend') {
-    if (req.backend) {
+    if (req.backend && assumptionApplies(responder)) {
       status = { kind: 'known', code: req.backend.status, why: `the backend answers ${req.backend.status} (assumed)`, span: responder.backend?.span ?? responder.span };
     } else if (req.isPreflight) {
       status = {
@@ -229,11 +238,15 @@ export function predictResponse(route: Route, req: ResponseRequest, engine: Engi
   } else {
     status = { kind: 'unknown', reason: responder.status.reason, span: responder.span };
   }
-  return finish(route, responder, req, status, notes, undefined);
+  return finish(responder, req, status, notes, undefined);
+}
+
+/** A backend assumption describes a proxied/Lambda backend, not nginx's static file handler. */
+function assumptionApplies(responder: Responder): boolean {
+  return responder.backend?.kind !== 'static' && responder.backend?.kind !== 'none';
 }
 
 function finish(
-  route: Route,
   responder: Responder,
   req: ResponseRequest,
   status: PredictedStatus,
@@ -241,18 +254,30 @@ function finish(
   rejectedBy: AuthRequirement | undefined,
 ): PredictedResponse {
   const headers: PredictedHeader[] = [];
+  // Backend headers reach the browser only when the backend answered.
+  const backendAnswered = responder.answeredBy === 'backend' && !rejectedBy && !responder.redirect && responder.status.kind === 'backend';
+  const backendKnown = backendAnswered && req.backend && assumptionApplies(responder) ? req.backend : undefined;
   for (const rule of responder.headers) {
     const applies = appliesToStatus(rule, status);
     if (applies === false) continue;
-    const line = headerLine(rule, req.origin, applies === true);
+    let certain = applies === true;
+    if (rule.unlessBackendSends?.length) {
+      // added only when the backend response lacks these headers
+      if (!backendAnswered) {
+        // no backend response: the gateway adds it
+      } else if (backendKnown) {
+        if (rule.unlessBackendSends.some((n) => backendKnown.headers.some((h) => sameHeaderName(h.name, n)))) continue;
+      } else {
+        certain = false;
+      }
+    }
+    const line = headerLine(rule, req.origin, certain);
     if (line) headers.push(line);
   }
-  // Backend headers reach the browser only when the backend answered.
-  const backendAnswered = responder.answeredBy === 'backend' && !rejectedBy && !responder.redirect && responder.status.kind === 'backend';
   if (backendAnswered) {
     const hidden = (name: string) => responder.backend?.hiddenHeaders.some((h) => sameHeaderName(h, name)) ?? false;
-    if (req.backend) {
-      for (const h of req.backend.headers) {
+    if (backendKnown) {
+      for (const h of backendKnown.headers) {
         if (hidden(h.name)) continue;
         if (responder.backend?.gatewayOverridesCors && /^access-control-/i.test(h.name)) continue;
         headers.push({ name: h.name, value: { kind: 'text', text: h.value }, certain: true, from: 'backend', span: responder.backend?.span });
@@ -273,10 +298,11 @@ function finish(
       }
     }
   }
+  // The gateway appends its headers to the backend's (nginx's headers filter runs after the upstream's).
+  headers.sort((a, b) => (a.from === b.from ? 0 : a.from === 'backend' ? -1 : 1));
   const res: PredictedResponse = { responder, status, headers, notes };
   if (responder.redirect && !rejectedBy) res.redirect = responder.redirect;
   if (rejectedBy) res.rejectedBy = rejectedBy;
-  void route;
   return res;
 }
 

@@ -1276,7 +1276,10 @@ function locationRoutes(
     if (server?.d) match.server = `nginx:${server.d.span.file}:${server.d.span.line}:${server.d.span.column}`;
     if (parent.kind === 'location' && parent.d) match.parent = `nginx:${parent.d.span.file}:${parent.d.span.line}:${parent.d.span.column}`;
     if (loc.args[0]?.value === '^~' || (loc.args.length === 1 && loc.args[0]!.value.startsWith('^~'))) match.path.noRegex = true;
-    out.push(safeRoute(() => makeRoute({ server, location: level, implicit: false, name }, `nginx:${loc.span.file}:${loc.span.line}:${loc.span.column}`, loc.span, match, globals, files), name, loc.span));
+    const route = safeRoute(() => makeRoute({ server, location: level, implicit: false, name }, `nginx:${loc.span.file}:${loc.span.line}:${loc.span.column}`, loc.span, match, globals, files), name, loc.span);
+    const internal = level.own.find((d) => d.name === 'internal');
+    if (internal) route.internal = internal.span;
+    out.push(route);
   }
   for (const d of level.own) if (d.name === 'location' && d.block) locationRoutes(d, level, server, info, globals, files, out);
 }
