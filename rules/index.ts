@@ -22,6 +22,16 @@ import maxAgeMissing from './max-age-missing.js';
 import samesiteNoneWithoutSecure from './samesite-none-without-secure.js';
 import corsDelegatedToBackend from './cors-delegated-to-backend.js';
 import clientBlocked from './client-blocked.js';
+import wildcardOriginWithCredentials from './wildcard-origin-with-credentials.js';
+import reflectedOriginWithCredentials from './reflected-origin-with-credentials.js';
+import reflectedOrigin from './reflected-origin.js';
+import originPatternBypass from './origin-pattern-bypass.js';
+import originPatternInvalid from './origin-pattern-invalid.js';
+import nullOriginAllowed from './null-origin-allowed.js';
+import insecureOriginAllowed from './insecure-origin-allowed.js';
+import sharedHostOriginAllowed from './shared-host-origin-allowed.js';
+import invalidAllowOriginValue from './invalid-allow-origin-value.js';
+import credentialsValueInvalid from './credentials-value-invalid.js';
 import invalidDirectiveContext from './invalid-directive-context.js';
 import unresolvedInclude from './unresolved-include.js';
 
@@ -48,6 +58,16 @@ export const allRules: Rule[] = [
   samesiteNoneWithoutSecure,
   corsDelegatedToBackend,
   clientBlocked,
+  wildcardOriginWithCredentials,
+  reflectedOriginWithCredentials,
+  reflectedOrigin,
+  originPatternBypass,
+  originPatternInvalid,
+  nullOriginAllowed,
+  insecureOriginAllowed,
+  sharedHostOriginAllowed,
+  invalidAllowOriginValue,
+  credentialsValueInvalid,
   invalidDirectiveContext,
   unresolvedInclude,
 ];

@@ -10,7 +10,7 @@
  * invent one.
  */
 import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
-import { DFA, JS, NFA, Transformers, Words, getIntersectionWordSets, transform } from 'refa';
+import { DFA, JS, NFA, Transformers, Words, transform } from 'refa';
 
 // ---------------------------------------------------------------------------------------------
 // PCRE → ECMAScript
@@ -303,8 +303,9 @@ function translateOrThrow(src: string, caseInsensitive: boolean): Translation {
         throw new Unsupported('branch-reset groups are not supported', at);
       } else if (rest.startsWith('(?(')) {
         throw new Unsupported('conditional groups are not supported', at);
-      } else if (/^\(\?[a-zA-Z-]*[:)]/.test(rest)) {
-        throw new Unsupported('option settings inside the pattern are not supported', at);
+      } else if ((m = /^\(\?([a-zA-Z^-]*)[:)]/.exec(rest))) {
+        if (/^[imnsxJU^-]*$/.test(m[1]!)) throw new Unsupported('option settings inside the pattern are not supported', at);
+        throw new Invalid(`unrecognized character after (? or (?- in ${JSON.stringify(m[0])}`, at);
       } else if (rest.startsWith('(?')) {
         throw new Invalid(`unrecognized character after (? (${JSON.stringify(rest.slice(0, 3))})`, at);
       } else {
@@ -694,7 +695,8 @@ export interface PatternInput {
 }
 
 const MAX_NODES = 20_000;
-const TIME_BUDGET_MS = 50;
+/** A backstop only: the node limits above bound the work; results must not depend on machine speed. */
+const TIME_BUDGET_MS = 1000;
 const analysisCache = new Map<string, PatternAnalysis>();
 
 function wildcardSource(pattern: string): string {
@@ -780,7 +782,7 @@ function isLoopback(host: string): boolean {
 function candidateOrigins(hosts: readonly string[], sites: readonly string[]): string[] {
   const out: string[] = [];
   for (const scheme of ['https', 'http']) {
-    for (const h of hosts) out.push(`${scheme}://${h}.attacker.net`);
+    for (const h of hosts) out.push(`${scheme}://${h}.attacker.net`, `${scheme}://x.${h}.attacker.net`);
     for (const s of sites) out.push(`${scheme}://attacker${s}`, `${scheme}://attacker-${s}`);
     for (const h of hosts) {
       const dots = [...h].flatMap((ch, i) => (ch === '.' ? [i] : []));
@@ -945,10 +947,12 @@ function contextAround(alt: AST.Element[], k: number): string {
   while (start > 0 && ['Character', 'CharacterSet'].includes(alt[start - 1]!.type)) start--;
   let end = k;
   while (end < alt.length - 1 && ['Character', 'CharacterSet'].includes(alt[end + 1]!.type)) end++;
-  return alt
+  const text = alt
     .slice(start, end + 1)
     .map((e) => e.raw)
-    .join('');
+    .join('')
+    .replace(/\\\//g, '/');
+  return text.includes('://') ? text.slice(text.indexOf('://') + 3) : text;
 }
 
 function explain(origin: string, hosts: readonly string[], issues: readonly PatternIssue[]): string {
@@ -1010,31 +1014,54 @@ function automatonSearch(
   if (Date.now() - started > TIME_BUDGET_MS) return { partial: 'time budget exceeded' };
   try {
     const attacker = attackerLanguage(sites, patternNfa.maxCharacter);
-    let tries = 0;
-    for (const wordSet of getIntersectionWordSets(patternNfa, attacker, MAX_NODES)) {
-      const word = Words.pickMostReadableWord(wordSet);
-      const origin = Words.fromUnicodeToString(word);
-      if (test(origin) && isAttackerOrigin(origin, sites)) return partial ? { origin, partial } : { origin };
-      if (++tries > 20 || Date.now() - started > TIME_BUDGET_MS) break;
-    }
+    const both = NFA.fromIntersection(patternNfa, attacker, new NFA.LimitedNodeFactory(MAX_NODES));
+    if (Date.now() - started > TIME_BUDGET_MS) return { partial: 'time budget exceeded' };
+    const word = shortestWord(both);
+    if (word === undefined) return partial ? { partial } : {};
+    // Prefer https and a recognisable attacker label when the pattern still accepts them.
+    const variants = [word.replace(/^http:/, 'https:'), word];
+    const origin = variants.find((o) => test(o) && isAttackerOrigin(o, sites));
+    if (origin) return partial ? { origin, partial } : { origin };
     return partial ? { partial } : {};
   } catch (err) {
     return { partial: `automaton search stopped: ${(err as Error).message}` };
   }
 }
 
+/** The shortest word an NFA accepts (BFS, most readable character per step); linear in its size. */
+function shortestWord(nfa: NFA): string | undefined {
+  const prev = new Map<NFA.Node, { from: NFA.Node; char: number } | null>([[nfa.initial, null]]);
+  const queue: NFA.Node[] = [nfa.initial];
+  for (let k = 0; k < queue.length; k++) {
+    const node = queue[k]!;
+    if (nfa.finals.has(node)) {
+      const chars: number[] = [];
+      for (let step = prev.get(node); step; step = prev.get(step.from)) chars.push(step.char);
+      return String.fromCharCode(...chars.reverse());
+    }
+    for (const [to, set] of node.out) {
+      if (prev.has(to)) continue;
+      const char = Words.pickMostReadableCharacter(set);
+      if (char === undefined) continue;
+      prev.set(to, { from: node, char });
+      queue.push(to);
+    }
+  }
+  return undefined;
+}
+
 const attackerCache = new Map<string, NFA>();
 
 /**
- * Origins an attacker might host, minus the intended sites. The top-level domain is any run of
- * letters here (the automaton stays small); `isAttackerOrigin` then checks it is a real one.
+ * Origins an attacker might host, minus the intended sites. A few common top-level domains keep the
+ * automaton small; `isAttackerOrigin` checks the final word again.
  */
 function attackerLanguage(sites: readonly string[], maxCharacter: number): NFA {
   const key = `${maxCharacter}\0${sites.join(',')}`;
   const hit = attackerCache.get(key);
   if (hit) return hit;
   const reg = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
-  const attackerSrc = `https?:\\/\\/(?:[a-z0-9_-]+\\.)*${reg}\\.[a-z]{2,}(?::[1-9][0-9]{3})?`;
+  const attackerSrc = `https?:\\/\\/(?:[a-z0-9_-]+\\.)*${reg}\\.(?:com|net|org|io|dev|app|xyz|co)(?::[1-9][0-9]{3})?`;
   const attackerParser = JS.Parser.fromLiteral({ source: attackerSrc, flags: '' });
   let attacker = NFA.fromRegex(attackerParser.parse().expression, { maxCharacter }, {}, new NFA.LimitedNodeFactory(MAX_NODES));
   if (sites.length > 0) {

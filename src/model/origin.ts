@@ -75,8 +75,7 @@ export function isValidAllowOriginValue(text: string): AllowOriginCheck {
     if (items.length > 1) {
       return {
         valid: false,
-        reason: `it lists ${items.length} origins in one value; browsers accept exactly one origin (or *) and reject the list`,
-        suggestion: 'choose the origin per request with a map on $http_origin',
+        reason: `it lists ${items.length} origins in one value; browsers accept exactly one origin (or *) and reject the list (pick the origin per request from an allowlist instead)`,
       };
     }
   }
@@ -86,8 +85,7 @@ export function isValidAllowOriginValue(text: string): AllowOriginCheck {
   if (value.includes('*')) {
     return {
       valid: false,
-      reason: `\`${value}\` is wildcard pattern syntax; the header is compared byte for byte with the request origin, so only a lone \`*\` is special`,
-      suggestion: 'match the allowed origins with a map on $http_origin and send the matching origin',
+      reason: `\`${value}\` is wildcard pattern syntax; the header is compared byte for byte with the request origin, so only a lone \`*\` is special (match the origin against an allowlist and send it back instead)`,
     };
   }
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);

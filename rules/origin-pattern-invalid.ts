@@ -1,0 +1,35 @@
+import type { Rule } from '../src/engine/rule.js';
+import { pcreSyntaxError } from '../src/model/origin-pattern.js';
+import { SpanReporter, casesOf, valueSpanOf } from '../src/model/origin-scopes.js';
+
+/** An origin allowlist regex that PCRE does not compile. */
+const rule: Rule = {
+  meta: {
+    id: 'origin-pattern-invalid',
+    severity: 'error',
+    description: 'An origin allowlist regex does not compile as PCRE: nginx refuses the configuration or the allowlist never matches',
+  },
+  check(context) {
+    const reporter = new SpanReporter();
+    for (const route of context.routes) {
+      for (const responder of route.responders) {
+        for (const header of responder.headers) {
+          for (const c of casesOf(header.value)) {
+            const m = c.when;
+            if (m.kind !== 'regex' || m.dialect !== 'pcre') continue;
+            const err = pcreSyntaxError(m.source);
+            if (!err) continue;
+            reporter.add({
+              span: m.span ?? valueSpanOf(header),
+              severity: 'error',
+              message: `Origin pattern \`${m.source}\` is not valid PCRE (${err.message}${err.offset !== undefined ? ` at offset ${err.offset}` : ''}): nginx fails to start with "pcre_compile() failed", so no ${header.name} is ever sent`,
+            });
+          }
+        }
+      }
+    }
+    reporter.flush(context);
+  },
+};
+
+export default rule;

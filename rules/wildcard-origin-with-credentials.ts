@@ -1,0 +1,39 @@
+import type { Rule } from '../src/engine/rule.js';
+import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
+import { SpanReporter, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
+import { headersNamed } from '../src/model/query.js';
+
+/** `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`. */
+const rule: Rule = {
+  meta: {
+    id: 'wildcard-origin-with-credentials',
+    severity: 'error',
+    description: 'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true: every credentialed request fails',
+  },
+  check(context) {
+    const reporter = new SpanReporter();
+    for (const site of headerSites(context.routes, 'access-control-allow-origin')) {
+      // Probe an unrelated origin and every origin the response's allowlists name.
+      const acac = headersNamed(site.responder, 'access-control-allow-credentials', site.phase);
+      const probes = new Set<string>([PROBE_ORIGINS[0]]);
+      for (const h of [site.header, ...acac]) {
+        for (const c of casesOf(h.value)) if (c.when.kind === 'exact') probes.add(c.when.origin);
+      }
+      for (const origin of probes) {
+        const v = valueForOrigin(site.header.value, origin);
+        if (v.kind !== 'text' || v.text.trim() !== '*') continue;
+        const creds = credentialsFor(site, origin);
+        if (!creds) continue;
+        reporter.add({
+          span: valueSpanOf(site.header),
+          severity: 'error',
+          message: `Credentialed requests fail: browsers reject Access-Control-Allow-Origin: * when Access-Control-Allow-Credentials is true (line ${creds.span.line}), so fetch(..., { credentials: 'include' }) gets a CORS error; send the caller's allowed origin (and Vary: Origin) instead of *, or drop credentials`,
+        });
+        break;
+      }
+    }
+    reporter.flush(context);
+  },
+};
+
+export default rule;

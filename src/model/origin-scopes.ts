@@ -1,0 +1,76 @@
+/**
+ * Helpers the origin rules share: where Access-Control-Allow-Origin is sent, whether the same
+ * response carries `Access-Control-Allow-Credentials: true` for a given origin, and a collector
+ * that reports each offending span once (several routes often share one header declaration).
+ */
+import type { Report, RuleContext, Severity } from '../engine/rule.js';
+import { valueForOrigin } from './origin.js';
+import { headersNamed } from './query.js';
+import type { HeaderRule, HeaderValue, OriginCase, Responder, Route, Span } from './types.js';
+
+export type Phase = 'success' | 'error';
+
+export interface HeaderSite {
+  route: Route;
+  responder: Responder;
+  header: HeaderRule;
+  phase: Phase;
+}
+
+/** Every (responder, header named `name`, phase) where the header is sent; a header on both phases is listed once per phase. */
+export function headerSites(routes: readonly Route[], name: string): HeaderSite[] {
+  const out: HeaderSite[] = [];
+  for (const route of routes) {
+    for (const responder of route.responders) {
+      for (const phase of ['success', 'error'] as const) {
+        for (const header of headersNamed(responder, name, phase)) out.push({ route, responder, header, phase });
+      }
+    }
+  }
+  return out;
+}
+
+/** `b` is sent whenever `a` is (no condition of its own, or the same one). */
+export function appliesWhenever(a: HeaderRule, b: HeaderRule): boolean {
+  return b.condition === undefined || b.condition === a.condition;
+}
+
+/**
+ * The `Access-Control-Allow-Credentials` header that makes the response to `origin` credentialed
+ * (value exactly `true` for that origin), sent whenever `acao` is; undefined when there is none.
+ */
+export function credentialsFor(site: HeaderSite, origin: string): HeaderRule | undefined {
+  return headersNamed(site.responder, 'access-control-allow-credentials', site.phase).find((h) => {
+    if (!appliesWhenever(site.header, h)) return false;
+    const v = valueForOrigin(h.value, origin);
+    return v.kind === 'text' && v.text.trim() === 'true';
+  });
+}
+
+export function valueSpanOf(header: HeaderRule): Span {
+  return header.valueSpan ?? header.span;
+}
+
+/** All by-origin cases of a value (empty for other kinds). */
+export function casesOf(value: HeaderValue): readonly OriginCase[] {
+  return value.kind === 'by-origin' ? value.cases : [];
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** Collects reports and keeps, per span, the most severe one (routes sharing a declaration report it once). */
+export class SpanReporter {
+  private readonly bySpan = new Map<string, Report>();
+
+  add(report: Report & { severity: Severity }): void {
+    const s = report.span;
+    const key = `${s.file}\0${s.line}\0${s.column}\0${s.endLine}\0${s.endColumn}`;
+    const prev = this.bySpan.get(key);
+    if (!prev || RANK[report.severity] > RANK[prev.severity ?? 'info']) this.bySpan.set(key, report);
+  }
+
+  flush(context: RuleContext): void {
+    for (const r of this.bySpan.values()) context.report(r);
+    this.bySpan.clear();
+  }
+}
