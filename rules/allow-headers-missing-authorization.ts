@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { Fix, Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
 import { isNonWildcardHeader } from '../src/model/header-list.js';
 import { sameHeaderName } from '../src/model/query.js';
@@ -13,6 +13,7 @@ import {
   type NeededHeader,
 } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
+import { addToHeaderList } from './lib/nginx-fixes.js';
 
 /**
  * Authorization is never CORS-safelisted: a request that sends it is preflighted, and the
@@ -24,9 +25,10 @@ const rule: Rule = {
     id: 'allow-headers-missing-authorization',
     severity: 'error',
     description: 'The route authenticates with the Authorization header, but Access-Control-Allow-Headers does not allow it',
+    fixable: true,
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; needed: NeededHeader; message: (routes: string) => string }>();
+    const groups = new SpanGroups<{ route: Route; needed: NeededHeader; message: (routes: string) => string; fix?: Fix }>();
     for (const route of context.routes) {
       const needed = neededRequestHeaders(route, context.settings.clients).find((h) => isNonWildcardHeader(h.name));
       if (!needed || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
@@ -42,15 +44,19 @@ const rule: Rule = {
         : list.kind === 'absent'
           ? 'the preflight response has no Access-Control-Allow-Headers'
           : `Access-Control-Allow-Headers (${describeList(list)}) does not list Authorization`;
+      // One literal add_header list: adding the name is the unambiguous fix.
+      const fix = list.kind === 'list' && list.rules.length === 1 ? addToHeaderList(context, list.rules[0]!, 'Authorization') : undefined;
       groups.add(listSpan(list), {
         route,
         needed,
+        ...(fix ? { fix } : {}),
         message: (routes) =>
           `Preflight for ${routes} fails for every request that sends Authorization: ${why}, yet the route needs it (${needed.reason}); browsers block the request before it is sent. Add Authorization to Access-Control-Allow-Headers`,
       });
     }
     for (const [span, items] of groups.entries()) {
-      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
+      const fix = items[0]!.fix;
+      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))), ...(fix ? { fix } : {}) });
     }
   },
 };

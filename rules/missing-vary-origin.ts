@@ -10,6 +10,7 @@ import {
 } from '../src/model/query.js';
 import type { HeaderRule, HeaderValue, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
+import { addVaryOriginAfter } from './lib/nginx-fixes.js';
 
 /**
  * An Access-Control-Allow-Origin that changes with the request's Origin must say so with
@@ -23,6 +24,7 @@ const rule: Rule = {
     severity: 'warning',
     description:
       'Access-Control-Allow-Origin depends on the request origin but Vary: Origin is not sent, or a CDN caches such responses without Origin in its cache key',
+    fixable: true,
   },
   check(context) {
     checkVary(context);
@@ -74,7 +76,9 @@ function checkVary(context: RuleContext): void {
   }
   for (const [span, items] of groups.entries()) {
     const { header } = items[0]!;
+    const fix = addVaryOriginAfter(context, header);
     context.report({
+      ...(fix ? { fix } : {}),
       span,
       message:
         `Access-Control-Allow-Origin ${describeDependence(header.value)} on ${routeNames(items.map((i) => i.route.name))}, but no Vary: Origin is sent: ` +
