@@ -17,7 +17,8 @@ export type NginxContext = 'main' | 'http' | 'server' | 'location';
 type Family = 'core' | 'http' | 'stream' | 'mail' | 'mgmt';
 type Entry = [family: string, block: number, contexts: string[]];
 
-const DIRECTIVES = (table as unknown as { directives: Record<string, Entry[]> }).directives;
+/** a Map, not the JSON object: directive names like `toString` or `__proto__` must not reach Object.prototype */
+const DIRECTIVES = new Map(Object.entries((table as unknown as { directives: Record<string, Entry[]> }).directives));
 
 /** where a directive sits: the protocol family and the reference's context name (plus if-server / if-location) */
 interface Ctx {
@@ -104,7 +105,7 @@ export interface ContextProblem {
 
 /** the reference entries that apply to a directive name in a context; undefined = not judged */
 function relevant(name: string, ctx: Ctx): Entry[] | undefined {
-  const entries = DIRECTIVES[name];
+  const entries = DIRECTIVES.get(name);
   if (!entries) return undefined;
   const rel = ctx.name === 'main' ? entries : entries.filter((e) => e[0] === ctx.family || e[0] === 'core');
   return rel.length ? rel : undefined;

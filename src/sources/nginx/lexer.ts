@@ -449,7 +449,12 @@ export function lex(text: string, file = '<input>'): { tokens: LexToken[]; diagn
       tokens.push(out);
     } else {
       const kind = PUNCT[k]!;
-      tokens.push({ kind, value: kind === 'eof' ? '' : kind, quote: null, span: lexer.punctSpan() });
+      const span = lexer.punctSpan();
+      if (kind === 'eof') {
+        span.endColumn = span.column;
+        span.endOffset = span.offset;
+      }
+      tokens.push({ kind, value: kind === 'eof' ? '' : kind, quote: null, span });
     }
     if (k === EOF) break;
   }
