@@ -31,7 +31,7 @@ const rule: Rule = {
     const groups = new SpanGroups<{ route: Route; needed: NeededHeader; message: (routes: string) => string; fix?: Fix }>();
     for (const route of context.routes) {
       const needed = neededRequestHeaders(route, context.settings.clients).find((h) => isNonWildcardHeader(h.name));
-      if (!needed || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (!needed || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);
       if (list.kind !== 'absent' && list.kind !== 'list') continue;
       const items = list.kind === 'list' ? list.items : [];

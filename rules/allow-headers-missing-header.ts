@@ -30,7 +30,7 @@ const rule: Rule = {
     const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
     for (const route of context.routes) {
       const needed = neededRequestHeaders(route, context.settings.clients).filter((h) => !isNonWildcardHeader(h.name));
-      if (needed.length === 0 || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (needed.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);
       if (list.kind !== 'absent' && list.kind !== 'list') continue;
       const items = list.kind === 'list' ? list.items : [];

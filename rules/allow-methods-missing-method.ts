@@ -27,7 +27,7 @@ const rule: Rule = {
     const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
     for (const route of context.routes) {
       const methods = [...new Set(servedMethods(route).map(normalizeMethod))].filter(methodForcesPreflight);
-      if (methods.length === 0 || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (methods.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_METHODS);
       if (list.kind !== 'absent' && list.kind !== 'list') continue;
       const items = list.kind === 'list' ? list.items : [];

@@ -52,8 +52,10 @@ function listProblem(h: HeaderRule): string | undefined {
     }
     const quoted = singleQuotedItems(parsed.items);
     if (quoted.length > 0) {
-      const names = quoted.map((q) => q.replace(/'/g, ''));
-      return `keeps quotes inside the value: ${quoted.join(', ')} is read with the quotes as part of the ${what}, so it never matches ${names.join(', ')} and preflights for requests that need ${quoted.length === 1 ? 'it' : 'them'} fail; remove the inner quotes`;
+      const shown = quoted.slice(0, 3);
+      const more = quoted.length > shown.length ? ` and ${quoted.length - shown.length} more` : '';
+      const names = shown.map((q) => q.replace(/'/g, ''));
+      return `keeps quotes inside the value: ${shown.map((q) => `[${q}]`).join(', ')}${more} ${quoted.length === 1 ? 'is' : 'are'} read with the quotes as part of the ${what}, so ${quoted.length === 1 ? 'it never matches' : 'they never match'} ${names.join(', ')}${more ? ', ...' : ''} and preflights for requests that need ${quoted.length === 1 ? 'it' : 'them'} fail; remove the inner quotes`;
     }
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
-import { calledCrossOrigin, isOkStatus, preflightAnswer, statusText } from '../src/model/preflight.js';
+import { calledCrossOrigin, isOkStatus, optionsNotServed, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
 /**
@@ -20,9 +20,12 @@ const rule: Rule = {
     for (const route of context.routes) {
       const answer = preflightAnswer(route);
       if (answer.kind !== 'redirect' && answer.kind !== 'status') continue;
-      if (answer.kind === 'status' && isOkStatus(answer.code)) continue;
-      // A plain redirect server or a non-CORS location is not called cross-origin: no finding.
-      if (!calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (answer.kind === 'status' && (isOkStatus(answer.code) || optionsNotServed(route, answer))) continue;
+      // A plain redirect server, a non-CORS location, or a route only simple requests reach
+      // (static files with ACAO *) never sees a preflight: no finding.
+      if (!calledCrossOrigin(route, context.routes)) continue;
+      const reason = preflightReason(route, context.settings.clients);
+      if (!reason) continue;
       const pre = answer.responder;
       if (answer.kind === 'redirect' || answer.code < 400) {
         const code = answer.kind === 'redirect' ? answer.redirect.status : answer.code;
@@ -31,13 +34,13 @@ const rule: Rule = {
         groups.add(span, {
           route,
           message: (routes) =>
-            `Preflight for ${routes} fails: OPTIONS is answered with ${statusText(code)}${to}, and browsers never follow a redirect on a preflight; answer OPTIONS with 204 before redirecting, or have clients call the final URL`,
+            `Preflight for ${routes} fails: OPTIONS is answered with ${statusText(code)}${to}, and browsers never follow a redirect on a preflight (they preflight it because ${reason}); answer OPTIONS with 204 before redirecting, or have clients call the final URL`,
         });
       } else {
         groups.add(answer.span ?? pre.span, {
           route,
           message: (routes) =>
-            `Preflight for ${routes} fails: OPTIONS is answered with ${statusText(answer.code)} (${pre.description}), but a preflight needs a 2xx status; answer OPTIONS with 204 and the CORS headers`,
+            `Preflight for ${routes} fails: OPTIONS is answered with ${statusText(answer.code)} (${pre.description}), but a preflight needs a 2xx status (browsers preflight it because ${reason}); answer OPTIONS with 204 and the CORS headers`,
         });
       }
     }

@@ -21,7 +21,7 @@ const rule: Rule = {
     for (const route of context.routes) {
       // Only when the gateway itself answers with a 2xx do we know every header of the preflight.
       const pre = gatewayAnswersPreflightOk(route);
-      if (!pre || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (!pre || !calledCrossOrigin(route, context.routes)) continue;
       if (headersNamed(pre, ALLOW_ORIGIN, 'success').length === 0) {
         groups.add(pre.span, {
           route,

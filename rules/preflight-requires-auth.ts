@@ -16,28 +16,31 @@ const rule: Rule = {
     description: 'OPTIONS on a route needs credentials or a key, which browsers never send on a preflight',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; auth: AuthRequirement; servedWithout?: string }>();
+    const groups = new SpanGroups<{ route: Route; auth: AuthRequirement; servedWithout?: string; passedBy?: AuthRequirement }>();
     for (const route of context.routes) {
       const answer = preflightAnswer(route);
       // A CDN that rejects OPTIONS first is preflight-unhandled's finding; the auth is never reached.
       if (answer.kind === 'cdn-blocked' || answer.kind === 'none') continue;
       const pre = answer.responder;
-      if (pre.auth.length === 0 || !calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (pre.auth.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
       for (const auth of pre.auth) {
         if (auth.mechanism === 'none') continue;
+        // `satisfy any`: an address allowlist is an alternative a preflight can pass, not a block.
+        const passedBy = auth.satisfyAny ? pre.auth.find((a) => a !== auth && a.satisfyAny && a.mechanism === 'ip-allowlist') : undefined;
         if (auth.mechanism === 'ip-allowlist') {
+          if (auth.satisfyAny) continue;
           // The preflight comes from the same address as the request: an allowlist only breaks
           // preflights when it covers OPTIONS but not the methods the route serves.
           const servedWithout = methodServedWithout(route, pre, auth);
           if (servedWithout) groups.add(auth.span, { route, auth, servedWithout });
           continue;
         }
-        groups.add(auth.span, { route, auth });
+        groups.add(auth.span, { route, auth, passedBy });
       }
     }
     for (const [span, items] of groups.entries()) {
-      const { auth, servedWithout } = items[0]!;
-      const routes = routeNames(items.map((i) => i.route.name));
+      const { auth, servedWithout, passedBy } = items[0]!;
+      const routes = routeNames(items.map((i) => i.route.name)) + (passedBy ? ` from addresses outside ${passedBy.description}` : '');
       const status = `response ${auth.failureStatus ?? defaultFailureStatus(auth)}`;
       if (servedWithout) {
         context.report({
@@ -81,8 +84,11 @@ function whatIsMissing(auth: AuthRequirement): string {
       return 'cookies';
     case 'mtls':
       return 'client certificates';
+    case 'basic':
+    case 'authorization-header':
+      return 'credentials (Authorization)';
     default:
-      return auth.header && auth.header.toLowerCase() !== 'authorization' ? `credentials (${auth.header})` : 'credentials (Authorization)';
+      return auth.header ? `credentials (${auth.header})` : 'credentials';
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route, Span } from '../src/model/types.js';
-import { calledCrossOrigin, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
+import { calledCrossOrigin, optionsNotServed, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
 /**
@@ -20,7 +20,7 @@ const rule: Rule = {
     for (const route of context.routes) {
       const unanswered = whyUnanswered(route);
       if (!unanswered) continue;
-      if (!calledCrossOrigin(route, context.routes, context.settings.clients)) continue;
+      if (!calledCrossOrigin(route, context.routes)) continue;
       const reason = preflightReason(route, context.settings.clients);
       if (!reason) continue;
       groups.add(unanswered.span, { route, problem: unanswered.problem, reason });
@@ -45,11 +45,21 @@ function whyUnanswered(route: Route): { problem: string; span: Span } | undefine
         span: answer.span ?? route.span,
       };
     case 'none':
+      // An unread include may hold the OPTIONS handler.
+      if (route.incomplete?.length) return undefined;
       return { problem: 'nothing on the route answers OPTIONS', span: route.match.span ?? route.span };
     case 'nobody': {
-      const status = answer.responder.status.kind === 'fixed' ? ` (${statusText(answer.responder.status.code)})` : '';
-      return { problem: `nothing answers OPTIONS: ${answer.responder.description}${status}`, span: answer.responder.span };
+      const { status: info, description } = answer.responder;
+      // Sources often name the status already ("API Gateway answers 403 ...").
+      const status = info.kind === 'fixed' && !description.includes(String(info.code)) ? ` (${statusText(info.code)})` : '';
+      return { problem: `nothing answers OPTIONS: ${description}${status}`, span: answer.responder.span };
     }
+    case 'status':
+      if (!optionsNotServed(route, answer)) return undefined;
+      return {
+        problem: `OPTIONS is not among the methods the route serves (${(route.match.methods as string[]).join(', ')}): ${answer.responder.description} answers it with ${statusText(answer.code)}`,
+        span: answer.responder.span,
+      };
     default:
       return undefined;
   }

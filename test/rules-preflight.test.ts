@@ -72,6 +72,18 @@ function backend(headers: HeaderRule[], extra: Partial<Responder> = {}): Respond
   };
 }
 
+/** nginx `limit_except GET { deny all; }`: every other method gets 403. */
+function limitExcept(line = 7): Responder {
+  return backend([header(ACAO, '*', 3)], {
+    answeredBy: 'gateway',
+    status: { kind: 'fixed', code: 403, span: span(line, 25) },
+    span: span(line),
+    description: 'limit_except GET { deny all; }',
+  });
+}
+
+const staticFiles = { kind: 'static' as const, emitsCors: 'no' as const, hiddenHeaders: [], description: 'static files' };
+
 let routeCounter = 0;
 function route(responders: Responder[], extra: Partial<Route> = {}): Route {
   routeCounter++;
@@ -219,6 +231,17 @@ ruleTester('preflight-requires-auth', {
       errors: [{ line: 8, message: /limit_except GET \{ deny all; \} rejects OPTIONS \(response 403\) while GET is served/ }],
     },
     {
+      name: 'satisfy any: an address allowlist or basic auth',
+      routes: [
+        route([
+          backend([header(ACAO, '*', 12)], {
+            auth: [auth('basic', 10, { satisfyAny: true }), auth('ip-allowlist', 8, { satisfyAny: true, description: 'allow 10.0.0.0/8; deny all' })],
+          }),
+        ]),
+      ],
+      errors: [{ line: 10, message: /^Preflight for location \/api\/ from addresses outside allow 10\.0\.0\.0\/8; deny all fails: auth_basic/ }],
+    },
+    {
       name: 'auth the linter cannot read is a warning',
       routes: [route([backend([header(ACAO, '*', 12)], { auth: [auth('unknown', 7)] })])],
       errors: [{ line: 7, severity: 'warning', message: /may fail/ }],
@@ -289,6 +312,11 @@ ruleTester('preflight-unhandled', {
       ],
       errors: [{ line: 5, message: /no OPTIONS method \(Missing Authentication Token\) \(403 Forbidden\).*requests carry Content-Type \(the route takes JSON bodies\)/ }],
     },
+    {
+      name: 'nginx limit_except without OPTIONS on a route announcing custom headers',
+      routes: [route([backend([header(ACAO, '*', 3), header(ACAH, 'X-Custom', 4)], { methods: ['GET', 'HEAD'] }), limitExcept(7)], { match: { hosts: [], path: { kind: 'prefix', value: '/' }, methods: ['GET', 'HEAD'] } })],
+      errors: [{ line: 7, column: 5, message: /OPTIONS is not among the methods the route serves \(GET, HEAD\): limit_except GET \{ deny all; \} answers it with 403 Forbidden/ }],
+    },
   ],
 });
 
@@ -299,12 +327,29 @@ ruleTester('preflight-bad-status', {
       routes: [route([backend([], { answeredBy: 'gateway', status: { kind: 'fixed', code: 301 }, redirect: { status: 301, location: 'https://$host$request_uri', span: span(4) } })])],
     },
     { name: 'OPTIONS answered with 204', routes: [route([optionsAnswer(3, [header(ACAO, '*', 4)]), backend([header(ACAO, '*', 12)])])] },
+    {
+      name: 'static files with ACAO * answer OPTIONS with 405, but only simple requests reach them',
+      routes: [route([backend([header(ACAO, '*', 3)], { methods: ['GET', 'HEAD'] }), backend([header(ACAO, '*', 3)], { answeredBy: 'gateway', status: { kind: 'fixed', code: 405 } })])],
+    },
+    {
+      name: 'server-wide Allow lists reaching a route that only serves files announce nothing',
+      routes: [
+        route([
+          backend([header(ACAO, '*', 3), header(ACAM, 'GET, PUT', 4), header(ACAH, 'Authorization', 5)], { methods: ['GET', 'HEAD'], backend: staticFiles }),
+          backend([header(ACAO, '*', 3), header(ACAM, 'GET, PUT', 4), header(ACAH, 'Authorization', 5)], { answeredBy: 'gateway', status: { kind: 'fixed', code: 405 }, backend: staticFiles }),
+        ]),
+      ],
+    },
+    {
+      name: 'a method restriction without OPTIONS is preflight-unhandled, not a bad status',
+      routes: [route([backend([header(ACAO, '*', 3), header(ACAH, 'X-Custom', 4)], { methods: ['GET', 'HEAD'] }), limitExcept()], { match: { hosts: [], path: { kind: 'prefix', value: '/' }, methods: ['GET', 'HEAD'] } })],
+    },
   ],
   invalid: [
     {
       name: 'a redirect applying to OPTIONS on a CORS route',
       routes: [
-        route([backend([header(ACAO, '*', 3)], { answeredBy: 'gateway', status: { kind: 'fixed', code: 301 }, redirect: { status: 301, location: '/api/', span: span(6, 9) } })], {
+        route([backend([header(ACAO, '*', 3), header(ACAH, 'Authorization', 4)], { answeredBy: 'gateway', status: { kind: 'fixed', code: 301 }, redirect: { status: 301, location: '/api/', span: span(6, 9) } })], {
           name: 'location = /api',
         }),
       ],
@@ -312,8 +357,8 @@ ruleTester('preflight-bad-status', {
     },
     {
       name: 'OPTIONS answered with 405 where the route sends CORS headers',
-      routes: [route([optionsAnswer(3, [], 405), backend([header(ACAO, '*', 12)])])],
-      errors: [{ line: 4, message: /answered with 405 Method Not Allowed .* a preflight needs a 2xx status/ }],
+      routes: [route([optionsAnswer(3, [], 405), backend([header(ACAO, '*', 12), header(ACAM, 'GET, PUT', 13)])])],
+      errors: [{ line: 4, message: /answered with 405 Method Not Allowed .* a preflight needs a 2xx status \(browsers preflight it because its Access-Control-Allow-Methods announces PUT\)/ }],
     },
   ],
 });
@@ -332,6 +377,12 @@ ruleTester('preflight-missing-allow-origin', {
           optionsAnswer(3, [header(ACAO, 'https://app.example.com', 4), header(ACAC, 'true', 5)]),
           backend([header(ACAO, 'https://app.example.com', 12), header(ACAC, 'true', 13)]),
         ]),
+      ],
+    },
+    {
+      name: 'an unread include may add the header: no absence claim',
+      routes: [
+        route([optionsAnswer(29, []), backend([header(ACAO, '*', 25)])], { incomplete: [{ reason: 'include cors.conf not found', span: span(28) }] }),
       ],
     },
     {
@@ -387,6 +438,11 @@ ruleTester('allow-headers-missing-authorization', {
     {
       name: 'a backend answers OPTIONS and the gateway declares no Allow-Headers',
       routes: [route([basicAuthBackend()])],
+    },
+    {
+      name: 'a configured client whose origin the route never admits is not its client',
+      routes: [route([optionsAnswer(3, [header(ACAO, 'https://admin.example.com', 4), header(ACAH, 'Content-Type', 5)]), backend([header(ACAO, 'https://admin.example.com', 12)])])],
+      clients: [{ name: 'ios-app', origin: 'capacitor://localhost', headers: ['Authorization'] }],
     },
   ],
   invalid: [
@@ -585,7 +641,7 @@ ruleTester('invalid-header-list', {
     {
       name: 'single quotes kept inside the value (API Gateway quoted twice)',
       routes: [route([optionsAnswer(3, [header(ACAH, "'Content-Type', 'Authorization'", 4)])])],
-      errors: [{ line: 4, message: /keeps quotes inside the value: 'Content-Type', 'Authorization' .* never matches Content-Type, Authorization/ }],
+      errors: [{ line: 4, message: /keeps quotes inside the value: \['Content-Type'\], \['Authorization'\] are read with the quotes .* they never match Content-Type, Authorization and/ }],
     },
   ],
 });

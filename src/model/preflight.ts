@@ -5,7 +5,7 @@
  * rules; every helper says `unknown` rather than guessing when a backend decides.
  */
 import type { AuthRequirement, HeaderRule, HeaderValue, Redirect, Responder, Route, Span } from './types.js';
-import { actualResponders, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from './query.js';
+import { actualResponders, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, sameHeaderName } from './query.js';
 import {
   headerNeedsAllowEntry,
   looksTemplated,
@@ -14,10 +14,12 @@ import {
   parseTokenList,
   singleQuotedItems,
 } from './header-list.js';
+import { valueForOrigin } from './origin.js';
 
 /** The part of a configured client (`clients:` in the config) these helpers read. */
 export interface ClientHeaders {
   name: string;
+  origin?: string;
   headers?: string[];
 }
 
@@ -58,15 +60,28 @@ export function preflightAnswer(route: Route): PreflightAnswer {
   return { kind: 'unknown', responder, reason: status.reason };
 }
 
+/**
+ * The route's own method list leaves OPTIONS out and OPTIONS is rejected with 4xx/5xx (nginx
+ * `limit_except GET POST { deny all; }`, a REST resource without an OPTIONS method): OPTIONS is
+ * not handled at all, as opposed to answered badly.
+ */
+export function optionsNotServed(route: Route, answer: PreflightAnswer = preflightAnswer(route)): boolean {
+  if (answer.kind !== 'status' || answer.code < 400) return false;
+  const methods = route.match.methods;
+  return methods !== '*' && !methods.some((m) => m.toUpperCase() === 'OPTIONS');
+}
+
 export function isOkStatus(code: number): boolean {
   return code >= 200 && code <= 299;
 }
 
 /**
- * The responder when the gateway itself answers the preflight with a 2xx: the only case in which
- * the linter knows every header of the preflight response.
+ * The responder when the gateway itself answers the preflight with a 2xx and the route's config
+ * was read completely: the only case in which the linter knows every header of the preflight response.
  */
 export function gatewayAnswersPreflightOk(route: Route): Responder | undefined {
+  // An unread include may add headers to it: then the linter knows only part of the response.
+  if (route.incomplete?.length) return undefined;
   const answer = preflightAnswer(route);
   if (answer.kind !== 'status' || !isOkStatus(answer.code)) return undefined;
   return answer.responder.answeredBy === 'gateway' || answer.responder.backend?.emitsCors === 'no' ? answer.responder : undefined;
@@ -88,6 +103,12 @@ export function servedMethods(route: Route): string[] {
   }
   out.delete('OPTIONS');
   return [...out];
+}
+
+/** Whether requests with this method reach a responder that serves them (not a 405/403 or a redirect). */
+function mayServe(route: Route, method: string): boolean {
+  const r = responderFor(route, normalizeMethod(method));
+  return r !== undefined && servesRequests(r);
 }
 
 /** A request header the route needs browsers to send, and why. */
@@ -138,9 +159,23 @@ export function neededRequestHeaders(route: Route, clients: readonly ClientHeade
   }
   if (route.takesJson) add({ name: 'Content-Type', reason: 'the route takes JSON bodies' });
   for (const c of clients) {
+    if (c.origin !== undefined && !mayServeOrigin(route, c.origin)) continue;
     for (const name of c.headers ?? []) add({ name, reason: `client ${c.name} sends it` });
   }
   return out;
+}
+
+/**
+ * False when the route's CORS answers certainly do not admit this origin (a client of another
+ * route): every Allow-Origin it sends is absent or another origin for it. Unknown counts as admitted.
+ */
+export function mayServeOrigin(route: Route, origin: string): boolean {
+  const acao = route.responders.flatMap((r) => headersNamed(r, ALLOW_ORIGIN, 'success'));
+  if (acao.length === 0) return true;
+  return acao.some((h) => {
+    const v = valueForOrigin(h.value, origin);
+    return v.kind === 'unknown' || (v.kind === 'text' && (v.text.trim() === '*' || v.text.trim() === origin));
+  });
 }
 
 /** The literal texts a value can take (by-origin outcomes included); undefined if any is not literal. */
@@ -174,8 +209,12 @@ export type PreflightList =
 export function preflightList(route: Route, headerName: typeof ALLOW_METHODS | typeof ALLOW_HEADERS): PreflightList {
   const answer = preflightAnswer(route);
   if (answer.kind === 'cdn-blocked' || answer.kind === 'none' || answer.kind === 'nobody') return { kind: 'unknown' };
+  // Headers in an unread include might complete the list: claim nothing about it.
+  if (route.incomplete?.length) return { kind: 'unknown' };
   const responder = answer.responder;
   const rules = headersNamed(responder, headerName, 'success');
+  // The gateway only fills in for a backend that does not send it: the backend's list is unknown.
+  if (responder.answeredBy === 'backend' && rules.some((r) => r.unlessBackendSends?.length)) return { kind: 'unknown' };
   if (rules.length === 0) {
     return gatewayAnswersPreflightOk(route) === responder ? { kind: 'absent', responder } : { kind: 'unknown' };
   }
@@ -227,11 +266,12 @@ export function routeHasCors(route: Route): boolean {
 
 /**
  * Whether browsers call this route cross-origin, as far as the config shows: the route sends CORS
- * headers, or another route of the same API does (`Route.group`), or clients are configured.
- * Without any of that (an admin location behind basic auth), preflight findings would be noise.
+ * headers, or another route of the same API does (`Route.group`). Without that (an admin
+ * location behind basic auth, nginx's fallback for unmatched paths), preflight findings would be
+ * noise; configured clients do not change it, since they can only use routes that answer CORS.
  */
-export function calledCrossOrigin(route: Route, all: readonly Route[], clients: readonly ClientHeaders[]): boolean {
-  if (clients.length > 0 || routeHasCors(route)) return true;
+export function calledCrossOrigin(route: Route, all: readonly Route[]): boolean {
+  if (routeHasCors(route)) return true;
   if (route.group === undefined) return false;
   return all.some((r) => r !== route && r.group === route.group && routeHasCors(r));
 }
@@ -246,6 +286,10 @@ export function preflightReason(route: Route, clients: readonly ClientHeaders[] 
   if (method) return `it serves ${normalizeMethod(method)}`;
   const header = neededRequestHeaders(route, clients)[0];
   if (header) return `requests carry ${header.name} (${header.reason})`;
+  // Lists declared for the whole server also reach routes that serve only files (nginx's static
+  // handler): there they announce nothing the route serves.
+  const serving = actualResponders(route).filter(servesRequests);
+  const onlyFiles = serving.length > 0 && serving.every((r) => r.backend?.kind === 'static');
   for (const r of route.responders) {
     for (const h of r.headers) {
       const texts = literalTexts(h.value) ?? [];
@@ -253,9 +297,9 @@ export function preflightReason(route: Route, clients: readonly ClientHeaders[] 
         const parsed = parseTokenList(text);
         if (!parsed.ok) continue;
         if (sameHeaderName(h.name, ALLOW_METHODS)) {
-          const m = parsed.items.find((i) => i !== '*' && i.toUpperCase() !== 'OPTIONS' && methodForcesPreflight(i));
+          const m = parsed.items.find((i) => i !== '*' && i.toUpperCase() !== 'OPTIONS' && methodForcesPreflight(i) && mayServe(route, i));
           if (m) return `its Access-Control-Allow-Methods announces ${m}`;
-        } else if (sameHeaderName(h.name, ALLOW_HEADERS)) {
+        } else if (!onlyFiles && sameHeaderName(h.name, ALLOW_HEADERS)) {
           const n = parsed.items.find((i) => i !== '*' && headerNeedsAllowEntry(i));
           if (n) return `its Access-Control-Allow-Headers announces ${n}`;
         }
