@@ -237,6 +237,11 @@ export interface Route {
    * assert that something is absent.
    */
   incomplete?: { reason: string; span: Span }[];
+  /**
+   * The route stands for requests no declared path matches (an nginx server without `location /`):
+   * real but rarely called by browsers, so rules may report less here.
+   */
+  implicit?: boolean;
   /** nginx `error_page`: error statuses answered by another URI (whose location's headers then apply) */
   errorPages?: { codes: number[]; target: string; status?: number; span: Span }[];
   /**

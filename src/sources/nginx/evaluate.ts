@@ -87,6 +87,8 @@ interface Level {
   parent?: Level;
   /** unresolved includes met while expanding this level */
   unresolved: Span[];
+  /** `own` by directive name (levels like http hold thousands of servers: lookups must not scan) */
+  byName: Map<string, NginxDirective[]>;
 }
 
 function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
@@ -108,18 +110,26 @@ function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): N
 
 function makeLevel(kind: LevelKind, directives: NginxDirective[], parent: Level | undefined, d?: NginxDirective): Level {
   const unresolved: Span[] = [];
-  return { kind, d, own: flatten(directives, unresolved), parent, unresolved };
+  const own = flatten(directives, unresolved);
+  const byName = new Map<string, NginxDirective[]>();
+  for (const x of own) {
+    const list = byName.get(x.name);
+    if (list) list.push(x);
+    else byName.set(x.name, [x]);
+  }
+  return { kind, d, own, parent, unresolved, byName };
 }
 
 function ownNamed(level: Level, name: string): NginxDirective[] {
-  return level.own.filter((d) => d.name === name);
+  return level.byName.get(name) ?? [];
 }
 
-/** the nearest level (from `level` up) that declares any of `names`, with those directives */
+/** the nearest level (from `level` up) that declares any of `names`, with those directives in order */
 function nearest(level: Level | undefined, names: string[]): { level: Level; ds: NginxDirective[] } | undefined {
   for (let l = level; l; l = l.parent) {
-    const ds = l.own.filter((d) => names.includes(d.name));
-    if (ds.length) return { level: l, ds };
+    if (!names.some((n) => l.byName.has(n))) continue;
+    const ds = names.length === 1 ? l.byName.get(names[0]!)! : l.own.filter((d) => names.includes(d.name));
+    return { level: l, ds };
   }
   return undefined;
 }
@@ -588,8 +598,17 @@ interface Effective {
   dropped: { decl: HeaderDecl; by: Span }[];
 }
 
+const effectiveCache = new WeakMap<Level, Effective>();
 function effectiveAddHeaders(level: Level | undefined): Effective {
   if (!level) return { decls: [], dropped: [] };
+  const cached = effectiveCache.get(level);
+  if (cached) return cached;
+  const e = computeEffective(level);
+  effectiveCache.set(level, e);
+  return e;
+}
+
+function computeEffective(level: Level): Effective {
   const parent = effectiveAddHeaders(level.parent);
   const own = addHeaderDecls(level);
   const { mode } = inheritMode(level);
@@ -605,9 +624,21 @@ function effectiveAddHeaders(level: Level | undefined): Effective {
 }
 
 /** headers-more directives are merged down the levels (outer first) */
+const moreCache = new WeakMap<Level, { set: HeaderDecl[]; cleared: string[] }>();
 function moreSetDecls(level: Level | undefined): { set: HeaderDecl[]; cleared: string[] } {
+  if (!level) return { set: [], cleared: [] };
+  const cached = moreCache.get(level);
+  if (cached) return cached;
+  let any = false;
+  for (let l: Level | undefined = level; l && !any; l = l.parent) any = l.byName.has('more_set_headers') || l.byName.has('more_clear_headers');
+  const result = any ? computeMoreSet(level) : { set: [], cleared: [] };
+  moreCache.set(level, result);
+  return result;
+}
+
+function computeMoreSet(level: Level): { set: HeaderDecl[]; cleared: string[] } {
   const chain: Level[] = [];
-  for (let l = level; l; l = l.parent) chain.unshift(l);
+  for (let l: Level | undefined = level; l; l = l.parent) chain.unshift(l);
   const set: HeaderDecl[] = [];
   const cleared: string[] = [];
   for (const l of chain) {
@@ -731,7 +762,7 @@ function authFor(level: Level, files: Map<string, string>): { requirements: Auth
 function contentOf(level: Level): NginxDirective | undefined {
   // if / limit_except blocks inherit their location's handler; nested locations do not
   for (let l: Level | undefined = level; l; l = l.parent) {
-    const d = l.own.filter((x) => CONTENT_DIRECTIVES.has(x.name)).at(-1);
+    const d = [...l.byName.keys()].some((k) => CONTENT_DIRECTIVES.has(k)) ? l.own.filter((x) => CONTENT_DIRECTIVES.has(x.name)).at(-1) : undefined;
     if (d) return d;
     if (l.kind !== 'if' && l.kind !== 'limit_except') break;
   }
@@ -1077,7 +1108,17 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
   const methods = methodUniverse(ctx, reg);
   const results = new Map<string | null, MethodResult>();
   for (const m of [...methods, null]) results.set(m, simulateMethod(ctx, m, reg, globals, files));
-  const keyOf = (r: MethodResult): string => JSON.stringify({ ...r.responder, methods: null }) + JSON.stringify(r.dropped);
+  // compact identity: headers and drops by declaration position, plus what can differ between methods
+  const spanKey = (x: Span): string => `${x.file}:${x.offset ?? x.line + '.' + x.column}`;
+  const keyOf = (r: MethodResult): string => {
+    const { headers, auth, ...shape } = r.responder;
+    return [
+      JSON.stringify({ ...shape, methods: null }),
+      ...auth.map((a) => spanKey(a.span) + a.mechanism + String(a.satisfyAny)),
+      ...headers.map((h) => `${spanKey(h.span)}|${h.name}|${JSON.stringify(h.value)}|${h.onSuccess}|${h.onErrors}|${h.condition ?? ''}|${h.unlessBackendSends?.join(',') ?? ''}`),
+      ...r.dropped.map((d) => `${spanKey(d.header.span)}>${spanKey(d.droppedBy)}`),
+    ].join('\n');
+  };
   const other = results.get(null)!;
   const otherKey = keyOf(other);
   const groups: { key: string; methods: string[]; r: MethodResult }[] = [];
@@ -1241,6 +1282,7 @@ function makeRoute(
   }
   if (req.length) route.requiredRequestHeaders = req;
   if (notes.length) route.notes = notes;
+  if (ctx.implicit) route.implicit = true;
   const incomplete = [...unresolvedOf([ctx.location])];
   for (const d of ctx.location.own) if (d.name === 'if' && d.block) incomplete.push(...ifLevelFor(ctx.location, d).unresolved.map((s) => ({ reason: 'an include that could not be resolved', span: s })));
   if (incomplete.length) route.incomplete = incomplete;
