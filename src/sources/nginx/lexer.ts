@@ -136,6 +136,8 @@ export class NginxLexer {
   tokOffset = 0;
   tokLine = 1;
   tokColumn = 1;
+  /** a quoted string ran to the end of the file (what follows it is no longer nginx's reading) */
+  unterminated = false;
 
   constructor(text: string, file: string) {
     this.text = text;
@@ -294,6 +296,7 @@ export class NginxLexer {
     const value = escaped ? unescapeNginx(inner) : inner;
     const quote = q === DQUOTE ? '"' : "'";
     if (!closed) {
+      this.unterminated = true;
       const tok = this.tokenFrom(value, quote, start, line, column);
       this.error(`unexpected end of file: the ${quote === '"' ? 'double' : 'single'}-quoted string opened at line ${line}, column ${column} is never closed`, {
         file: this.file,

@@ -205,11 +205,12 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
     const eof = lexer.punctSpan();
     eof.endColumn = eof.column;
     eof.endOffset = eof.offset;
+    // after a string that never closes, the missing ";" and "}" are its consequence, not news
     if (name) {
-      diagnostics.push(parseError(`unexpected end of file, expecting ";" or "}": the "${name.value}" directive is not terminated`, eof));
+      if (!lexer.unterminated) diagnostics.push(parseError(`unexpected end of file, expecting ";" or "}": the "${name.value}" directive is not terminated`, eof));
       finish(args.length ? args[args.length - 1]! : name, false);
     }
-    if (stack.length > 1) {
+    if (stack.length > 1 && !lexer.unterminated) {
       const open = stack[stack.length - 1]!.owner;
       diagnostics.push(
         parseError(
