@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Report, Rule, RuleSettings } from '../src/engine/rule.js';
-import type { HeaderRule, HeaderValue, OriginMatcher, Responder, Route, Span } from '../src/model/types.js';
+import type { HeaderRule, HeaderValue, OriginMatcher, OriginOutcome, Responder, Route, Span } from '../src/model/types.js';
 import credentialsValueInvalid from '../rules/credentials-value-invalid.js';
 import insecureOriginAllowed from '../rules/insecure-origin-allowed.js';
 import invalidAllowOriginValue from '../rules/invalid-allow-origin-value.js';
@@ -21,6 +21,7 @@ const span = (line: number, column = 5): Span => ({ file: FILE, line, column, en
 
 const lit = (text: string): HeaderValue => ({ kind: 'literal', text });
 const reflect: HeaderValue = { kind: 'reflect' };
+const out = (text: string): OriginOutcome => ({ kind: 'literal', text });
 const regex = (source: string, line: number, ci = true): OriginMatcher => ({ kind: 'regex', source, caseInsensitive: ci, dialect: 'pcre', span: span(line, 9) });
 const exact = (origin: string, line: number): OriginMatcher => ({ kind: 'exact', origin, caseInsensitive: true, span: span(line, 9) });
 const echoIf = (...whens: OriginMatcher[]): HeaderValue => ({ kind: 'by-origin', cases: whens.map((when) => ({ when, then: { kind: 'reflect' } })), otherwise: null });
@@ -64,7 +65,7 @@ describe('reflected-origin(-with-credentials)', () => {
   });
 
   it('a map default echo counts; an allowlist, an unknown value and credentials under another condition do not', () => {
-    const mapDefault: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: lit('https://app.example.com') }], otherwise: { kind: 'reflect' } };
+    const mapDefault: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: out('https://app.example.com') }], otherwise: { kind: 'reflect' } };
     expect(run(reflectedOriginWithCredentials, [route([acao(mapDefault), acac()])])).toHaveLength(1);
     expect(run(reflectedOriginWithCredentials, [route([acao(echoIf(exact('https://app.example.com', 3))), acac()])])).toEqual([]);
     expect(run(reflectedOrigin, [route([acao({ kind: 'unknown', reason: 'Lua' })])])).toEqual([]);
@@ -74,7 +75,7 @@ describe('reflected-origin(-with-credentials)', () => {
   });
 
   it('credentials granted only to allowlisted origins do not make the echo credentialed', () => {
-    const credsForApp: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: lit('true') }], otherwise: null };
+    const credsForApp: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: out('true') }], otherwise: null };
     expect(run(reflectedOriginWithCredentials, [route([acao(reflect), acac(credsForApp)])])).toEqual([]);
   });
 });
@@ -97,13 +98,13 @@ describe('origin-pattern-bypass', () => {
     const shadowed: HeaderValue = {
       kind: 'by-origin',
       cases: [
-        { when: regex('\\.attacker\\.net$', 3), then: lit('https://app.example.com') },
+        { when: regex('\\.attacker\\.net$', 3), then: out('https://app.example.com') },
         { when: regex('^https://app\\.example\\.com', 4), then: { kind: 'reflect' } },
       ],
       otherwise: null,
     };
     expect(run(originPatternBypass, [route([acao(shadowed)])])).toEqual([]);
-    const fixed: HeaderValue = { kind: 'by-origin', cases: [{ when: regex('^https://app\\.example\\.com', 4), then: lit('https://app.example.com') }], otherwise: null };
+    const fixed: HeaderValue = { kind: 'by-origin', cases: [{ when: regex('^https://app\\.example\\.com', 4), then: out('https://app.example.com') }], otherwise: null };
     expect(run(originPatternBypass, [route([acao(fixed)])])).toEqual([]);
     const negated: HeaderValue = { kind: 'by-origin', cases: [{ when: { ...regex('^https://app\\.example\\.com', 4), negated: true } as OriginMatcher, then: { kind: 'reflect' } }], otherwise: null };
     expect(run(originPatternBypass, [route([acao(negated)])])).toEqual([]);
@@ -172,7 +173,7 @@ describe('invalid-allow-origin-value', () => {
     for (const good of ['*', 'null', 'https://app.example.com', 'capacitor://localhost', '']) {
       expect(run(invalidAllowOriginValue, [route([acao(lit(good))])]), good).toEqual([]);
     }
-    const mapped: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: lit('https://app.example.com/') }], otherwise: null };
+    const mapped: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: out('https://app.example.com/') }], otherwise: null };
     expect(brief(run(invalidAllowOriginValue, [route([acao(mapped)])]))).toEqual([{ line: 3, column: 9, severity: 'error' }]);
   });
 });
@@ -183,7 +184,7 @@ describe('wildcard-origin-with-credentials', () => {
     expect(run(wildcardOriginWithCredentials, [route([acao(lit('*'))])])).toEqual([]);
     expect(run(wildcardOriginWithCredentials, [route([acao(lit('*')), acac(lit('true'), 11, { condition: '$cookie_x' })])])).toEqual([]);
     expect(run(wildcardOriginWithCredentials, [route([acao(lit('*'), 10, { onErrors: false }), acac(lit('true'), 11, { onSuccess: false })])])).toEqual([]);
-    const mapStar: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: { kind: 'reflect' } }], otherwise: lit('*') };
+    const mapStar: HeaderValue = { kind: 'by-origin', cases: [{ when: exact('https://app.example.com', 3), then: { kind: 'reflect' } }], otherwise: out('*') };
     expect(run(wildcardOriginWithCredentials, [route([acao(mapStar), acac()])])).toHaveLength(1);
   });
 });
