@@ -83,26 +83,8 @@ function editDistance(a: string, b: string): number {
 async function lineOf(filepath: string, path: readonly PropertyKey[]): Promise<number | undefined> {
   if (!/\.(ya?ml|json)$/.test(filepath) || /package\.json$/.test(filepath)) return undefined;
   try {
-    const { parseDocument, LineCounter, isMap, isSeq, isScalar, isNode } = await import('yaml');
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(readFileSync(filepath, 'utf8'), { lineCounter });
-    // Walk down as far as the path exists; report the deepest key (or item) found.
-    let node: unknown = doc.contents;
-    let line: number | undefined;
-    for (const segment of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) break;
-        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        const item = node.items[segment];
-        if (!isNode(item)) break;
-        if (item.range) line = lineCounter.linePos(item.range[0]).line;
-        node = item;
-      } else break;
-    }
-    return line;
+    const { lineOfPath } = await import('./yaml.js');
+    return lineOfPath(readFileSync(filepath, 'utf8'), path);
   } catch {
     return undefined;
   }
@@ -166,14 +148,14 @@ async function describeIssues(error: ZodError, raw: unknown, filepath: string): 
 }
 
 const yamlLoader: Loader = async (filepath, content) => {
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(content, { prettyErrors: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new ConfigError(`Cannot parse the configuration ${filepath}${where}: ${e.message.split('\n')[0]}`);
+  const { parseYaml } = await import('./yaml.js');
+  const parsed = parseYaml(content);
+  if (parsed.error) {
+    const e = parsed.error;
+    const where = e.line ? ` (line ${e.line}, column ${e.column})` : '';
+    throw new ConfigError(`Cannot parse the configuration ${filepath}${where}: ${e.message}`);
   }
-  return doc.toJS();
+  return parsed.value;
 };
 
 const jsonLoader: Loader = (filepath, content) => {
