@@ -5,7 +5,9 @@
  * what the model predicts for the route the simulator's route selection picks. Every
  * disagreement is a model bug. Fixtures nginx cannot run here are skipped with the reason printed.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsHost } from '../src/cli/host.js';
@@ -224,4 +226,94 @@ describe('real nginx agrees with the model', () => {
       }
     });
   }
+});
+
+/** Server and location selection: each location names itself in X-Loc; nginx and selectRoute must pick the same. */
+const SELECTION_CONF = String.raw`
+http {
+    server { listen 80; server_name first.example; location / { add_header X-Loc first always; return 200; } }
+    server { listen 80 default_server; server_name default.example; location / { add_header X-Loc default always; return 200; } }
+    server { listen 80; server_name *.wild.example; location / { add_header X-Loc lead-wild always; return 200; } }
+    server { listen 80; server_name www.wild.*; location / { add_header X-Loc trail-wild always; return 200; } }
+    server { listen 80; server_name ~^api\d+\.example$; location / { add_header X-Loc regex-host always; return 200; } }
+    server { listen 81; server_name api.example; location / { add_header X-Loc other-port always; return 200; } }
+    server {
+        listen 80;
+        server_name api.example;
+        location = /exact { add_header X-Loc exact always; return 200; }
+        location /exact { add_header X-Loc exact-prefix always; return 200; }
+        location / { add_header X-Loc root always; return 200; }
+        location /static/ { add_header X-Loc static always; return 200; }
+        location ^~ /static/img/ { add_header X-Loc static-img always; return 200; }
+        location ~ \.png$ { add_header X-Loc png always; return 200; }
+        location ~* \.JPG$ { add_header X-Loc jpg always; return 200; }
+        location /api/ {
+            add_header X-Loc api always;
+            return 200;
+            location /api/v2/ { add_header X-Loc api-v2 always; return 200; }
+            location ^~ /api/v3/ { add_header X-Loc api-v3 always; return 200; }
+            location ~ /api/.*\.json$ { add_header X-Loc api-json always; return 200; }
+        }
+        location ~ ^/api/ { add_header X-Loc api-regex always; return 200; }
+    }
+}
+`;
+
+const SELECTION_PROBES: [string, string, string][] = [
+  ['first.example', '80', '/'],
+  ['unknown.example', '80', '/'],
+  ['a.wild.example', '80', '/'],
+  ['www.wild.org', '80', '/'],
+  ['api12.example', '80', '/'],
+  ['api.example', '81', '/'],
+  ['api.example', '80', '/exact'],
+  ['api.example', '80', '/exactly'],
+  ['api.example', '80', '/other'],
+  ['api.example', '80', '/static/x'],
+  ['api.example', '80', '/static/x.png'],
+  ['api.example', '80', '/static/img/x.png'],
+  ['api.example', '80', '/a.jpg'],
+  ['api.example', '80', '/A.JPG'],
+  ['api.example', '80', '/api/x'],
+  ['api.example', '80', '/api/v2/x'],
+  ['api.example', '80', '/api/v3/x'],
+  ['api.example', '80', '/api/v3/x.json'],
+  ['api.example', '80', '/api/x.json'],
+  ['api.example', '80', '/api//x.png'],
+];
+
+describe('route selection agrees with nginx', () => {
+  if (!nginx) {
+    it.skip('NGINX IS NOT INSTALLED: route selection was not checked against nginx', () => {});
+    return;
+  }
+  it('server_name, default_server, listen port, and location order (=, prefix, ^~, regex, nested)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corslint-select-'));
+    const file = join(dir, 'select.conf');
+    writeFileSync(file, SELECTION_CONF);
+    const source = await loadSources(classify([{ path: file, text: SELECTION_CONF }]), fsHost);
+    const prepared = await prepareCase(file, stub!.port, unsupportedDirectives(nginx));
+    try {
+      expect(prepared.skip).toBeUndefined();
+      expect(testConfig(nginx, prepared)).toBeUndefined();
+      const running = await startNginx(nginx, prepared);
+      const got: string[] = [];
+      const want: string[] = [];
+      try {
+        for (const [host, port, path] of SELECTION_PROBES) {
+          const res = await send(prepared.ports.get(port)!, 'GET', path, { Host: host });
+          got.push(`${host}:${port}${path} → ${res.headers.find((h) => h.name === 'x-loc')?.value ?? '(none)'}`);
+          const route = selectRoute(source.routes, { host, port, path }).route;
+          const loc = route?.responders.flatMap((r) => r.headers).find((h) => h.name === 'X-Loc');
+          want.push(`${host}:${port}${path} → ${loc?.value.kind === 'literal' ? loc.value.text : '(none)'}`);
+        }
+      } finally {
+        await running.stop();
+      }
+      expect(want).toEqual(got);
+    } finally {
+      cleanup(prepared);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -33,7 +33,7 @@ export function unsupportedDirectives(nginx: string): Map<RegExp, string> {
   const m = new Map<RegExp, string>();
   if (!atLeast(1, 29, 3)) m.set(/^add_header_inherit$/, `add_header_inherit needs nginx 1.29.3 (this is ${version?.[0] ?? 'unknown'})`);
   m.set(/^auth_jwt/, 'auth_jwt is an NGINX Plus module');
-  if (!/headers_more/.test(info + modules)) m.set(/^more_(set|clear)_(input_)?headers$/, 'headers-more is not installed');
+  if (!/headers_more/.test(info + modules)) m.set(/^more_(set|clear)_(input_)?headers$/, 'headers-more is not installed (libnginx-mod-http-headers-more-filter)');
   if (!/lua/.test(info + modules)) m.set(/_by_lua/, 'the Lua module is not installed');
   if (!/njs|http_js/.test(info + modules)) m.set(/^js_/, 'njs is not installed');
   m.set(/^(fastcgi|uwsgi|scgi|grpc|memcached)_pass$/, 'only proxy_pass backends are stubbed');
@@ -111,6 +111,7 @@ export async function prepareCase(casePath: string, upstreamPort: number, unsupp
   const isDir = statSync(casePath).isDirectory();
   const files = (isDir ? walk(casePath) : [casePath]).filter((f) => /\.conf$|nginx\.conf|\.nginx$/.test(f));
   const ports = new Map<string, number>();
+  const portPromises = new Map<string, Promise<number>>();
   const htpasswd = join(dir, 'htpasswd');
   writeFileSync(htpasswd, `${BASIC_USER}:{PLAIN}${BASIC_PASSWORD}\n`, { mode: 0o644 });
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'logs']) mkdirSync(join(dir, sub), { recursive: true });
@@ -141,11 +142,14 @@ export async function prepareCase(casePath: string, upstreamPort: number, unsupp
           const m = /(?:^|:)(\d+)$/.exec(addr);
           const orig = m ? m[1]! : '80';
           const rest = d.args.slice(1).map((a) => a.value).filter((a) => a === 'default_server' || a === 'default');
+          // One loopback port per original port: cache the promise so concurrent listens share it.
+          let port = portPromises.get(orig);
+          if (!port) portPromises.set(orig, (port = freePort()));
           pending.push(
-            (async () => {
-              if (!ports.has(orig)) ports.set(orig, await freePort());
-              replace(d, `listen 127.0.0.1:${ports.get(orig)}${rest.length ? ` ${rest.join(' ')}` : ''};`);
-            })(),
+            port.then((n) => {
+              ports.set(orig, n);
+              replace(d, `listen 127.0.0.1:${n}${rest.length ? ` ${rest.join(' ')}` : ''};`);
+            }),
           );
           break;
         }
@@ -189,14 +193,18 @@ export async function prepareCase(casePath: string, upstreamPort: number, unsupp
     const hasHttp = topLevelNames.includes('http');
     const hasServer = topLevelNames.includes('server');
     const temp = ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t === 'body' ? 'client_body' : t}_temp_path ${join(dir, t)};`).join(' ');
+    // Debian ships headers-more as a dynamic module: load it when the fixture uses it.
+    const moreModule = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
+    const loadMore = /\bmore_(set|clear)_(input_)?headers\b/.test(text) && existsSync(moreModule) && (hasHttp || !isDir) ? `load_module ${moreModule};\n` : '';
     if (hasHttp) {
       out = out.replace(/^(\s*http\s*\{)/m, `$1 ${temp} access_log off;`);
       if (!topLevelNames.includes('events')) out = `events {}\n${out}`;
+      out = `${loadMore}${out}`;
     } else if (hasServer || topLevelNames.includes('map')) {
-      out = `events {}\nhttp { ${temp} access_log off;\n${out}\n}\n`;
+      out = `${loadMore}events {}\nhttp { ${temp} access_log off;\n${out}\n}\n`;
     } else if (topLevelNames.includes('location')) {
       if (!ports.has('80')) ports.set('80', await freePort());
-      out = `events {}\nhttp { ${temp} access_log off;\nserver { listen 127.0.0.1:${ports.get('80')};\n${out}\n}\n}\n`;
+      out = `${loadMore}events {}\nhttp { ${temp} access_log off;\nserver { listen 127.0.0.1:${ports.get('80')};\n${out}\n}\n}\n`;
     }
     texts.set(rel, out);
   }
