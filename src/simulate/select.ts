@@ -278,7 +278,8 @@ function selectGeneric(routes: Route[], target: RequestTarget, index: Map<Route,
   const path = target.path.split('?')[0] || '/';
   const candidates = routes.filter((r) => hostMatches(r, target.host, strictHost));
   // CloudFront-style ordered patterns: first match in order, the default (`any`) last.
-  const ordered = candidates.filter((r) => r.match.path.kind === 'glob').sort((a, b) => orderOf(a, index) - orderOf(b, index));
+  const isPattern = (p: PathMatch) => p.kind === 'glob' || (p.kind === 'template' && /[*?]/.test(p.value) && !p.value.includes('{'));
+  const ordered = candidates.filter((r) => isPattern(r.match.path)).sort((a, b) => orderOf(a, index) - orderOf(b, index));
   for (const r of ordered) {
     if (globToRegExp(r.match.path.value).test(path)) {
       reasons.push(`path pattern ${r.match.path.value} is the first that matches ${path}`);
@@ -290,7 +291,7 @@ function selectGeneric(routes: Route[], target: RequestTarget, index: Map<Route,
     const p = r.match.path;
     let score: number[] | undefined;
     if (p.kind === 'exact') score = (p.caseInsensitive ? p.value.toLowerCase() === path.toLowerCase() : p.value === path) ? [4, ...path.split('/').map(() => 3)] : undefined;
-    else if (p.kind === 'template') score = templateMatch(p.value, path);
+    else if (p.kind === 'template' && !isPattern(p)) score = templateMatch(p.value, path);
     else if (p.kind === 'prefix') score = path.startsWith(p.value) ? [0, p.value.length] : undefined;
     else if (p.kind === 'regex') score = regexMatches(p, path) ? [0] : undefined;
     if (!score) continue;
