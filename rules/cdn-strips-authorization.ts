@@ -15,19 +15,20 @@ const rule: Rule = {
     description: 'The CDN does not pass Authorization to an origin whose routes authenticate with it',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; why: string }>();
+    const groups = new SpanGroups<{ route: Route; why: string; origin: string }>();
     for (const route of context.routes) {
       const cdn = route.cdn;
       if (!cdn) continue;
       const why = authorizationUse(route);
       if (!why || cdnForwardsHeader(cdn, 'Authorization') !== false) continue;
-      groups.add(forwardingSpan(cdn) ?? route.span, { route, why });
+      const origin = route.responders.find((r) => r.backend)?.backend?.description ?? 'the origin';
+      groups.add(forwardingSpan(cdn) ?? route.span, { route, why, origin });
     }
     for (const [span, items] of groups.entries()) {
       context.report({
         span,
         message:
-          `The CDN does not forward the Authorization header to the origin of ${routeNames(items.map((i) => i.route.name))}, which needs it (${items[0]!.why}): ` +
+          `${routeNames(items.map((i) => i.route.name))} does not forward the Authorization header to ${items[0]!.origin}, which needs it (${items[0]!.why}): ` +
           'every authenticated request arrives without credentials and is answered 401/403. ' +
           'Add Authorization to the cache policy headers (an origin request policy cannot forward it)',
       });

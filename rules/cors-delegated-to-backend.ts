@@ -32,7 +32,13 @@ const rule: Rule = {
         // Lost to add_header inheritance: cors-headers-dropped-by-inheritance says so, as an error.
         if (route.droppedHeaders.some((d) => d.responderIndex === index && sameHeaderName(d.header.name, ACAO))) return;
         const answersPreflight = responder === preflight;
-        const answersActual = responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS');
+        // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
+        // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
+        const siblingCors = route.responders.some(
+          (r) => r !== responder && !onlyPreflight(r) && r.headers.some((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO)),
+        );
+        const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
+        if (!answersActual && !answersPreflight) return;
         const what: string[] = [];
         if (answersActual) what.push(actualNeeds(route));
         if (answersPreflight) what.push(preflightNeeds());
@@ -59,6 +65,10 @@ const NO_CODE = new Set(['static', 'mock', 'none']);
 function declaredCors(route: Route): HeaderRule | undefined {
   const all = route.responders.flatMap((r) => r.headers.filter((h) => h.addedBy === 'gateway' && isCorsHeader(h.name)));
   return all.find((h) => sameHeaderName(h.name, ACAO)) ?? all[0];
+}
+
+function onlyPreflight(r: Responder): boolean {
+  return r.methods !== '*' && r.methods.every((m) => m === 'OPTIONS');
 }
 
 function requestsOf(responder: Responder, answersPreflight: boolean): string {

@@ -34,11 +34,16 @@ interface Miss {
 }
 
 /** The errors a responder can answer with, in words (`a 401 from auth_basic "x" or a 5xx from the backend`), or undefined. */
-function possibleErrors(responder: Responder): string | undefined {
+function possibleErrors(route: Route, responder: Responder): string | undefined {
   const parts: string[] = [];
-  for (const a of responder.auth) parts.push(`a ${a.failureStatus ?? '401/403'} from ${a.description}`);
+  // Where the gateway answers auth failures with its own error responses (API Gateway gateway
+  // responses), their headers are checked separately, not the responder's.
+  const auth = route.gatewayErrors ? [] : responder.auth;
+  for (const a of auth) parts.push(`a ${a.failureStatus ?? '401/403'} from ${a.description}`);
   const status = responder.status;
   if (status.kind === 'fixed') {
+    // A fixed 2xx/3xx is what the source says this responder answers (a `return 204`, an
+    // API Gateway integration response mapping every backend result to 200).
     if (status.code >= 400) parts.unshift(`its ${status.code} response`);
   } else if (responder.answeredBy === 'backend' || status.kind === 'backend') {
     parts.push(`a 4xx/5xx from ${responder.backend?.description ?? 'the backend'}`);
@@ -73,7 +78,7 @@ function checkResponders(context: RuleContext): void {
       if (onlyPreflight(responder)) continue;
       const origin = headersNamed(responder, ACAO, 'success').filter((h) => h.addedBy === 'gateway');
       if (origin.length === 0) continue;
-      const errors = possibleErrors(responder);
+      const errors = possibleErrors(route, responder);
       if (!errors) continue;
       if (headersNamed(responder, ACAO, 'error').length === 0) {
         groups.add(origin[0]!.span, { route, errors, header: origin[0]!, credentialsOnly: false });

@@ -528,7 +528,7 @@ ruleTester(cdnStripsAuthorization, {
     {
       name: 'origin authenticates with Authorization, CDN drops it',
       routes: [route([responder({ auth: [basicAuth] })], { cdn: { cacheKeyHeaders: { headers: ['Origin'], span: span(40) } } })],
-      errors: [{ line: 40, message: ['does not forward the Authorization header', 'auth_basic "Restricted"', '401/403'] }],
+      errors: [{ line: 40, message: ['location /api/ does not forward the Authorization header to http://app', 'auth_basic "Restricted"', '401/403'] }],
     },
     {
       name: 'route requires Authorization by its declared clients',
@@ -623,5 +623,37 @@ describe('cors-headers-missing-on-errors: one finding per API', () => {
     expect(reports.map((r) => r.span.line)).toEqual([12, 32]);
     expect(reports[0]!.message).toContain('GET /a (and 1 other route)');
     expect(reports[0]!.message).toContain('UNAUTHORIZED');
+  });
+});
+
+describe('cors-delegated-to-backend: methods left over after the gateway covers the others', () => {
+  it('stays quiet when another actual-method block adds ACAO (the rest is not meant for CORS)', () => {
+    const r = route([
+      preflight204([header('Access-Control-Allow-Origin', lit('*'), 3)]),
+      responder({ methods: ['GET', 'POST'], headers: [header('Access-Control-Allow-Origin', lit('*'), 11)] }),
+      responder(),
+    ]);
+    expect(run(corsDelegatedToBackend, [r])).toEqual([]);
+  });
+});
+
+describe('cors-headers-missing-on-errors: API Gateway auth failures are gateway responses', () => {
+  it('does not blame the method for a 401 when gateway responses exist and carry ACAO', () => {
+    const cors = header('Access-Control-Allow-Origin', lit('*'), 4, { onErrors: false, via: 'IntegrationResponse' });
+    const authed = responder({
+      answeredBy: 'gateway',
+      status: { kind: 'fixed', code: 200 },
+      backend: undefined,
+      headers: [cors],
+      auth: [{ mechanism: 'authorization-header', header: 'Authorization', description: 'Cognito authorizer A', failureStatus: 401, span: span(9) }],
+    });
+    const acao = (line: number) => [header('Access-Control-Allow-Origin', lit('*'), line, { onErrors: true, onSuccess: false })];
+    const gatewayErrors: GatewayError[] = [
+      { type: 'DEFAULT_4XX', status: 400, span: span(30), headers: acao(31) },
+      { type: 'DEFAULT_5XX', status: 500, span: span(34), headers: acao(35) },
+    ];
+    expect(run(corsHeadersMissingOnErrors, [route([authed], { gatewayErrors })])).toEqual([]);
+    // the same method behind nginx-style auth has no gateway responses: its 401 lacks ACAO
+    expect(run(corsHeadersMissingOnErrors, [route([authed])]).map((r) => r.span.line)).toEqual([4]);
   });
 });
