@@ -436,6 +436,10 @@ ruleTester('allow-headers-missing-authorization', {
       ],
     },
     {
+      name: 'an OPTIONS answer without any CORS header (preflight-missing-allow-origin reports it once)',
+      routes: [route([optionsAnswer(3, []), basicAuthBackend()])],
+    },
+    {
       name: 'a backend answers OPTIONS and the gateway declares no Allow-Headers',
       routes: [route([basicAuthBackend()])],
     },

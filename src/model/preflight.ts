@@ -216,7 +216,10 @@ export function preflightList(route: Route, headerName: typeof ALLOW_METHODS | t
   // The gateway only fills in for a backend that does not send it: the backend's list is unknown.
   if (responder.answeredBy === 'backend' && rules.some((r) => r.unlessBackendSends?.length)) return { kind: 'unknown' };
   if (rules.length === 0) {
-    return gatewayAnswersPreflightOk(route) === responder ? { kind: 'absent', responder } : { kind: 'unknown' };
+    if (gatewayAnswersPreflightOk(route) !== responder) return { kind: 'unknown' };
+    // An answer without Allow-Origin fails before any list is read: preflight-missing-allow-origin says so once.
+    if (headersNamed(responder, ALLOW_ORIGIN, 'success').length === 0) return { kind: 'unknown' };
+    return { kind: 'absent', responder };
   }
   const items: string[] = [];
   for (const rule of rules) {
