@@ -191,6 +191,26 @@ describe('parse errors and recovery', () => {
     ]);
   });
 
+  it('a missing ";" before the next line\'s directive: reported where the ";" belongs, both directives kept', () => {
+    const r = parseNginx('location / {\n  add_header X y\n  return 204;\n}\n', '/m.conf');
+    expect(brief(r.diagnostics)).toEqual([expect.stringMatching(/^parse-error \/m\.conf:2:17 ";" expected after "y": "add_header" takes at most 3 arguments, and "return" on line 3/)]);
+    expect(r.file.directives[0]!.block!.map((d) => [d.name, d.args.map((a) => a.value), d.span.endLine])).toEqual([
+      ['add_header', ['X', 'y'], 2],
+      ['return', ['204'], 3],
+    ]);
+  });
+
+  it('a simple directive running into a block on the next line', () => {
+    const r = parseNginx('server {\n  listen 80\n  location / { return 200; }\n}\n', '/m.conf');
+    expect(brief(r.diagnostics)).toEqual([expect.stringMatching(/^parse-error \/m\.conf:2:12 ";" expected after "80": "listen" takes no block/)]);
+    expect(r.file.directives[0]!.block!.map((d) => d.name)).toEqual(['listen', 'location']);
+  });
+
+  it('arguments continued on the next line are not a missing ";"', () => {
+    const src = "upstream u {\n  server 10.0.0.1:80 weight=5\n     max_fails=3;\n}\nlog_format main '$a'\n  '$b';\nreturn 301\n  https://example.com;\n";
+    expect(parseNginx(src, '/m.conf').diagnostics).toEqual([]);
+  });
+
   it('unterminated quote at its opening position', () => {
     const r = parseNginx('server {\n  return 200 "oops;\n}\n', '/e.conf');
     expect(brief(r.diagnostics)).toContainEqual(expect.stringMatching(/^parse-error \/e\.conf:2:14 unexpected end of file: the double-quoted string/));

@@ -15,10 +15,38 @@ import table from './contexts.generated.json' with { type: 'json' };
 export type NginxContext = 'main' | 'http' | 'server' | 'location';
 
 type Family = 'core' | 'http' | 'stream' | 'mail' | 'mgmt';
-type Entry = [family: string, block: number, contexts: string[]];
+type Entry = [family: string, block: number, contexts: string[], maxArgs: number];
 
 /** a Map, not the JSON object: directive names like `toString` or `__proto__` must not reach Object.prototype */
 const DIRECTIVES = new Map(Object.entries((table as unknown as { directives: Record<string, Entry[]> }).directives));
+
+export interface DirectiveShape {
+  /** true: always a block directive; false: never; undefined: depends on the module */
+  block: boolean | undefined;
+  /** the most arguments any simple form takes (Infinity when unbounded) */
+  maxArgs: number;
+}
+
+const SHAPES = new Map<string, DirectiveShape | null>();
+
+/** what the reference says about a directive's form, whatever its context; undefined = unknown directive */
+export function directiveShape(name: string): DirectiveShape | undefined {
+  let shape = SHAPES.get(name);
+  if (shape === undefined) {
+    const entries = DIRECTIVES.get(name);
+    if (!entries) shape = null;
+    else {
+      const blocks = entries.map((e) => e[1] === 1);
+      const simple = entries.filter((e) => e[1] !== 1);
+      shape = {
+        block: blocks.every(Boolean) ? true : blocks.some(Boolean) ? undefined : false,
+        maxArgs: simple.length === 0 || simple.some((e) => e[3] < 0) ? Infinity : Math.max(...simple.map((e) => e[3])),
+      };
+    }
+    SHAPES.set(name, shape);
+  }
+  return shape ?? undefined;
+}
 
 /** where a directive sits: the protocol family and the reference's context name (plus if-server / if-location) */
 interface Ctx {
