@@ -304,6 +304,26 @@ describe('hooks pass absolute paths and unrelated files', () => {
   });
 });
 
+describe('packaging for hooks', () => {
+  const root = join(dirname(BIN), '..');
+
+  it('.pre-commit-hooks.yaml runs the package bin on nginx, YAML, JSON and Terraform names only', async () => {
+    const { parse } = await import('yaml');
+    const hooks = parse(readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; language: string; files: string }[];
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string>; files: string[] };
+    const node = hooks.find((h) => h.id === 'corslint')!;
+    expect(node.language).toBe('node');
+    expect(Object.keys(pkg.bin)).toContain(node.entry);
+    // rule docs ship with the package (`corslint explain`), and so does the config schema
+    expect(pkg.files).toEqual(expect.arrayContaining(['bin', 'dist', 'rules/*.md', 'schema']));
+    const files = new RegExp(node.files);
+    for (const p of ['nginx.conf', 'etc/nginx/sites-available/default', 'conf.d/api', '/abs/nginx', 'template.yaml', 'x.yml', 'openapi.json', 'main.tf', 'docker/nginx.tmpl']) {
+      expect(files.test(p), p).toBe(true);
+    }
+    for (const p of ['src/app.ts', 'README.md', 'Dockerfile']) expect(files.test(p), p).toBe(false);
+  });
+});
+
 describe('rules and explain', () => {
   const dir = project({});
 
