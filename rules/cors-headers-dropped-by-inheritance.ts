@@ -36,7 +36,7 @@ const rule: Rule = {
         const key = `${item.drop.header.name.toLowerCase()}\0${item.drop.header.span.file}\0${item.drop.header.span.line}`;
         if (!lost.has(key)) lost.set(key, item);
       }
-      const list = [...lost.values()];
+      const list = [...lost.values()].sort((a, b) => a.drop.header.span.line - b.drop.header.span.line);
       const headers = list.map((i) => `${i.drop.header.name} (${where(i.drop.header.span, span)})`);
       const consequences = [...new Set(list.map((i) => i.effect.consequence))];
       const responses = [...new Set(list.map((i) => i.effect.responses))];

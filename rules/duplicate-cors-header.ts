@@ -85,6 +85,8 @@ function firstCoexistingPair(rules: HeaderRule[]): [HeaderRule, HeaderRule] | un
       const a = rules[i]!;
       const b = rules[j]!;
       if ((a.condition ?? '') !== (b.condition ?? '')) continue;
+      // Different mechanisms (add_header vs a module that replaces the header) may not stack.
+      if (a.via !== b.via) continue;
       if (!((a.onSuccess && b.onSuccess) || (a.onErrors && b.onErrors))) continue;
       if (bothPresentForSomeOrigin(a.value, b.value)) return [a, b];
     }

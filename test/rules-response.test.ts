@@ -393,6 +393,10 @@ ruleTester(duplicateCorsHeader, {
       routes: [route([responder({ headers: [header('Access-Control-Allow-Origin', allowlist('https://a.example'), 4), header('Access-Control-Allow-Origin', allowlist('https://b.example'), 5)] })])],
     },
     {
+      name: 'add_header and a replacing mechanism (more_set_headers) are not counted as a pair',
+      routes: [route([responder({ headers: [header('Access-Control-Allow-Origin', lit('*'), 4), header('Access-Control-Allow-Origin', lit('*'), 5, { via: 'more_set_headers' })] })])],
+    },
+    {
       name: 'gateway overrides backend CORS',
       routes: [route([responder({ backend: proxy({ emitsCors: 'yes', gatewayOverridesCors: true }), headers: [header('Access-Control-Allow-Origin', lit('*'), 4)] })])],
     },
