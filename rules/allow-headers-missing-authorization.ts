@@ -1,5 +1,4 @@
-import type { Fix, Rule } from '../src/engine/rule.js';
-import type { Route } from '../src/model/types.js';
+import type { Rule } from '../src/engine/rule.js';
 import { isNonWildcardHeader } from '../src/model/header-list.js';
 import { sameHeaderName } from '../src/model/query.js';
 import {
@@ -10,9 +9,9 @@ import {
   listSpan,
   neededRequestHeaders,
   preflightList,
-  type NeededHeader,
 } from '../src/model/preflight.js';
-import { routeNames, SpanGroups } from './lib/grouping.js';
+import { SpanGroups } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 import { addToHeaderList } from './lib/nginx-fixes.js';
 
 /**
@@ -28,7 +27,7 @@ const rule: Rule = {
     fixable: true,
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; needed: NeededHeader; message: (routes: string) => string; fix?: Fix }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       const needed = neededRequestHeaders(route, context.settings.clients).find((h) => isNonWildcardHeader(h.name));
       if (!needed || !calledCrossOrigin(route, context.routes)) continue;
@@ -48,16 +47,12 @@ const rule: Rule = {
       const fix = list.kind === 'list' && list.rules.length === 1 ? addToHeaderList(context, list.rules[0]!, 'Authorization') : undefined;
       groups.add(listSpan(list), {
         route,
-        needed,
         ...(fix ? { fix } : {}),
         message: (routes) =>
           `Preflight for ${routes} fails for every request that sends Authorization: ${why}, yet the route needs it (${needed.reason}); browsers block the request before it is sent. Add Authorization to Access-Control-Allow-Headers`,
       });
     }
-    for (const [span, items] of groups.entries()) {
-      const fix = items[0]!.fix;
-      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))), ...(fix ? { fix } : {}) });
-    }
+    reportBySpan(context, groups);
   },
 };
 

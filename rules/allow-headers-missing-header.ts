@@ -1,5 +1,4 @@
 import type { Rule } from '../src/engine/rule.js';
-import type { Route } from '../src/model/types.js';
 import { isNonWildcardHeader } from '../src/model/header-list.js';
 import { sameHeaderName } from '../src/model/query.js';
 import {
@@ -12,7 +11,8 @@ import {
   preflightList,
   type NeededHeader,
 } from '../src/model/preflight.js';
-import { routeNames, SpanGroups } from './lib/grouping.js';
+import { SpanGroups } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
  * Every non-safelisted request header (X-Api-Key, X-Amz-Date, a JSON Content-Type, any custom
@@ -27,7 +27,7 @@ const rule: Rule = {
     description: 'A request header the route needs is not allowed by Access-Control-Allow-Headers',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       const needed = neededRequestHeaders(route, context.settings.clients).filter((h) => !isNonWildcardHeader(h.name));
       if (needed.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
@@ -45,9 +45,7 @@ const rule: Rule = {
           `Preflight for ${routes} fails for requests that send ${missing.map((h) => h.name).join(', ')}: ${allowed}, but the route needs ${describeNeeds(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to Access-Control-Allow-Headers`,
       });
     }
-    for (const [span, items] of groups.entries()) {
-      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
-    }
+    reportBySpan(context, groups);
   },
 };
 

@@ -1,5 +1,4 @@
 import type { Rule } from '../src/engine/rule.js';
-import type { Route } from '../src/model/types.js';
 import { methodForcesPreflight, normalizeMethod } from '../src/model/header-list.js';
 import {
   ALLOW_METHODS,
@@ -10,7 +9,8 @@ import {
   preflightList,
   servedMethods,
 } from '../src/model/preflight.js';
-import { routeNames, SpanGroups } from './lib/grouping.js';
+import { SpanGroups } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
  * A method other than GET, HEAD and POST is preflighted and must appear in
@@ -24,7 +24,7 @@ const rule: Rule = {
     description: 'A method the route serves (other than GET, HEAD, POST) is missing from Access-Control-Allow-Methods',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       const methods = [...new Set(servedMethods(route).map(normalizeMethod))].filter(methodForcesPreflight);
       if (methods.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
@@ -49,9 +49,7 @@ const rule: Rule = {
           `Preflight for ${missing.join(', ')} requests to ${routes} fails: the route serves ${missing.join(', ')}, but ${allowed}${note}; browsers block those requests before sending them`,
       });
     }
-    for (const [span, items] of groups.entries()) {
-      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
-    }
+    reportBySpan(context, groups);
   },
 };
 

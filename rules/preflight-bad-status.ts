@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
-import type { Route } from '../src/model/types.js';
 import { calledCrossOrigin, isOkStatus, optionsNotServed, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
-import { routeNames, SpanGroups } from './lib/grouping.js';
+import { SpanGroups } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
  * A preflight succeeds only with an ok status (200-299), and browsers never follow a redirect
@@ -16,7 +16,7 @@ const rule: Rule = {
     description: 'OPTIONS is answered with a non-2xx status or a redirect, so every preflight fails',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       const answer = preflightAnswer(route);
       if (answer.kind !== 'redirect' && answer.kind !== 'status') continue;
@@ -44,9 +44,7 @@ const rule: Rule = {
         });
       }
     }
-    for (const [span, items] of groups.entries()) {
-      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
-    }
+    reportBySpan(context, groups);
   },
 };
 

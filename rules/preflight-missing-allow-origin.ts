@@ -2,7 +2,8 @@ import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Responder, Route } from '../src/model/types.js';
 import { actualResponders, headersNamed, mayAllowCredentials } from '../src/model/query.js';
 import { ALLOW_CREDENTIALS, ALLOW_ORIGIN, calledCrossOrigin, gatewayAnswersPreflightOk, literalTexts } from '../src/model/preflight.js';
-import { routeNames, SpanGroups, where } from './lib/grouping.js';
+import { SpanGroups, where } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
  * The preflight passes only if its response passes the CORS check for the actual request:
@@ -17,7 +18,7 @@ const rule: Rule = {
     description: 'The response that answers OPTIONS carries no Access-Control-Allow-Origin, or no Allow-Credentials while actual responses require credentials',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; message: (routes: string) => string }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       // Only when the gateway itself answers with a 2xx do we know every header of the preflight.
       const pre = gatewayAnswersPreflightOk(route);
@@ -39,9 +40,7 @@ const rule: Rule = {
         });
       }
     }
-    for (const [span, items] of groups.entries()) {
-      context.report({ span, message: items[0]!.message(routeNames(items.map((i) => i.route.name))) });
-    }
+    reportBySpan(context, groups);
   },
 };
 

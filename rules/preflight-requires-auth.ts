@@ -2,7 +2,8 @@ import type { Rule } from '../src/engine/rule.js';
 import type { AuthRequirement, Responder, Route } from '../src/model/types.js';
 import { actualResponders } from '../src/model/query.js';
 import { calledCrossOrigin, preflightAnswer, servesRequests } from '../src/model/preflight.js';
-import { routeNames, SpanGroups } from './lib/grouping.js';
+import { SpanGroups } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
  * A preflight never carries cookies, HTTP auth, Authorization, API keys or client certificates
@@ -16,7 +17,7 @@ const rule: Rule = {
     description: 'OPTIONS on a route needs credentials or a key, which browsers never send on a preflight',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; auth: AuthRequirement; servedWithout?: string; passedBy?: AuthRequirement }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       const answer = preflightAnswer(route);
       // A CDN that rejects OPTIONS first is preflight-unhandled's finding; the auth is never reached.
@@ -25,43 +26,42 @@ const rule: Rule = {
       if (pre.auth.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
       for (const auth of pre.auth) {
         if (auth.mechanism === 'none') continue;
-        // `satisfy any`: an address allowlist is an alternative a preflight can pass, not a block.
-        const passedBy = auth.satisfyAny ? pre.auth.find((a) => a !== auth && a.satisfyAny && a.mechanism === 'ip-allowlist') : undefined;
         if (auth.mechanism === 'ip-allowlist') {
-          if (auth.satisfyAny) continue;
-          // The preflight comes from the same address as the request: an allowlist only breaks
-          // preflights when it covers OPTIONS but not the methods the route serves.
-          const servedWithout = methodServedWithout(route, pre, auth);
-          if (servedWithout) groups.add(auth.span, { route, auth, servedWithout });
+          // With `satisfy any` an address allowlist is an alternative a preflight can pass. Alone,
+          // it only breaks preflights when it covers OPTIONS but not the methods the route serves:
+          // the preflight comes from the same address as the request.
+          const servedWithout = auth.satisfyAny ? undefined : methodServedWithout(route, pre, auth);
+          if (servedWithout) groups.add(auth.span, { route, message: (routes) => rejectsOnlyOptions(routes, auth, servedWithout) });
           continue;
         }
-        groups.add(auth.span, { route, auth, passedBy });
+        const passedBy = auth.satisfyAny ? pre.auth.find((a) => a !== auth && a.satisfyAny && a.mechanism === 'ip-allowlist') : undefined;
+        const who = (routes: string) => routes + (passedBy ? ` from addresses outside ${passedBy.description}` : '');
+        if (auth.mechanism === 'unknown') {
+          groups.add(auth.span, { route, severity: 'warning', message: (routes) => mayRejectPreflight(who(routes), auth) });
+        } else {
+          groups.add(auth.span, { route, message: (routes) => rejectsPreflight(who(routes), auth) });
+        }
       }
     }
-    for (const [span, items] of groups.entries()) {
-      const { auth, servedWithout, passedBy } = items[0]!;
-      const routes = routeNames(items.map((i) => i.route.name)) + (passedBy ? ` from addresses outside ${passedBy.description}` : '');
-      const status = `response ${auth.failureStatus ?? defaultFailureStatus(auth)}`;
-      if (servedWithout) {
-        context.report({
-          span,
-          message: `Preflight for ${routes} fails: ${auth.description} rejects OPTIONS (${status}) while ${servedWithout} is served, so every ${servedWithout} request that needs a preflight (custom headers, JSON body) is blocked by the browser; exempt OPTIONS from the restriction`,
-        });
-      } else if (auth.mechanism === 'unknown') {
-        context.report({
-          span,
-          severity: 'warning',
-          message: `Preflight for ${routes} may fail: ${auth.description} also runs for OPTIONS, and browsers never send credentials on a preflight; unless it lets OPTIONS through, the browser blocks the request (${status})`,
-        });
-      } else {
-        context.report({
-          span,
-          message: `Preflight for ${routes} fails: ${auth.description} applies to OPTIONS, but browsers never send ${whatIsMissing(auth)} on a preflight (${status}); answer OPTIONS before authentication`,
-        });
-      }
-    }
+    reportBySpan(context, groups);
   },
 };
+
+function failure(auth: AuthRequirement): string {
+  return `response ${auth.failureStatus ?? defaultFailureStatus(auth)}`;
+}
+
+function rejectsPreflight(routes: string, auth: AuthRequirement): string {
+  return `Preflight for ${routes} fails: ${auth.description} applies to OPTIONS, but browsers never send ${whatIsMissing(auth)} on a preflight (${failure(auth)}); answer OPTIONS before authentication`;
+}
+
+function mayRejectPreflight(routes: string, auth: AuthRequirement): string {
+  return `Preflight for ${routes} may fail: ${auth.description} also runs for OPTIONS, and browsers never send credentials on a preflight; unless it lets OPTIONS through, the browser blocks the request (${failure(auth)})`;
+}
+
+function rejectsOnlyOptions(routes: string, auth: AuthRequirement, method: string): string {
+  return `Preflight for ${routes} fails: ${auth.description} rejects OPTIONS (${failure(auth)}) while ${method} is served, so every ${method} request that needs a preflight (custom headers, JSON body) is blocked by the browser; exempt OPTIONS from the restriction`;
+}
 
 /** The first method the route serves to requests that do not pass this allowlist, if any. */
 function methodServedWithout(route: Route, pre: Responder, auth: AuthRequirement): string | undefined {

@@ -1,7 +1,8 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route, Span } from '../src/model/types.js';
 import { calledCrossOrigin, optionsNotServed, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
-import { routeNames, SpanGroups } from './lib/grouping.js';
+import { SpanGroups } from './lib/grouping.js';
+import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
  * Browsers preflight non-simple requests (methods other than GET/HEAD/POST, headers such as
@@ -16,22 +17,21 @@ const rule: Rule = {
     description: 'A route needs preflights, but nothing answers OPTIONS with 2xx',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; problem: string; reason: string }>();
+    const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
       const unanswered = whyUnanswered(route);
       if (!unanswered) continue;
       if (!calledCrossOrigin(route, context.routes)) continue;
       const reason = preflightReason(route, context.settings.clients);
       if (!reason) continue;
-      groups.add(unanswered.span, { route, problem: unanswered.problem, reason });
-    }
-    for (const [span, items] of groups.entries()) {
-      const { problem, reason } = items[0]!;
-      context.report({
-        span,
-        message: `Preflight for ${routeNames(items.map((i) => i.route.name))} fails: ${problem}; browsers preflight it because ${reason}, and block the request when OPTIONS is not answered with 2xx`,
+      const { problem } = unanswered;
+      groups.add(unanswered.span, {
+        route,
+        message: (routes) =>
+          `Preflight for ${routes} fails: ${problem}; browsers preflight it because ${reason}, and block the request when OPTIONS is not answered with 2xx`,
       });
     }
+    reportBySpan(context, groups);
   },
 };
 

@@ -512,6 +512,17 @@ ruleTester('allow-headers-missing-header', {
       errors: [{ line: 5, message: /send X-Amz-Date, X-Amz-Security-Token:/ }],
     },
     {
+      name: 'one shared Allow-Headers line, two routes missing different headers: one finding per problem',
+      routes: [
+        route([optionsAnswer(3, [header(ACAO, '*', 4), header(ACAH, 'Authorization', 5)]), backend([], { auth: [auth('api-key', 10)] })], { name: 'location /keys/' }),
+        route([optionsAnswer(3, [header(ACAO, '*', 4), header(ACAH, 'Authorization', 5)]), backend([header(ACAO, '*', 12)])], { name: 'location /json/', takesJson: true }),
+      ],
+      errors: [
+        { line: 5, message: /^Preflight for location \/keys\/ fails for requests that send X-Api-Key:/ },
+        { line: 5, message: /^Preflight for location \/json\/ fails for requests that send Content-Type:/ },
+      ],
+    },
+    {
       name: 'a JSON route without Content-Type in the list',
       routes: [route([optionsAnswer(3, [header(ACAO, '*', 4), header(ACAH, 'Authorization', 5)]), backend([header(ACAO, '*', 12)])], { takesJson: true })],
       errors: [{ line: 5, message: /Content-Type \(the route takes JSON bodies\)/ }],
