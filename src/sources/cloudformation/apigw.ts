@@ -286,7 +286,8 @@ export function restApiToRoutes(api: RestApiModel): Route[] {
         source: api.source,
         name: api.label ? `${name} (${api.label})` : name,
         span: m.span,
-        match: { hosts: [], path: { kind: 'template', value: res.path }, methods: m.method === 'ANY' ? '*' : [m.method], span: res.span },
+        // An OPTIONS method on the resource is served on purpose (the preflight answer), so it is part of the match.
+        match: { hosts: [], path: { kind: 'template', value: res.path }, methods: m.method === 'ANY' ? '*' : options ? [m.method, 'OPTIONS'] : [m.method], span: res.span },
         responders,
         droppedHeaders: [],
         cookies: [],
@@ -453,7 +454,7 @@ export function httpApiToRoutes(api: HttpApiModel): Route[] {
       match: {
         hosts: [],
         path: path === '$default' ? { kind: 'any', value: '$default' } : { kind: 'template', value: path },
-        methods: method === 'ANY' ? '*' : [method],
+        methods: method === 'ANY' ? '*' : explicitOptions ? [method, 'OPTIONS'] : [method],
       },
       responders,
       droppedHeaders: [],
