@@ -361,6 +361,9 @@ describe('nginx -T dumps', () => {
       ['/etc/nginx/conf.d/api.conf', 'server {\n    location /api {\n        add_header Access-Control-Allow-Origin $http_origin;\n    }\n}'],
     ]);
     expect(splitDump('http {}')).toBeUndefined();
+    // a comment that looks like a header, in an ordinary config, does not make it a dump
+    expect(splitDump('events {}\n# configuration file /etc/nginx/x.conf:\nhttp {}\n')).toBeUndefined();
+    expect(splitDump('# configuration file for my app:\nhttp {}\n')).toBeUndefined();
   });
 
   it('resolves includes between the dumped files, without touching the disk', () => {

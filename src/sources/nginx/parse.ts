@@ -30,7 +30,9 @@ export interface NginxParseResult {
   files: Map<string, string>;
 }
 
-const DUMP_HEADER = /^# configuration file (.+):\r?$/gm;
+const DUMP_HEADER = /^# configuration file ((?:\/|[A-Za-z]:[\\/]).*):\r?$/gm;
+/** what may precede the first file of a dump: nginx's own status lines (`nginx: the configuration file ... syntax is ok`) */
+const DUMP_PREAMBLE = /^(?:\s*|nginx: .*)$/;
 const GLOB_MAGIC = /[*?[]/;
 /** include chains deeper than this are cut (real configs nest a handful of levels) */
 const MAX_INCLUDE_DEPTH = 64;
@@ -48,6 +50,8 @@ export function splitDump(text: string): InputFile[] | undefined {
     heads.push({ path: m[1]!.trim(), start: m.index, bodyStart: nl < 0 ? text.length : nl + 1 });
   }
   if (heads.length === 0) return undefined;
+  // a config that merely has such a comment somewhere is not a dump
+  if (!text.slice(0, heads[0]!.start).split('\n').every((l) => DUMP_PREAMBLE.test(l))) return undefined;
   const out: InputFile[] = [];
   for (let i = 0; i < heads.length; i++) {
     const h = heads[i]!;
