@@ -144,6 +144,22 @@ describe('structure and spans', () => {
     expect(set.args.map((a) => a.value)).toEqual(['$res', ' return 32 + math.cos(32) ']);
   });
 
+  it('lua-block-tricky: the block keyword as an argument is just a word', () => {
+    const src = 'server {\n  server_name content_by_lua_block;\n  set_by_lua_block $res {\n    return 32 + math.cos(32)\n  }\n  rewrite_by_lua_block {\n    ngx.var.a = ngx.var.a .. "a"\n  }\n}\n';
+    const r = parseNginx(src, '/t.conf');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.file.directives[0]!.block!.map((d) => [d.name, d.args.length])).toEqual([
+      ['server_name', 1],
+      ['set_by_lua_block', 2],
+      ['rewrite_by_lua_block', 1],
+    ]);
+  });
+
+  it('spelling-mistake and non-unicode: unknown directives and replacement characters parse without findings', () => {
+    const r = parseNginxFiles([{ path: '/s.conf', text: 'events {}\nhttp { server { location / { proxy_passs http://x; add_header X "caf\uFFFD"; } } }\n' }], noHost);
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it('an unclosed lua block is an end-of-file error', () => {
     const r = parseNginx('content_by_lua_block {\n ngx.say("x")\n', '/l.conf');
     expect(brief(r.diagnostics)).toEqual([expect.stringContaining('parse-error /l.conf:3:1 unexpected end of file, expecting "}" to close the Lua block opened at line 1')]);
