@@ -192,7 +192,21 @@ function toHeaderRule(h: GwHeader, opts: { onSuccess: boolean; onErrors: boolean
 }
 
 /** The effective gateway error for each type the route can produce (explicit type, else DEFAULT_4XX/5XX, else AWS default). */
+const errorCache = new WeakMap<RestApiModel, Map<string, GatewayError[]>>();
+
 export function gatewayErrorsFor(api: RestApiModel, auth: AuthRequirement[]): GatewayError[] {
+  // Routes of one API with the same kinds of auth share their (read-only) gateway errors.
+  const key = auth.map((a) => a.mechanism).sort().join(',');
+  let perApi = errorCache.get(api);
+  if (!perApi) errorCache.set(api, (perApi = new Map()));
+  const cached = perApi.get(key);
+  if (cached) return cached;
+  const computed = computeGatewayErrors(api, auth);
+  perApi.set(key, computed);
+  return computed;
+}
+
+function computeGatewayErrors(api: RestApiModel, auth: AuthRequirement[]): GatewayError[] {
   const byType = new Map(api.gatewayResponses.map((g) => [g.type, g]));
   const out: GatewayError[] = [];
   for (const type of errorTypesFor(auth)) {
