@@ -18,6 +18,7 @@ const rule: Rule = {
   check(context) {
     const sameLevel = new SpanGroups<{ route: Route; first: HeaderRule; second: HeaderRule }>();
     const withBackend = new SpanGroups<{ route: Route; header: HeaderRule; backend: Backend; evidence: string }>();
+    let hidersIndex: HidersIndex | undefined;
     for (const route of context.routes) {
       for (const responder of route.responders) {
         for (const name of SINGLE_VALUED) {
@@ -31,7 +32,7 @@ const rule: Rule = {
           if (responder.answeredBy !== 'backend' || !backend || rules.length === 0) continue;
           // A proxy_hide_header may sit in the part of the config that could not be read.
           if (route.incomplete?.length) continue;
-          const evidence = backendSends(context.routes, responder, backend, name);
+          const evidence = backendSends((hidersIndex ??= indexHiders(context.routes)), responder, backend, name);
           if (!evidence) continue;
           // Added only when the backend sends none (a map on $upstream_http_*), so never twice.
           const header = rules.find((h) => h.value.kind !== 'unknown' && !h.unlessBackendSends?.length);
@@ -119,23 +120,46 @@ function bothPresentForSomeOrigin(a: HeaderValue, b: HeaderValue): boolean {
  * backends count only with positive evidence: another block that proxies to the same backend
  * hides this very header, so the author knows the upstream sends it.
  */
-function backendSends(routes: readonly Route[], responder: Responder, backend: Backend, name: string): string | undefined {
+function backendSends(hiders: HidersIndex, responder: Responder, backend: Backend, name: string): string | undefined {
   if (backend.hiddenHeaders.some((h) => sameHeaderName(h, name))) return undefined;
   if (backend.gatewayOverridesCors === true) return undefined;
   const fromBackend = responder.headers.find((h) => h.addedBy === 'backend' && sameHeaderName(h.name, name));
   if (fromBackend) return `as declared at ${where(fromBackend.span, responder.span)}`;
   if (backend.emitsCors === 'yes') return 'it emits CORS headers itself';
   if (backend.emitsCors === 'no') return undefined;
+  const found = hiders.get(`${backend.description}\0${name.toLowerCase()}`);
+  const hider = found && (found[0].responder !== responder ? found[0] : found[1]);
+  return hider ? `${hider.routeName} hides the upstream's copy` : undefined;
+}
+
+interface Hider {
+  routeName: string;
+  responder: Responder;
+}
+
+/**
+ * Responders that hide a header from a backend, by `description\0lower-cased header`: the first
+ * in route order, and the first one after it that is another responder (so a lookup that skips
+ * the asking responder still finds the first other one). Built once per run: scanning every
+ * route for every proxied responder was quadratic in the size of the config.
+ */
+type HidersIndex = Map<string, [Hider] | [Hider, Hider]>;
+
+function indexHiders(routes: readonly Route[]): HidersIndex {
+  const index: HidersIndex = new Map();
   for (const route of routes) {
     for (const other of route.responders) {
       const b = other.backend;
-      if (other === responder || !b || b.description !== backend.description) continue;
-      if (b.hiddenHeaders.some((h) => sameHeaderName(h, name))) {
-        return `${route.name} hides the upstream's copy`;
+      if (!b) continue;
+      for (const hidden of new Set(b.hiddenHeaders.map((h) => h.toLowerCase()))) {
+        const key = `${b.description}\0${hidden}`;
+        const entry = index.get(key);
+        if (!entry) index.set(key, [{ routeName: route.name, responder: other }]);
+        else if (entry.length === 1 && entry[0].responder !== other) entry.push({ routeName: route.name, responder: other });
       }
     }
   }
-  return undefined;
+  return index;
 }
 
 function show(value: HeaderValue): string {
