@@ -106,7 +106,9 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
   const lexer = new NginxLexer(text, path);
   const stack: Frame[] = [{ directives, owner: null }];
   let name: Token | null = null;
-  let args: Token[] = [];
+  /** the arguments of the statement being read: a reused scratch array (a fresh `[]` per statement would grow to 17 slots) */
+  const scratch: Token[] = [];
+  let argc = 0;
   /** line of a lexical error inside the statement being read (0: none) */
   let brokenLine = 0;
   /** > 0 while skipping blocks nested deeper than maxDepth */
@@ -120,7 +122,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
    */
   const finish = (end: Span, opensBlock: boolean): NginxDirective | null => {
     let n = name;
-    let a = args;
+    let a = scratch.slice(0, argc);
     if (n && brokenLine) {
       const all = [n, ...a];
       const idx = all.findIndex((t) => t.line > brokenLine);
@@ -132,7 +134,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       }
     }
     name = null;
-    args = [];
+    argc = 0;
     brokenLine = 0;
     if (!n) return null;
     // a missing ";": the statement runs on into a directive on a later line
@@ -195,7 +197,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       if (!name) {
         if (isTemplateStatement(tok)) continue;
         name = tok;
-      } else args.push(tok);
+      } else scratch[argc++] = tok;
       continue;
     }
     if (kind === SEMI) {
@@ -234,14 +236,18 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       const close = lexer.punctSpan();
       if (name) {
         diagnostics.push(parseError(`unexpected "}": the "${name.value}" directive is not terminated by ";"`, close));
-        finish(args.length ? args[args.length - 1]! : name, false);
+        finish(argc ? scratch[argc - 1]! : name, false);
       }
       if (stack.length === 1) {
         diagnostics.push(parseError('unexpected "}": there is no open block to close', close));
         continue;
       }
       const frame = stack.pop()!;
-      if (frame.owner) frame.owner.span = spanBetween(frame.owner.span, close);
+      if (frame.owner) {
+        frame.owner.span = spanBetween(frame.owner.span, close);
+        // an exact-size copy: the array grown by push keeps spare slots for the file's lifetime
+        frame.owner.block = frame.directives.slice();
+      }
       continue;
     }
     // EOF: a zero-width span at the end of the text
@@ -251,7 +257,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
     // after a string that never closes, the missing ";" and "}" are its consequence, not news
     if (name) {
       if (!lexer.unterminated) diagnostics.push(parseError(`unexpected end of file, expecting ";" or "}": the "${name.value}" directive is not terminated`, eof));
-      finish(args.length ? args[args.length - 1]! : name, false);
+      finish(argc ? scratch[argc - 1]! : name, false);
     }
     if (stack.length > 1 && !lexer.unterminated) {
       const open = stack[stack.length - 1]!.owner;
