@@ -261,6 +261,36 @@ interface Env {
   vars: Map<string, Val>;
   files: Map<string, string>;
   notes: string[];
+  seen: Seen;
+}
+
+/**
+ * What one run looked at of its PathSpec. A run depends on the request only through these
+ * reads, so another PathSpec that answers every read the same way runs exactly the same: the
+ * evaluator reuses the result instead of simulating again (most routes never look at the
+ * method, and most origin tests are met by only some routes).
+ */
+interface Seen {
+  /** projections of the method that were read; two methods with equal projections run alike */
+  method: Set<MethodView>;
+  /** origin tests whose truth was read */
+  tests: Set<number>;
+  /** unknown conditions whose truth was read */
+  unknowns: Set<string>;
+}
+
+type MethodView = (method: string | null) => unknown;
+const EXACT_METHOD: MethodView = (m) => m;
+const STATIC_METHOD: MethodView = (m) => (m === 'GET' || m === 'HEAD' ? 'GET' : m === 'POST' ? 'POST' : 'other');
+
+function methodAs(env: Env, view: MethodView): unknown {
+  env.seen.method.add(view);
+  return view(env.path.method);
+}
+
+function testTrue(env: Env, idx: number): boolean {
+  env.seen.tests.add(idx);
+  return idx >= 0 && idx === env.path.originTest;
 }
 
 function rawText(files: Map<string, string>, span: Span): string | undefined {
@@ -290,7 +320,10 @@ function evalVar(rawName: string, env: Env, depth: number): Val {
   const set = env.vars.get(name);
   if (set) return set;
   if (name === 'http_origin') return ORIGIN_VAL;
-  if (name === 'request_method') return env.path.method ? textVal(env.path.method) : unknownVal('the request method ($request_method)');
+  if (name === 'request_method') {
+    const method = methodAs(env, EXACT_METHOD) as string | null;
+    return method ? textVal(method) : unknownVal('the request method ($request_method)');
+  }
   const map = env.globals.maps.get(name);
   if (map) return evalMap(map, env, depth + 1);
   const opaque = env.globals.opaque.get(name);
@@ -337,7 +370,7 @@ function evalMap(map: MapDef, env: Env, depth: number): Val {
   if (isOriginOnly(src)) {
     for (const e of ordered) {
       const idx = env.reg.testIndex(mapTestKey(map, e), () => mapEntryMatcher(map, e, env.files));
-      if (idx >= 0 && idx === env.path.originTest) return valueOf(e.value);
+      if (testTrue(env, idx)) return valueOf(e.value);
     }
     if (map.unresolved.length) {
       const span = map.unresolved[0]!;
@@ -346,7 +379,7 @@ function evalMap(map: MapDef, env: Env, depth: number): Val {
         reason: `entries of map $${map.target} from an include that could not be read`,
         span,
       }));
-      if (idx >= 0 && idx === env.path.originTest) return unknownVal(`value of map $${map.target} from an include that could not be read`);
+      if (testTrue(env, idx)) return unknownVal(`value of map $${map.target} from an include that could not be read`);
     }
     return valueOf(map.def);
   }
@@ -401,7 +434,9 @@ function evalCondition(c: IfCondition, env: Env, ifSpan: Span): boolean {
   const t = conditionTruth(c, env);
   if (typeof t === 'boolean') return t;
   const key = env.reg.unknownIndex(`${c.span.file}:${c.span.offset ?? c.span.line + ':' + c.span.column}`, `if ${condText(env.files, c)}`, ifSpan);
-  return key !== undefined && env.path.unknown === key;
+  if (key === undefined) return false;
+  env.seen.unknowns.add(key);
+  return env.path.unknown === key;
 }
 
 function conditionTruth(c: IfCondition, env: Env): Truth {
@@ -428,9 +463,9 @@ function conditionTruth(c: IfCondition, env: Env): Truth {
       if (rt === '') eq = false;
       else {
         const idx = env.reg.testIndex(`exact:${rt}`, () => ({ kind: 'exact', origin: rt, span: narrowSpan(env.files, operand.span, operand.value) }));
-        eq = idx >= 0 && idx === env.path.originTest;
+        eq = testTrue(env, idx);
       }
-    } else if (c.variable.toLowerCase() === '$request_method' && env.path.method === null && rt !== undefined) {
+    } else if (c.variable.toLowerCase() === '$request_method' && methodAs(env, EXACT_METHOD) === null && rt !== undefined) {
       eq = false; // "any other method"
     } else return unknown;
     return op === '=' ? eq : !eq;
@@ -448,8 +483,8 @@ function conditionTruth(c: IfCondition, env: Env): Truth {
       dialect: 'pcre',
       span: narrowSpan(env.files, operand.span, source),
     }));
-    matched = idx >= 0 && idx === env.path.originTest;
-  } else if (c.variable.toLowerCase() === '$request_method' && env.path.method === null) {
+    matched = testTrue(env, idx);
+  } else if (c.variable.toLowerCase() === '$request_method' && methodAs(env, EXACT_METHOD) === null) {
     matched = false;
   } else {
     const t = knownText(val);
@@ -805,6 +840,7 @@ interface PathResult {
   headers: PathHeader[];
   dropped: { decl: HeaderDecl; by: Span; outcome: OriginOutcome }[];
   notes: string[];
+  seen: Seen;
 }
 
 function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string, string>): string {
@@ -814,7 +850,7 @@ function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string
 }
 
 function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
-  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [] };
+  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [], seen: { method: new Set(), tests: new Set(), unknowns: new Set() } };
   const state = { level: ctx.server ?? ctx.location };
   let final: Final | undefined;
   if (ctx.server) final = runScript(ctx.server.own, ctx.server, env, state);
@@ -826,9 +862,10 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
     if (!ctx.implicit) {
       const limit = ctx.location.own.find((d) => d.name === 'limit_except' && d.block);
       const allowed = limit ? limitExceptMethods(limit) : undefined;
-      if (limit && allowed && (path.method === null || !allowed.includes(path.method))) {
+      const limited = !!limit && !!allowed && (methodAs(env, (m) => m === null || !allowed.includes(m)) as boolean);
+      if (limited) {
         // find-config swaps in the limit_except block, whose rewrite script is empty
-        state.level = makeLevelCached('limit_except', limit, ctx.location);
+        state.level = makeLevelCached('limit_except', limit!, ctx.location);
       } else {
         final = runScript(ctx.location.own, ctx.location, env, state);
       }
@@ -892,9 +929,10 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
         span: root?.span,
       };
       const span = (ctx.location.d ?? ctx.server?.d)?.span ?? root?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
-      if (path.method === 'GET' || path.method === 'HEAD') {
+      const method = methodAs(env, STATIC_METHOD);
+      if (method === 'GET') {
         shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span, description: backend.description };
-      } else if (path.method === 'POST') {
+      } else if (method === 'POST') {
         // the static handler refuses POST once it has found the file; a missing file is a 404
         fixed = 405;
         shape = {
@@ -925,7 +963,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
   const dropped = eff.dropped
     .filter((x) => !effNames.has(x.decl.name.toLowerCase()))
     .map((x) => ({ ...x, outcome: toOutcome(evalText(x.decl.value, env)) }));
-  return { shape, headers, dropped, notes: env.notes };
+  return { shape, headers, dropped, notes: env.notes, seen: env.seen };
 }
 
 const limitLevels = new WeakMap<NginxDirective, Level>();
@@ -948,7 +986,35 @@ function limitExceptMethods(d: NginxDirective): string[] {
 // merging simulations into responders
 
 function sameOutcome(a: OriginOutcome, b: OriginOutcome): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (a === null || b === null || a.kind !== b.kind) return false;
+  if (a.kind === 'literal') return a.text === (b as typeof a).text;
+  if (a.kind === 'unknown') return a.reason === (b as typeof a).reason;
+  return true;
+}
+
+/** a run's shape as a string, computed once per run */
+const shapeKeys = new WeakMap<PathResult, string>();
+function shapeKey(r: PathResult): string {
+  let k = shapeKeys.get(r);
+  if (k === undefined) shapeKeys.set(r, (k = JSON.stringify(r.shape)));
+  return k;
+}
+
+function sameShape(a: PathResult, b: PathResult): boolean {
+  return a === b || (a.shape === b.shape ? true : shapeKey(a) === shapeKey(b));
+}
+
+/** a run's headers by key (keys are unique within a run), built once per run */
+const headersByKey = new WeakMap<PathResult, Map<string, PathHeader>>();
+function pick(r: PathResult, key: string): PathHeader | undefined {
+  let m = headersByKey.get(r);
+  if (!m) {
+    m = new Map();
+    for (const h of r.headers) if (!m.has(h.key)) m.set(h.key, h);
+    headersByKey.set(r, m);
+  }
+  return m.get(key);
 }
 
 function isErrorShape(s: PathResult['shape']): boolean {
@@ -959,6 +1025,8 @@ interface MethodResult {
   responder: Responder;
   dropped: { header: HeaderRule; droppedBy: Span }[];
   notes: string[];
+  /** every method projection any of its runs read (see Seen) */
+  methodViews: Set<MethodView>;
 }
 
 function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): HeaderRule {
@@ -979,28 +1047,31 @@ function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): 
 
 function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): MethodResult {
   const base = simulate(ctx, { method, originTest: -1, unknown: null }, reg, globals, files);
+  // A test or unknown condition the base run never read cannot change the run: reuse it.
+  const testRun = (i: number): PathResult => (base.seen.tests.has(i) ? simulate(ctx, { method, originTest: i, unknown: null }, reg, globals, files) : base);
   const byTest: (PathResult | undefined)[] = [];
   // tests are discovered while simulating: keep going until every known test has its run
-  for (let i = 0; i < reg.tests.length; i++) byTest[i] = simulate(ctx, { method, originTest: i, unknown: null }, reg, globals, files);
+  for (let i = 0; i < reg.tests.length; i++) byTest[i] = testRun(i);
   const byUnknown: { u: (typeof reg.unknowns)[number]; r: PathResult }[] = [];
   for (let i = 0; i < reg.unknowns.length; i++) {
     const u = reg.unknowns[i]!;
-    byUnknown.push({ u, r: simulate(ctx, { method, originTest: -1, unknown: u.key }, reg, globals, files) });
+    byUnknown.push({ u, r: base.seen.unknowns.has(u.key) ? simulate(ctx, { method, originTest: -1, unknown: u.key }, reg, globals, files) : base });
     // an unknown condition may have revealed new origin tests
-    for (let j = byTest.length; j < reg.tests.length; j++) byTest[j] = simulate(ctx, { method, originTest: j, unknown: null }, reg, globals, files);
+    for (let j = byTest.length; j < reg.tests.length; j++) byTest[j] = testRun(j);
   }
+  const methodViews = new Set<MethodView>();
+  for (const r of [base, ...byTest, ...byUnknown.map((x) => x.r)]) if (r) for (const v of r.seen.method) methodViews.add(v);
   const notes = [...base.notes];
 
   // the responder's shape: the base run's, unless it is an error the allowlisted origins avoid
   const originRuns = byTest.map((r, i) => ({ r: r!, i })).filter((x) => x.r);
   let primary = base;
-  const shapeKey = (r: PathResult): string => JSON.stringify(r.shape);
   // an origin gate that changes who answers (an allowlisted origin gets the 204, or avoids a
   // 403) is modelled from the allowed origins' side: that is what configured clients meet
-  const gated = originRuns.find((x) => shapeKey(x.r) !== shapeKey(base) && !isErrorShape(x.r.shape));
+  const gated = originRuns.find((x) => !sameShape(x.r, base) && !isErrorShape(x.r.shape));
   if (gated) primary = gated.r;
   for (const x of originRuns) {
-    if (shapeKey(x.r) !== shapeKey(primary)) {
+    if (!sameShape(x.r, primary)) {
       const t = reg.tests[x.i]!.matcher;
       const what = t.kind === 'regex' ? `~${t.caseInsensitive ? '*' : ''} ${t.source}` : t.kind === 'exact' ? t.origin : t.kind;
       notes.push(`for origins matching ${what}: ${x.r.shape.description}`);
@@ -1020,7 +1091,6 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
     }
   }
   const headers: HeaderRule[] = [];
-  const pick = (r: PathResult, key: string): PathHeader | undefined => r.headers.find((h) => h.key === key);
   for (const key of keys) {
     const ref = pick(primary, key) ?? pick(base, key) ?? firstDecl.get(key)!;
     const o0 = pick(base, key)?.outcome ?? null;
@@ -1055,7 +1125,7 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
       const rule = headers.find((x) => x.span === b.decl.span && x.name === b.decl.name);
       if (rule) rule.condition = [rule.condition, `not when ${u.text} holds`].filter(Boolean).join('; ');
     }
-    if (shapeKey(r) !== shapeKey(base)) notes.push(`when ${u.text} holds: ${r.shape.description}`);
+    if (!sameShape(r, base)) notes.push(`when ${u.text} holds: ${r.shape.description}`);
     notes.push(...r.notes);
   }
 
@@ -1081,7 +1151,7 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
     }
   }
   const responder: Responder = { methods: '*', ...primary.shape, headers };
-  return { responder, dropped, notes };
+  return { responder, dropped, notes, methodViews };
 }
 
 function methodUniverse(ctx: RouteCtx, reg: Registry): string[] {
@@ -1107,10 +1177,24 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
   const reg = new Registry();
   const methods = methodUniverse(ctx, reg);
   const results = new Map<string | null, MethodResult>();
-  for (const m of [...methods, null]) results.set(m, simulateMethod(ctx, m, reg, globals, files));
+  // A method that reads like an already simulated one (every method projection its runs read
+  // gives the same answer) runs exactly like it: the registry only grows, and tests the earlier
+  // runs never read leave them unchanged.
+  const simulated: { method: string | null; r: MethodResult }[] = [];
+  for (const m of [...methods, null]) {
+    let r = simulated.find((x) => [...x.r.methodViews].every((view) => view(x.method) === view(m)))?.r;
+    if (!r) simulated.push({ method: m, r: (r = simulateMethod(ctx, m, reg, globals, files)) });
+    results.set(m, r);
+  }
   // compact identity: headers and drops by declaration position, plus what can differ between methods
   const spanKey = (x: Span): string => `${x.file}:${x.offset ?? x.line + '.' + x.column}`;
+  const keys = new Map<MethodResult, string>();
   const keyOf = (r: MethodResult): string => {
+    let k = keys.get(r);
+    if (k === undefined) keys.set(r, (k = computeKey(r)));
+    return k;
+  };
+  const computeKey = (r: MethodResult): string => {
     const { headers, auth, ...shape } = r.responder;
     return [
       JSON.stringify({ ...shape, methods: null }),
