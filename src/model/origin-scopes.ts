@@ -18,7 +18,18 @@ export interface HeaderSite {
 }
 
 /** Every (responder, header named `name`, phase) where the header is sent; a header on both phases is listed once per phase. */
-export function headerSites(routes: readonly Route[], name: string): HeaderSite[] {
+export function headerSites(routes: readonly Route[], name: string): readonly HeaderSite[] {
+  // Eight origin rules ask for the same sites over the same routes: list them once per run.
+  let byName = sitesCache.get(routes);
+  if (!byName) sitesCache.set(routes, (byName = new Map()));
+  let sites = byName.get(name);
+  if (!sites) byName.set(name, (sites = collectSites(routes, name)));
+  return sites;
+}
+
+const sitesCache = new WeakMap<readonly Route[], Map<string, readonly HeaderSite[]>>();
+
+function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   const out: HeaderSite[] = [];
   for (const route of routes) {
     for (const responder of route.responders) {
