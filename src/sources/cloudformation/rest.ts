@@ -297,7 +297,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
   return out;
 }
 
-function gatewayResponses(t: Template, list: Resource[]): GwGatewayResponse[] {
+export function gatewayResponses(t: Template, list: Resource[]): GwGatewayResponse[] {
   const out: GwGatewayResponse[] = [];
   for (const g of list) {
     const type = t.str(t.get(g.props, 'ResponseType'));
