@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Span } from '../src/model/types.js';
 import { isLoopbackHost, parseOrigin, reflectsAnyOrigin, valueForOrigin } from '../src/model/origin.js';
-import { analyseOriginPattern } from '../src/model/origin-pattern.js';
+import { analyseOriginPattern } from '../src/model/patterns.js';
 import { SpanReporter, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** A plain-http origin (not localhost) is trusted by a credentialed scope. */

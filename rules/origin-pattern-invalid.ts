@@ -1,5 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
-import { pcreSyntaxError } from '../src/model/origin-pattern.js';
+import { pcreSyntaxError } from '../src/model/patterns.js';
 import { SpanReporter, casesOf, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** An origin allowlist regex that PCRE does not compile. */

@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { reflectsAnyOrigin, valueForOrigin } from '../src/model/origin.js';
-import { analyseOriginPattern } from '../src/model/origin-pattern.js';
+import { analyseOriginPattern } from '../src/model/patterns.js';
 import { SpanReporter, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** An allowlist trusts every subdomain of a shared hosting suffix (github.io, vercel.app, ...). */

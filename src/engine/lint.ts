@@ -5,6 +5,7 @@
 import type { SourceKind, SourceResult, Span } from '../model/types.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../sources/types.js';
 import { detectKind } from '../sources/detect.js';
+import { loadPatternSupport, needsPatternSupport } from '../model/patterns.js';
 import type { Fix, Rule, RuleSettings, Severity, SeverityOrOff } from './rule.js';
 
 export interface LintMessage {
@@ -108,6 +109,8 @@ export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: So
     for (const [k, v] of result.files) merged.files.set(k, v);
     for (const f of files) if (!merged.files.has(f.path)) merged.files.set(f.path, f.text);
   }
+  // Rules and the simulator test regexes synchronously: load that support (a large lazy chunk) first, if needed.
+  if (needsPatternSupport(merged.routes)) await loadPatternSupport();
   return merged;
 }
 

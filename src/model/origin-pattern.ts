@@ -520,10 +520,18 @@ function elementLength(e: AST.Element): { min: number; max: number } {
 
 /** `null` when PCRE compiles the pattern; otherwise PCRE's complaint (for origin-pattern-invalid). */
 export function pcreSyntaxError(pattern: string): { message: string; offset?: number } | null {
-  const t = translatePcre(pattern, false);
-  if (t.ok || !t.invalid) return null;
-  return t.offset !== undefined ? { message: t.reason, offset: t.offset } : { message: t.reason };
+  // one allowlist map is evaluated into every route that uses it: check each pattern once
+  let hit = syntaxCache.get(pattern);
+  if (hit === undefined) {
+    const t = translatePcre(pattern, false);
+    hit = t.ok || !t.invalid ? null : t.offset !== undefined ? { message: t.reason, offset: t.offset } : { message: t.reason };
+    if (syntaxCache.size > 5000) syntaxCache.clear();
+    syntaxCache.set(pattern, hit);
+  }
+  return hit && { ...hit };
 }
+
+const syntaxCache = new Map<string, { message: string; offset?: number } | null>();
 
 export type CompiledOriginRegex = { ok: true; regexp: RegExp; translation: Extract<Translation, { ok: true }> } | { ok: false; reason: string; invalid: boolean };
 

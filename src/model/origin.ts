@@ -8,7 +8,7 @@
  * spelling in a header value never matches.
  */
 import type { HeaderValue, OriginMatcher, OriginOutcome } from './types.js';
-import { compileOriginRegex } from './origin-pattern.js';
+import { compileOriginRegex } from './patterns.js';
 
 export interface OriginParts {
   scheme: string;

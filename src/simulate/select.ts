@@ -7,7 +7,7 @@
  * - API Gateway: path templates, the most specific first (literal > `{param}` > `{proxy+}`);
  * - CloudFront: path patterns in behavior order, the default behavior last.
  */
-import { compileOriginRegex } from '../model/origin-pattern.js';
+import { compileOriginRegex } from '../model/patterns.js';
 import type { PathMatch, Route } from '../model/types.js';
 
 export interface RequestTarget {
