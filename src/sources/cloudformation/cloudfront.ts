@@ -9,7 +9,7 @@ import { entries, isMap, type YNode, type YPair } from '../yaml-positions.js';
 import type { Template } from './template.js';
 
 /** Headers a managed cache policy puts in the cache key (and so forwards); caching on/off. */
-const MANAGED_CACHE: Record<string, { name: string; headers: string[]; caches: boolean }> = {
+export const MANAGED_CACHE: Record<string, { name: string; headers: string[]; caches: boolean }> = {
   '658327ea-f89d-4fab-a63d-7e88639e58f6': { name: 'CachingOptimized', headers: [], caches: true },
   '4135ea2d-6df8-44a3-9df3-4b5a84be39ad': { name: 'CachingDisabled', headers: [], caches: false },
   'b2884449-e4de-46a7-ac36-70bc7f1ddd6d': { name: 'CachingOptimizedForUncompressedObjects', headers: [], caches: true },
@@ -22,7 +22,7 @@ const MANAGED_CACHE: Record<string, { name: string; headers: string[]; caches: b
 };
 
 /** Headers a managed origin request policy forwards. */
-const MANAGED_ORIGIN_REQUEST: Record<string, { name: string; headers: string[] | 'all' }> = {
+export const MANAGED_ORIGIN_REQUEST: Record<string, { name: string; headers: string[] | 'all' }> = {
   '216adef6-5c7f-47e4-b989-5492eafa07d3': { name: 'AllViewer', headers: 'all' },
   'b689b0a8-53d0-40ab-baf2-68738e2966ac': { name: 'AllViewerExceptHostHeader', headers: 'all' },
   '33f36d7e-f396-46d9-90e0-52428a34d9dc': { name: 'AllViewerAndCloudFrontHeaders-2022-06', headers: 'all' },
@@ -45,7 +45,7 @@ interface CorsPolicy {
 const ALL = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
 /** Managed response headers policies with CORS (CloudFront developer guide, "Use managed response headers policies"). */
-const MANAGED_RESPONSE: Record<string, CorsPolicy | null> = {
+export const MANAGED_RESPONSE: Record<string, CorsPolicy | null> = {
   '60669652-455b-4ae9-85a4-c4c02393f86c': { name: 'Managed-SimpleCORS', origins: ['*'], headers: [], methods: [], expose: [], credentials: false, override: false },
   'e61eb60c-9c35-4d20-a928-2b84e02af89c': { name: 'Managed-CORS-and-SecurityHeadersPolicy', origins: ['*'], headers: [], methods: [], expose: [], credentials: false, override: false },
   '5cc3b908-e619-4b99-88e5-2cf7f45965bd': { name: 'Managed-CORS-With-Preflight', origins: ['*'], headers: ['*'], methods: ALL, expose: ['*'], credentials: false, override: false },
