@@ -59,6 +59,7 @@ const LOADERS: Partial<Record<SourceKind, () => Promise<SourceAdapter>>> = {
   nginx: async () => (await import('../sources/nginx/index.js')).nginxSource,
   cloudformation: async () => (await import('../sources/cloudformation/index.js')).cloudformationSource,
   openapi: async () => (await import('../sources/openapi/index.js')).openapiSource,
+  serverless: async () => (await import('../sources/serverless/index.js')).serverlessSource,
 };
 
 /** Sources register lazily so a run only loads the parsers it needs. */
