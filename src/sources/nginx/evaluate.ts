@@ -48,6 +48,7 @@ import {
   outcomeToValue,
   splitVariables,
   textVal,
+  type Segment,
   toOutcome,
   unknownVal,
   type Val,
@@ -138,6 +139,8 @@ function nearest(level: Level | undefined, names: string[]): { level: Level; ds:
 // global definitions: maps and declared variables (variables are global in nginx)
 
 interface MapEntry {
+  /** the origin-test key of this entry (mapTestKey), once computed */
+  testKey?: string;
   key: string;
   keySpan: Span;
   value?: NginxToken;
@@ -145,6 +148,8 @@ interface MapEntry {
 }
 
 interface MapDef {
+  /** entries by lookup order (sortEntries), once computed */
+  sorted?: { exact: MapEntry[]; regex: MapEntry[]; ordered: MapEntry[] };
   target: string;
   source: NginxToken;
   entries: MapEntry[];
@@ -308,8 +313,19 @@ function narrowSpan(files: Map<string, string>, span: Span, source: string): Spa
   return { ...span, column: span.column + i, endColumn: span.column + i + source.length, offset: span.offset + i, endOffset: span.offset + i + source.length };
 }
 
+/** argument texts repeat across thousands of blocks: split each distinct text once */
+const segmentCache = new Map<string, Segment[]>();
+function segmentsOf(s: string): Segment[] {
+  let segs = segmentCache.get(s);
+  if (!segs) {
+    if (segmentCache.size > 100_000) segmentCache.clear();
+    segmentCache.set(s, (segs = splitVariables(s)));
+  }
+  return segs;
+}
+
 function evalText(s: string, env: Env, depth = 0): Val {
-  const segs = splitVariables(s);
+  const segs = segmentsOf(s);
   return concatVals(segs.map((seg) => (seg.kind === 'text' ? textVal(seg.text) : evalVar(seg.name, env, depth))));
 }
 
@@ -343,7 +359,7 @@ function jsRegex(source: string, ci: boolean): RegExp | undefined {
 }
 
 function mapTestKey(map: MapDef, e: MapEntry): string {
-  return `map:${e.keySpan.file}:${e.keySpan.offset ?? e.keySpan.line + ':' + e.keySpan.column}`;
+  return (e.testKey ??= `map:${e.keySpan.file}:${e.keySpan.offset ?? e.keySpan.line + ':' + e.keySpan.column}`);
 }
 
 function mapEntryMatcher(map: MapDef, e: MapEntry, files: Map<string, string>): OriginMatcher {
@@ -360,13 +376,17 @@ function mapEntryMatcher(map: MapDef, e: MapEntry, files: Map<string, string>): 
   return { kind: 'exact', origin, caseInsensitive: true, span: narrowSpan(files, e.keySpan, origin) };
 }
 
+function sortEntries(entries: MapEntry[]): NonNullable<MapDef['sorted']> {
+  const exact = entries.filter((e) => !e.key.startsWith('~'));
+  const regex = entries.filter((e) => e.key.startsWith('~'));
+  // nginx looks up exact keys first, then regexes in order
+  return { exact, regex, ordered: [...exact, ...regex] };
+}
+
 function evalMap(map: MapDef, env: Env, depth: number): Val {
   const src = evalText(map.source.value, env, depth);
   const valueOf = (t: NginxToken | undefined): Val => (t ? evalText(t.value, env, depth) : EMPTY);
-  const exact = map.entries.filter((e) => !e.key.startsWith('~'));
-  const regex = map.entries.filter((e) => e.key.startsWith('~'));
-  // nginx looks up exact keys first, then regexes in order
-  const ordered = [...exact, ...regex];
+  const { exact, regex, ordered } = (map.sorted ??= sortEntries(map.entries));
   if (isOriginOnly(src)) {
     for (const e of ordered) {
       const idx = env.reg.testIndex(mapTestKey(map, e), () => mapEntryMatcher(map, e, env.files));
@@ -732,18 +752,41 @@ function headerFlags(decl: HeaderDecl, fixedStatus: number | undefined): { onSuc
   return { onSuccess, onErrors: false };
 }
 
-function evalHeaders(decls: HeaderDecl[], env: Env, fixedStatus: number | undefined): PathHeader[] {
+/** the header declarations a level's responses get, with their keys, and the outer ones it loses */
+interface LevelHeaders {
+  decls: HeaderDecl[];
+  /** `via:lower-case name#n`: the n-th declaration of that name */
+  keys: string[];
+  dropped: Effective['dropped'];
+}
+
+const levelHeadersCache = new WeakMap<Level, LevelHeaders>();
+function levelHeaders(level: Level): LevelHeaders {
+  let hit = levelHeadersCache.get(level);
+  if (hit) return hit;
+  const decls = [...effectiveAddHeaders(level).decls, ...moreSetDecls(level).set];
   const seen = new Map<string, number>();
-  const out: PathHeader[] = [];
-  for (const decl of decls) {
+  const keys = decls.map((decl) => {
     const lower = decl.name.toLowerCase();
     const n = seen.get(lower) ?? 0;
     seen.set(lower, n + 1);
+    return `${decl.via}:${lower}#${n}`;
+  });
+  const effNames = new Set(decls.map((d) => d.name.toLowerCase()));
+  const dropped = effectiveAddHeaders(level).dropped.filter((x) => !effNames.has(x.decl.name.toLowerCase()));
+  levelHeadersCache.set(level, (hit = { decls, keys, dropped }));
+  return hit;
+}
+
+function evalHeaders(lh: LevelHeaders, env: Env, fixedStatus: number | undefined): PathHeader[] {
+  const out: PathHeader[] = [];
+  for (let i = 0; i < lh.decls.length; i++) {
+    const decl = lh.decls[i]!;
     const val = evalText(decl.value, env);
     const conditions = [...val.conditions];
     if (decl.types) conditions.push(`only for responses of Content-Type ${decl.types.join(' ')} (more_set_headers -t)`);
     out.push({
-      key: `${decl.via}:${lower}#${n}`,
+      key: lh.keys[i]!,
       decl,
       outcome: toOutcome(val),
       conditions,
@@ -757,7 +800,20 @@ function evalHeaders(decls: HeaderDecl[], env: Env, fixedStatus: number | undefi
 // ---------------------------------------------------------------------------------------------
 // access phase and content
 
+/**
+ * Access-phase facts and the backend depend on the final level only: computed once per level
+ * and shared by every run that ends there (results are never mutated afterwards).
+ */
+const authCache = new WeakMap<Level, { requirements: AuthRequirement[]; denyAll?: NginxDirective }>();
+const backendCache = new WeakMap<Level, Backend>();
+
 function authFor(level: Level, files: Map<string, string>): { requirements: AuthRequirement[]; denyAll?: NginxDirective } {
+  let hit = authCache.get(level);
+  if (!hit) authCache.set(level, (hit = computeAuth(level, files)));
+  return hit;
+}
+
+function computeAuth(level: Level, files: Map<string, string>): { requirements: AuthRequirement[]; denyAll?: NginxDirective } {
   const reqs: AuthRequirement[] = [];
   const satisfy = nearest(level, ['satisfy'])?.ds.at(-1)?.args[0]?.value === 'any';
   const describe = (d: NginxDirective): string => (rawText(files, d.span) ?? d.name).replace(/\s+/g, ' ').replace(/;$/, '');
@@ -873,7 +929,6 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
   }
   const level = final && final.kind === 'return' ? final.level : state.level;
   const more = moreSetDecls(level);
-  const eff = effectiveAddHeaders(level);
 
   let shape: PathResult['shape'];
   let fixed: number | undefined;
@@ -904,7 +959,8 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
         description: level.kind === 'limit_except' && level.d ? `limit_except ${level.d.args.map((a) => a.value).join(' ')} { deny all; }` : 'deny all',
       };
     } else if (content) {
-      const backend = backendFor(content, level, more.cleared, files);
+      let backend = backendCache.get(level);
+      if (!backend) backendCache.set(level, (backend = backendFor(content, level, more.cleared, files)));
       const gatewayAnswers = backend.kind === 'none';
       shape = {
         answeredBy: gatewayAnswers ? 'gateway' : 'backend',
@@ -921,13 +977,17 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span: ctx.location.own[0]?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 }, description: backend.description };
     } else {
       const root = nearest(level, ['root', 'alias', 'try_files'])?.ds.at(-1);
-      const backend: Backend = {
-        kind: 'static',
-        emitsCors: 'no',
-        hiddenHeaders: [],
-        description: root ? `static files (${(rawText(files, root.span) ?? root.name).replace(/;$/, '')})` : 'static files (default root)',
-        span: root?.span,
-      };
+      let backend = backendCache.get(level);
+      if (!backend) {
+        backend = {
+          kind: 'static',
+          emitsCors: 'no',
+          hiddenHeaders: [],
+          description: root ? `static files (${(rawText(files, root.span) ?? root.name).replace(/;$/, '')})` : 'static files (default root)',
+          span: root?.span,
+        };
+        backendCache.set(level, backend);
+      }
       const span = (ctx.location.d ?? ctx.server?.d)?.span ?? root?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
       const method = methodAs(env, STATIC_METHOD);
       if (method === 'GET') {
@@ -957,12 +1017,9 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       }
     }
   }
-  const decls = [...eff.decls, ...more.set];
-  const headers = evalHeaders(decls, env, fixed);
-  const effNames = new Set(decls.map((d) => d.name.toLowerCase()));
-  const dropped = eff.dropped
-    .filter((x) => !effNames.has(x.decl.name.toLowerCase()))
-    .map((x) => ({ ...x, outcome: toOutcome(evalText(x.decl.value, env)) }));
+  const lh = levelHeaders(level);
+  const headers = evalHeaders(lh, env, fixed);
+  const dropped = lh.dropped.map((x) => ({ ...x, outcome: toOutcome(evalText(x.decl.value, env)) }));
   return { shape, headers, dropped, notes: env.notes, seen: env.seen };
 }
 
@@ -993,16 +1050,39 @@ function sameOutcome(a: OriginOutcome, b: OriginOutcome): boolean {
   return true;
 }
 
-/** a run's shape as a string, computed once per run */
-const shapeKeys = new WeakMap<PathResult, string>();
-function shapeKey(r: PathResult): string {
-  let k = shapeKeys.get(r);
-  if (k === undefined) shapeKeys.set(r, (k = JSON.stringify(r.shape)));
-  return k;
+/**
+ * `JSON.stringify(a) === JSON.stringify(b)` for plain data, without building the strings:
+ * same own keys in the same order (undefined values left out), equal leaves. Runs of one route
+ * share most sub-objects (auth, backend, spans), which compare by reference.
+ */
+const SKIP_IN_SHAPE: ReadonlySet<string> = new Set(['auth', 'headers']);
+
+function jsonEqual(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'number') return (Number.isFinite(a) ? a : null) === (Number.isFinite(b as number) ? b : null);
+  if (typeof a !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] === undefined || typeof a[i] === 'function' ? null : a[i];
+      const y = b[i] === undefined || typeof b[i] === 'function' ? null : b[i];
+      if (!jsonEqual(x, y)) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => !skip?.has(k) && ao[k] !== undefined && typeof ao[k] !== 'function');
+  const bk = Object.keys(bo).filter((k) => !skip?.has(k) && bo[k] !== undefined && typeof bo[k] !== 'function');
+  if (ak.length !== bk.length) return false;
+  for (let i = 0; i < ak.length; i++) if (ak[i] !== bk[i] || !jsonEqual(ao[ak[i]!], bo[bk[i]!])) return false;
+  return true;
 }
 
 function sameShape(a: PathResult, b: PathResult): boolean {
-  return a === b || (a.shape === b.shape ? true : shapeKey(a) === shapeKey(b));
+  return a === b || jsonEqual(a.shape, b.shape);
 }
 
 /** a run's headers by key (keys are unique within a run), built once per run */
@@ -1188,31 +1268,34 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
   }
   // compact identity: headers and drops by declaration position, plus what can differ between methods
   const spanKey = (x: Span): string => `${x.file}:${x.offset ?? x.line + '.' + x.column}`;
+  // Two results are the same responder when their shapes (all but methods, auth and headers)
+  // serialize alike and the rest of their identities match. The shape's JSON holds no raw
+  // newline, so comparing it structurally and the rest as a string is comparing the whole key.
   const keys = new Map<MethodResult, string>();
   const keyOf = (r: MethodResult): string => {
     let k = keys.get(r);
     if (k === undefined) keys.set(r, (k = computeKey(r)));
     return k;
   };
+  const sameResult = (a: MethodResult, b: MethodResult): boolean =>
+    a === b || (keyOf(a) === keyOf(b) && jsonEqual({ ...a.responder, methods: null }, { ...b.responder, methods: null }, SKIP_IN_SHAPE));
   const computeKey = (r: MethodResult): string => {
-    const { headers, auth, ...shape } = r.responder;
+    const { headers, auth } = r.responder;
     return [
-      JSON.stringify({ ...shape, methods: null }),
+      '',
       ...auth.map((a) => spanKey(a.span) + a.mechanism + String(a.satisfyAny)),
       ...headers.map((h) => `${spanKey(h.span)}|${h.name}|${JSON.stringify(h.value)}|${h.onSuccess}|${h.onErrors}|${h.condition ?? ''}|${h.unlessBackendSends?.join(',') ?? ''}`),
       ...r.dropped.map((d) => `${spanKey(d.header.span)}>${spanKey(d.droppedBy)}`),
     ].join('\n');
   };
   const other = results.get(null)!;
-  const otherKey = keyOf(other);
-  const groups: { key: string; methods: string[]; r: MethodResult }[] = [];
+  const groups: { methods: string[]; r: MethodResult }[] = [];
   for (const m of methods) {
     const r = results.get(m)!;
-    const k = keyOf(r);
-    if (k === otherKey) continue;
-    const g = groups.find((x) => x.key === k);
+    if (sameResult(r, other)) continue;
+    const g = groups.find((x) => sameResult(x.r, r));
     if (g) g.methods.push(m);
-    else groups.push({ key: k, methods: [m], r });
+    else groups.push({ methods: [m], r });
   }
   // OPTIONS-specific responders first, then the other methods, then '*'
   groups.sort((a, b) => Number(b.methods.includes('OPTIONS')) - Number(a.methods.includes('OPTIONS')));
