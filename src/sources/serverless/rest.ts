@@ -311,7 +311,7 @@ function authorizerOf(svc: Service, e: RestEvent, resources: ServerlessResources
       else if (t.text.includes(':')) {
         a = { name: t.text.split(':').pop()!, type: COGNITO_ARN.test(t.text) ? 'COGNITO_USER_POOLS' : 'TOKEN', headers: ['Authorization'], span };
       } else {
-        a = { name: svc.functionNames.has(t.text) ? `${t.text} (function)` : t.text, type: 'TOKEN', headers: ['Authorization'], span };
+        a = { name: t.text, type: 'TOKEN', headers: ['Authorization'], span };
       }
     }
     if (a) {
