@@ -29,6 +29,8 @@ export interface LintCommandOptions {
   baseline?: string;
   baselineWrite?: string;
   reportUnusedDisableDirectives?: boolean;
+  /** `--aws rest-api:<id>[@stage]`, `http-api:<id>`, `cloudfront:<id>`: live AWS configuration to lint */
+  aws?: string[];
 }
 
 const SEVERITIES: SeverityOrOff[] = ['off', 'info', 'warning', 'error'];
@@ -101,8 +103,8 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     if (patterns.length) throw new UsageError('--stdin cannot be combined with file paths');
     inputs = [{ path: resolve(cwd, opts.stdinFilename ?? '<stdin>'), text: readStdin() }];
   } else {
-    if (patterns.length === 0) throw new UsageError('No files given. Usage: corslint [options] <paths or globs...>');
-    const paths = await discoverFiles(patterns, { cwd });
+    if (patterns.length === 0 && !opts.aws?.length) throw new UsageError('No files given. Usage: corslint [options] <paths or globs...>');
+    const paths = patterns.length ? await discoverFiles(patterns, { cwd }) : [];
     inputs = paths.map((path) => ({ path, text: fsHost.readFile(path) ?? '' }));
   }
 
@@ -119,6 +121,8 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     fix: fixing ? { filter: (m) => !opts.quiet || m.severity === 2 } : undefined,
   });
   let results: LintResult[] = run.results;
+  // Live AWS targets: the SDK loads only here, when --aws is given.
+  if (opts.aws?.length) results = [...results, ...(await (await import('./aws-lint.js')).lintAwsTargets(opts.aws, { cwd, loader, ruleFlags }))];
   // --fix writes files; with --stdin (or --fix-dry-run) the fixed text is only reported as `output`
   if (opts.fix && !opts.fixDryRun && !opts.stdin) {
     for (const [file, text] of run.changed) writeFileSync(file, text);

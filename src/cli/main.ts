@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--baseline <file>', 'findings counted in this baseline file pass; new ones fail')
     .option('--baseline-write <file>', 'record the current findings in a baseline file')
     .option('--report-unused-disable-directives', 'report corslint-disable comments that suppress nothing (as errors)')
+    .option('--aws <target>', 'lint live AWS configuration: rest-api:<id>[@stage], http-api:<id>, cloudfront:<distribution-id> (repeatable)', collect)
     .action(async (paths: string[], opts: LintCommandOptions) => {
       exitCode = await runLint(paths, opts);
     });
