@@ -1,9 +1,12 @@
 /**
- * JSON loader with positions: jsonc-parser's scanner-driven `visit` builds the same positioned
- * tree as the YAML loader (`yaml-positions.ts`) in one pass, without an intermediate tree.
- * Syntax errors and duplicate keys become `parse-error` diagnostics at their position.
+ * JSON loader with positions: builds the same positioned tree as the YAML loader
+ * (`yaml-positions.ts`) in one pass, without an intermediate tree. Strict JSON (what templates
+ * and OpenAPI exports are) goes through a small reader here; anything else (comments, syntax
+ * errors, unusual white space) through jsonc-parser's `visit`, which reports errors. Both call
+ * the same visitor with the same offsets. Syntax errors and duplicate keys become `parse-error`
+ * diagnostics at their position.
  */
-import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
+import { printParseErrorCode, visit, type JSONVisitor, type ParseErrorCode } from 'jsonc-parser';
 import { LineIndex, spanOf, type ParsedDocument, type YMap, type YNode, type YPair, type YSeq } from './yaml-positions.js';
 
 interface Frame {
@@ -11,7 +14,8 @@ interface Frame {
   key?: { key: string; start: number; end: number } | undefined;
 }
 
-export function parseJson(file: string, text: string): ParsedDocument {
+/** `reader: 'jsonc'` skips the strict reader (tests compare both). */
+export function parseJson(file: string, text: string, options: { reader?: 'auto' | 'jsonc' } = {}): ParsedDocument {
   const lines = new LineIndex(text);
   const doc: ParsedDocument = { file, text, format: 'json', root: null, diagnostics: [], lines };
   const stack: Frame[] = [];
@@ -46,42 +50,45 @@ export function parseJson(file: string, text: string): ParsedDocument {
     map.byKey.set(k.key, pair);
   };
 
-  visit(
-    text,
-    {
-      onObjectBegin(offset) {
+  const visitor = {
+      onObjectBegin(offset: number) {
         stack.push({ node: { kind: 'map', pairs: [], byKey: new Map(), start: offset, end: offset + 1 } });
       },
-      onObjectProperty(property, offset, length) {
+      onObjectProperty(property: string, offset: number, length: number) {
         const top = stack[stack.length - 1];
         if (top) top.key = { key: property, start: offset, end: offset + length };
       },
-      onObjectEnd(offset, length) {
+      onObjectEnd(offset: number, length: number) {
         const f = stack.pop();
         if (!f) return;
         f.node.end = offset + length;
         place(f.node);
       },
-      onArrayBegin(offset) {
+      onArrayBegin(offset: number) {
         stack.push({ node: { kind: 'seq', items: [], start: offset, end: offset + 1 } });
       },
-      onArrayEnd(offset, length) {
+      onArrayEnd(offset: number, length: number) {
         const f = stack.pop();
         if (!f) return;
         f.node.end = offset + length;
         place(f.node);
       },
-      onLiteralValue(value: unknown, offset, length) {
+      onLiteralValue(value: unknown, offset: number, length: number) {
         const quoted = typeof value === 'string';
         const v = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
         place({ kind: 'scalar', value: v, text: v === null ? '' : String(v), quoted, start: offset, end: offset + length });
       },
-      onError(code, offset, length) {
+      onError(code: ParseErrorCode, offset: number, length: number) {
         firstError ??= { code, offset, length };
       },
-    },
-    { allowTrailingComma: false, disallowComments: false },
-  );
+  } satisfies JSONVisitor;
+  if (options.reader === 'jsonc' || !readStrictJson(text, visitor)) {
+    // Start over: the strict reader may have stopped half way.
+    stack.length = 0;
+    root = null;
+    doc.diagnostics.length = 0;
+    visit(text, visitor, { allowTrailingComma: false, disallowComments: false });
+  }
 
   if (firstError) {
     const what = printParseErrorCode(firstError.code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -95,4 +102,159 @@ export function parseJson(file: string, text: string): ParsedDocument {
   }
   doc.root = root;
   return doc;
+}
+
+interface StrictVisitor {
+  onObjectBegin(offset: number): void;
+  onObjectProperty(property: string, offset: number, length: number): void;
+  onObjectEnd(offset: number, length: number): void;
+  onArrayBegin(offset: number): void;
+  onArrayEnd(offset: number, length: number): void;
+  onLiteralValue(value: unknown, offset: number, length: number): void;
+}
+
+class NotStrict {}
+const NOT_STRICT = new NotStrict();
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
+
+/**
+ * Reads strict JSON (RFC 8259, white space limited to space, tab, CR and LF) calling `v` like
+ * jsonc-parser's `visit` does, and returns true; returns false at the first thing it does not
+ * accept, leaving the text to jsonc-parser.
+ */
+function readStrictJson(text: string, v: StrictVisitor): boolean {
+  const len = text.length;
+  let pos = 0;
+  const fail = (): never => {
+    throw NOT_STRICT;
+  };
+  const space = () => {
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
+      else return;
+    }
+  };
+  /** A string token at `pos`: returns its value and moves past the closing quote. */
+  const string = (): string => {
+    const start = pos;
+    let p = pos + 1;
+    let escaped = false;
+    for (;;) {
+      if (p >= len) fail();
+      const c = text.charCodeAt(p);
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      if (c < 32) fail();
+      p++;
+    }
+    pos = p + 1;
+    if (!escaped) return text.slice(start + 1, p);
+    try {
+      // JSON.parse decodes escapes exactly as JSON defines them (and rejects bad ones).
+      return JSON.parse(text.slice(start, pos)) as string;
+    } catch {
+      return fail();
+    }
+  };
+  const value = (depth: number): void => {
+    if (depth > 1000) fail();
+    const c = text.charCodeAt(pos);
+    if (c === 123) {
+      v.onObjectBegin(pos);
+      pos++;
+      space();
+      if (text.charCodeAt(pos) === 125) {
+        v.onObjectEnd(pos, 1);
+        pos++;
+        return;
+      }
+      for (;;) {
+        if (text.charCodeAt(pos) !== 34) fail();
+        const keyStart = pos;
+        const key = string();
+        v.onObjectProperty(key, keyStart, pos - keyStart);
+        space();
+        if (text.charCodeAt(pos) !== 58) fail();
+        pos++;
+        space();
+        value(depth + 1);
+        space();
+        const d = text.charCodeAt(pos);
+        if (d === 44) {
+          pos++;
+          space();
+          continue;
+        }
+        if (d !== 125) fail();
+        v.onObjectEnd(pos, 1);
+        pos++;
+        return;
+      }
+    }
+    if (c === 91) {
+      v.onArrayBegin(pos);
+      pos++;
+      space();
+      if (text.charCodeAt(pos) === 93) {
+        v.onArrayEnd(pos, 1);
+        pos++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        space();
+        const d = text.charCodeAt(pos);
+        if (d === 44) {
+          pos++;
+          space();
+          continue;
+        }
+        if (d !== 93) fail();
+        v.onArrayEnd(pos, 1);
+        pos++;
+        return;
+      }
+    }
+    if (c === 34) {
+      const start = pos;
+      const s = string();
+      v.onLiteralValue(s, start, pos - start);
+      return;
+    }
+    if (c === 116 && text.startsWith('true', pos)) {
+      v.onLiteralValue(true, pos, 4);
+      pos += 4;
+    } else if (c === 102 && text.startsWith('false', pos)) {
+      v.onLiteralValue(false, pos, 5);
+      pos += 5;
+    } else if (c === 110 && text.startsWith('null', pos)) {
+      v.onLiteralValue(null, pos, 4);
+      pos += 4;
+    } else {
+      NUMBER.lastIndex = pos;
+      const m = NUMBER.exec(text);
+      if (!m) fail();
+      const n = Number(m![0]);
+      if (!Number.isFinite(n)) fail();
+      v.onLiteralValue(n, pos, m![0].length);
+      pos += m![0].length;
+    }
+    // a literal must end at a delimiter (`truex`, `1x` are jsonc-parser's errors)
+    const e = text.charCodeAt(pos);
+    if (!(pos >= len || e === 44 || e === 93 || e === 125 || e === 32 || e === 10 || e === 13 || e === 9)) fail();
+  };
+  try {
+    space();
+    value(0);
+    space();
+    return pos >= len;
+  } catch (err) {
+    if (err === NOT_STRICT) return false;
+    throw err;
+  }
 }

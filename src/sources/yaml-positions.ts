@@ -12,6 +12,7 @@
  */
 import { getScalarValue, parseEvents, type Event } from 'js-yaml';
 import type { SourceDiagnostic, Span } from '../model/types.js';
+import { readFastYaml } from './yaml-fast-events.js';
 
 export interface YScalar {
   kind: 'scalar';
@@ -187,6 +188,11 @@ export interface YamlOptions {
   maxExpandedNodes?: number;
   /** maximum nesting depth */
   maxDepth?: number;
+  /**
+   * `js-yaml` forces js-yaml's event parser; by default the fast reader of `yaml-fast-events.ts`
+   * runs first and js-yaml only reads what it gives up on (both give the same events).
+   */
+  reader?: 'auto' | 'js-yaml';
 }
 
 interface Frame {
@@ -200,62 +206,50 @@ interface Frame {
   wrapper?: YMap | undefined;
 }
 
-/** Parses one YAML document with positions. Multi-document streams keep the first document. */
-export function parseYaml(file: string, text: string, options: YamlOptions = {}): ParsedDocument {
-  const lines = new LineIndex(text);
-  const doc: ParsedDocument = { file, text, format: 'yaml', root: null, diagnostics: [], lines };
-  const error = (start: number, end: number, message: string, fatal = true) => {
-    doc.diagnostics.push({ ruleId: 'parse-error', message, span: spanOf(doc, start, end), fatal });
-  };
-  let events: Event[];
-  // Continuation lines of a quoted scalar inside a flow collection (`{ "Fn::Sub": "...\n  ..." }`)
-  // that are not indented past their block parent are a YAML spec error js-yaml reports, but
-  // CloudFormation and SAM (SnakeYAML/PyYAML) do not check indentation in flow context, and the
-  // extra indentation of such a line does not change the scalar's value. Re-parse with the line
-  // indented further, mapping offsets back to the original text.
-  const shifts: { at: number; by: number }[] = [];
-  let source = text;
-  for (;;) {
-    try {
-      events = parseEvents(source, { filename: file, maxDepth: options.maxDepth ?? 200 });
-      break;
-    } catch (err) {
-      const e = err as { reason?: string; mark?: { position?: number }; message?: string };
-      const modPos = Math.min(Math.max(0, e.mark?.position ?? 0), source.length);
-      const lineStart = source.lastIndexOf('\n', modPos - 1) + 1;
-      if (/deficient indentation/.test(e.reason ?? '') && shifts.length < 200 && source.length < 4_000_000 && /^[ \t]*$/.test(source.slice(lineStart, modPos))) {
-        shifts.push({ at: lineStart, by: 64 });
-        source = source.slice(0, lineStart) + ' '.repeat(64) + source.slice(lineStart);
-        continue;
-      }
-      const pos = unshift(shifts, modPos);
-      error(pos, pos, `YAML syntax error: ${e.reason ?? e.message ?? String(err)}`);
-      return doc;
-    }
+/**
+ * Receives a YAML reader's events (js-yaml's event ids, offsets into the text) and builds the
+ * positioned tree. Both readers call it directly: the fast reader without allocating events.
+ */
+export interface YamlSink {
+  document(): void;
+  scalar(valueStart: number, valueEnd: number, style: number, fast: boolean, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number, chomping: number, indent: number): void;
+  /** type 2 = sequence, 3 = mapping */
+  collection(type: 2 | 3, start: number, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number): void;
+  alias(anchorStart: number, anchorEnd: number): void;
+  pop(): void;
+  /** set once the rest of the stream is to be ignored (a second document, a fatal alias error) */
+  readonly aborted: boolean;
+}
+
+class TreeBuilder implements YamlSink {
+  private readonly anchors = new Map<string, { node: YNode; weight: number }>();
+  private readonly stack: Frame[] = [];
+  private expanded = 0;
+  root: YNode | null = null;
+  documents = 0;
+  aborted = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly P: (o: number) => number,
+    private readonly doc: ParsedDocument,
+    private readonly maxExpanded: number,
+  ) {}
+
+  private error(start: number, end: number, message: string, fatal = true) {
+    this.doc.diagnostics.push({ ruleId: 'parse-error', message, span: spanOf(this.doc, start, end), fatal });
   }
-  const P = shifts.length ? (o: number) => (o < 0 ? o : unshift(shifts, o)) : (o: number) => o;
 
-  const maxExpanded = options.maxExpandedNodes ?? Math.max(1_000_000, events.length * 4);
-  const anchors = new Map<string, { node: YNode; weight: number }>();
-  const stack: Frame[] = [];
-  let expanded = 0;
-  let root: YNode | null = null;
-  let rootWeight = 0;
-  let documents = 0;
-  let aborted = false;
-
-  const tagOf = (ev: { tagStart: number; tagEnd: number }) => (ev.tagStart >= 0 ? source.slice(ev.tagStart, ev.tagEnd) : undefined);
-  const anchorOf = (ev: { anchorStart: number; anchorEnd: number }) =>
-    ev.anchorStart >= 0 ? source.slice(ev.anchorStart + (source[ev.anchorStart] === '&' ? 1 : 0), ev.anchorEnd) : undefined;
+  private anchorName(anchorStart: number, anchorEnd: number): string | undefined {
+    return anchorStart >= 0 ? this.source.slice(anchorStart + (this.source[anchorStart] === '&' ? 1 : 0), anchorEnd) : undefined;
+  }
 
   /** Places a finished node into its parent (or as the root). */
-  const place = (node: YNode, weight: number, keyText?: () => string) => {
+  private place(node: YNode, weight: number, keyText?: () => string) {
+    const stack = this.stack;
     const top = stack[stack.length - 1];
     if (!top) {
-      if (documents === 1) {
-        root = node;
-        rootWeight = weight;
-      }
+      if (this.documents === 1) this.root = node;
       return;
     }
     top.weight += weight;
@@ -266,7 +260,7 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     }
     const map = top.node;
     if (!top.pendingKey) {
-      const key = node.kind === 'scalar' ? node.text : keyText ? keyText() : text.slice(node.start, node.end);
+      const key = node.kind === 'scalar' ? node.text : keyText ? keyText() : this.doc.text.slice(node.start, node.end);
       top.pendingKey = { key, start: node.start, end: node.end };
       return;
     }
@@ -285,8 +279,8 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: node };
     const previous = map.byKey.get(k.key);
     if (previous && !map.shortForm) {
-      const first = lines.position(previous.keyStart).line;
-      error(
+      const first = this.doc.lines.position(previous.keyStart).line;
+      this.error(
         k.start,
         k.end,
         `Duplicate key "${k.key}" (first defined on line ${first}); CloudFormation and most YAML readers keep only the last value`,
@@ -295,110 +289,166 @@ export function parseYaml(file: string, text: string, options: YamlOptions = {})
     }
     map.pairs.push(pair);
     map.byKey.set(k.key, pair);
-  };
+  }
 
   /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
-  const wrapShortForm = (tag: string, tagStart: number, tagEnd: number, node: YNode): YNode => {
+  private wrapShortForm(tag: string, tagStart: number, tagEnd: number, node: YNode): YMap {
     const longKey = SHORT_FORMS[tag]!;
     const pair: YPair = { key: longKey, keyStart: tagStart, keyEnd: tagEnd, value: node };
-    return { kind: 'map', pairs: [pair], byKey: new Map([[longKey, pair]]), shortForm: tag, start: tagStart, end: Math.max(node.end, tagEnd) };
-  };
+    const byKey = new Map<string, YPair>();
+    byKey.set(longKey, pair);
+    return { kind: 'map', pairs: [pair], byKey, shortForm: tag, start: tagStart, end: Math.max(node.end, tagEnd) };
+  }
 
-  for (let i = 0; i < events.length && !aborted; i++) {
-    const ev = events[i]!;
-    switch (ev.type) {
-      case 1: // document
-        documents++;
-        if (documents === 2) {
-          // A second document: CloudFormation templates are single documents; keep the first.
-          aborted = true;
-        }
-        break;
-      case 4: {
-        // scalar
-        const quoted = ev.style === 2 || ev.style === 3;
-        const value = ev.fast ? source.slice(ev.valueStart, ev.valueEnd) : getScalarValue(source, ev);
-        const start = P(quoted ? ev.valueStart - 1 : ev.valueStart);
-        const end = P(quoted ? ev.valueEnd + 1 : ev.valueEnd);
-        const tag = tagOf(ev);
-        let node: YNode;
-        const isKey = stack.length > 0 && stack[stack.length - 1]!.node.kind === 'map' && !stack[stack.length - 1]!.pendingKey;
-        if (tag && SHORT_FORMS[tag] && !isKey) {
-          const scalar: YScalar = { kind: 'scalar', value, text: value, quoted, start, end };
-          node = wrapShortForm(tag, P(ev.tagStart), P(ev.tagEnd), scalar);
-        } else {
-          const typed = tag ? scalarFromTag(tag, value, quoted) : quoted || ev.style >= 4 ? value : resolvePlain(value);
-          node = { kind: 'scalar', value: typed, text: value, quoted: quoted || ev.style >= 4, start, end };
-        }
-        const anchor = anchorOf(ev);
-        if (anchor) anchors.set(anchor, { node, weight: 1 });
-        place(node, 1);
-        break;
+  private isKeyPosition(): boolean {
+    const top = this.stack[this.stack.length - 1];
+    return top !== undefined && top.node.kind === 'map' && !top.pendingKey;
+  }
+
+  document() {
+    this.documents++;
+    // A second document: CloudFormation templates are single documents; keep the first.
+    if (this.documents === 2) this.aborted = true;
+  }
+
+  scalar(valueStart: number, valueEnd: number, style: number, fast: boolean, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number, chomping: number, indent: number) {
+    const source = this.source;
+    const P = this.P;
+    const quoted = style === 2 || style === 3;
+    const value = fast
+      ? source.slice(valueStart, valueEnd)
+      : getScalarValue(source, { type: 4, valueStart, valueEnd, anchorStart, anchorEnd, tagStart, tagEnd, style, chomping, indent, fast } as Event & { type: 4 });
+    const start = P(quoted ? valueStart - 1 : valueStart);
+    const end = P(quoted ? valueEnd + 1 : valueEnd);
+    const tag = tagStart >= 0 ? source.slice(tagStart, tagEnd) : undefined;
+    let node: YNode;
+    if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) {
+      const scalar: YScalar = { kind: 'scalar', value, text: value, quoted, start, end };
+      node = this.wrapShortForm(tag, P(tagStart), P(tagEnd), scalar);
+    } else {
+      const typed = tag ? scalarFromTag(tag, value, quoted) : quoted || style >= 4 ? value : resolvePlain(value);
+      node = { kind: 'scalar', value: typed, text: value, quoted: quoted || style >= 4, start, end };
+    }
+    const anchor = this.anchorName(anchorStart, anchorEnd);
+    if (anchor) this.anchors.set(anchor, { node, weight: 1 });
+    this.place(node, 1);
+  }
+
+  collection(type: 2 | 3, start: number, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number) {
+    const P = this.P;
+    const tag = tagStart >= 0 ? this.source.slice(tagStart, tagEnd) : undefined;
+    const s = P(start);
+    const node: YMap | YSeq = type === 3 ? { kind: 'map', pairs: [], byKey: new Map(), start: s, end: s + 1 } : { kind: 'seq', items: [], start: s, end: s + 1 };
+    const frame: Frame = { node, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };
+    if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) frame.wrapper = this.wrapShortForm(tag, P(tagStart), P(tagEnd), node);
+    this.stack.push(frame);
+  }
+
+  alias(anchorStart: number, anchorEnd: number) {
+    const source = this.source;
+    const P = this.P;
+    const name = source.slice(anchorStart + (source[anchorStart] === '*' ? 1 : 0), anchorEnd);
+    const target = this.anchors.get(name);
+    if (!target) {
+      this.error(P(anchorStart), P(anchorEnd), `Unknown YAML alias *${name} (no earlier anchor &${name})`);
+      this.aborted = true;
+      return;
+    }
+    this.expanded += target.weight;
+    if (this.expanded > this.maxExpanded) {
+      this.error(P(anchorStart), P(anchorEnd), `YAML aliases expand this document to more than ${this.maxExpanded} nodes (an alias bomb?); the file was not read further`);
+      this.aborted = true;
+      return;
+    }
+    this.place(target.node, target.weight, () => name);
+  }
+
+  pop() {
+    const frame = this.stack.pop();
+    if (!frame) return;
+    let node: YNode = frame.node;
+    if (frame.node.kind === 'map' && frame.pendingKey) {
+      // A key without a value (`a:` at the end of a flow map is still paired by the parser, so this is defensive).
+      const k = frame.pendingKey;
+      const empty: YScalar = { kind: 'scalar', value: null, text: '', quoted: false, start: k.end, end: k.end };
+      const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty };
+      frame.node.pairs.push(pair);
+      frame.node.byKey.set(k.key, pair);
+    }
+    if (frame.wrapper) {
+      frame.wrapper.end = Math.max(frame.wrapper.end, frame.node.end);
+      node = frame.wrapper;
+    }
+    const weight = Math.min(frame.weight, Number.MAX_SAFE_INTEGER);
+    if (frame.anchor) this.anchors.set(frame.anchor, { node, weight });
+    this.place(node, weight);
+  }
+}
+
+/** Parses one YAML document with positions. Multi-document streams keep the first document. */
+export function parseYaml(file: string, text: string, options: YamlOptions = {}): ParsedDocument {
+  const lines = new LineIndex(text);
+  const doc: ParsedDocument = { file, text, format: 'yaml', root: null, diagnostics: [], lines };
+  const identity = (o: number) => o;
+  if (options.reader !== 'js-yaml' && options.maxDepth === undefined) {
+    // Without aliases (the fast reader gives up on them) the alias guard never counts.
+    const fast = new TreeBuilder(text, identity, doc, options.maxExpandedNodes ?? 1_000_000);
+    if (readFastYaml(text, fast)) {
+      doc.root = fast.root;
+      return doc;
+    }
+    doc.diagnostics.length = 0;
+  }
+  let events: Event[] | undefined;
+  // Continuation lines of a quoted scalar inside a flow collection (`{ "Fn::Sub": "...\n  ..." }`)
+  // that are not indented past their block parent are a YAML spec error js-yaml reports, but
+  // CloudFormation and SAM (SnakeYAML/PyYAML) do not check indentation in flow context, and the
+  // extra indentation of such a line does not change the scalar's value. Re-parse with the line
+  // indented further, mapping offsets back to the original text.
+  const shifts: { at: number; by: number }[] = [];
+  let source = text;
+  while (!events) {
+    try {
+      events = parseEvents(source, { filename: file, maxDepth: options.maxDepth ?? 200 });
+      break;
+    } catch (err) {
+      const e = err as { reason?: string; mark?: { position?: number }; message?: string };
+      const modPos = Math.min(Math.max(0, e.mark?.position ?? 0), source.length);
+      const lineStart = source.lastIndexOf('\n', modPos - 1) + 1;
+      if (/deficient indentation/.test(e.reason ?? '') && shifts.length < 200 && source.length < 4_000_000 && /^[ \t]*$/.test(source.slice(lineStart, modPos))) {
+        shifts.push({ at: lineStart, by: 64 });
+        source = source.slice(0, lineStart) + ' '.repeat(64) + source.slice(lineStart);
+        continue;
       }
-      case 2:
-      case 3: {
-        // sequence / mapping
-        const tag = tagOf(ev);
-        const node: YMap | YSeq =
-          ev.type === 3 ? { kind: 'map', pairs: [], byKey: new Map(), start: P(ev.start), end: P(ev.start) + 1 } : { kind: 'seq', items: [], start: P(ev.start), end: P(ev.start) + 1 };
-        const frame: Frame = { node, weight: 1, anchor: anchorOf(ev) };
-        const parent = stack[stack.length - 1];
-        const isKey = parent !== undefined && parent.node.kind === 'map' && !parent.pendingKey;
-        if (tag && SHORT_FORMS[tag] && !isKey) {
-          const wrapper = wrapShortForm(tag, P(ev.tagStart), P(ev.tagEnd), node) as YMap;
-          frame.wrapper = wrapper;
-        }
-        stack.push(frame);
-        break;
-      }
-      case 5: {
-        // alias
-        const name = source.slice(ev.anchorStart + (source[ev.anchorStart] === '*' ? 1 : 0), ev.anchorEnd);
-        const target = anchors.get(name);
-        if (!target) {
-          error(P(ev.anchorStart), P(ev.anchorEnd), `Unknown YAML alias *${name} (no earlier anchor &${name})`);
-          aborted = true;
-          break;
-        }
-        expanded += target.weight;
-        if (expanded > maxExpanded) {
-          error(
-            P(ev.anchorStart),
-            P(ev.anchorEnd),
-            `YAML aliases expand this document to more than ${maxExpanded} nodes (an alias bomb?); the file was not read further`,
-          );
-          aborted = true;
-          break;
-        }
-        place(target.node, target.weight, () => name);
-        break;
-      }
-      case 6: {
-        // pop
-        const frame = stack.pop();
-        if (!frame) break;
-        let node: YNode = frame.node;
-        if (frame.node.kind === 'map' && frame.pendingKey) {
-          // A key without a value (`a:` at the end of a flow map is still paired by the parser, so this is defensive).
-          const k = frame.pendingKey;
-          const empty: YScalar = { kind: 'scalar', value: null, text: '', quoted: false, start: k.end, end: k.end };
-          const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty };
-          frame.node.pairs.push(pair);
-          frame.node.byKey.set(k.key, pair);
-        }
-        if (frame.wrapper) {
-          frame.wrapper.end = Math.max(frame.wrapper.end, frame.node.end);
-          node = frame.wrapper;
-        }
-        const weight = Math.min(frame.weight, Number.MAX_SAFE_INTEGER);
-        if (frame.anchor) anchors.set(frame.anchor, { node, weight });
-        place(node, weight);
-        break;
-      }
+      const pos = unshift(shifts, modPos);
+      doc.diagnostics.push({ ruleId: 'parse-error', message: `YAML syntax error: ${e.reason ?? e.message ?? String(err)}`, span: spanOf(doc, pos, pos), fatal: true });
+      return doc;
     }
   }
-  if (!aborted || documents > 1) doc.root = root;
-  void rootWeight;
+  const P = shifts.length ? (o: number) => (o < 0 ? o : unshift(shifts, o)) : identity;
+  const b = new TreeBuilder(source, P, doc, options.maxExpandedNodes ?? Math.max(1_000_000, events.length * 4));
+  for (let i = 0; i < events.length && !b.aborted; i++) {
+    const ev = events[i]!;
+    switch (ev.type) {
+      case 1:
+        b.document();
+        break;
+      case 4:
+        b.scalar(ev.valueStart, ev.valueEnd, ev.style, ev.fast, ev.tagStart, ev.tagEnd, ev.anchorStart, ev.anchorEnd, ev.chomping, ev.indent);
+        break;
+      case 2:
+      case 3:
+        b.collection(ev.type, ev.start, ev.tagStart, ev.tagEnd, ev.anchorStart, ev.anchorEnd);
+        break;
+      case 5:
+        b.alias(ev.anchorStart, ev.anchorEnd);
+        break;
+      case 6:
+        b.pop();
+        break;
+    }
+  }
+  if (!b.aborted || b.documents > 1) doc.root = b.root;
   return doc;
 }
 

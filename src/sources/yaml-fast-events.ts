@@ -1,0 +1,667 @@
+/**
+ * A fast reader for the YAML that templates are written in: block mappings and sequences,
+ * single-line plain and quoted scalars, tags (`!Ref X`, `!If` over a block), one-line or
+ * multi-line flow collections and block scalars (`|`, `>-`). It produces the same event stream
+ * as js-yaml's `parseEvents` (same offsets and styles), sent straight to the tree builder without
+ * allocating events, so the positioned tree is the same whichever reader ran.
+ *
+ * It reads only what it is sure of: anchors, aliases, explicit keys, multi-line plain or quoted
+ * scalars, tabs, CR line ends, directives, several documents and anything malformed make it give
+ * up (false), and the caller runs js-yaml's parser, which also reports the errors. A test
+ * compares both readers on fixtures, generated templates and mutated inputs.
+ */
+import type { YamlSink } from './yaml-positions.js';
+
+// js-yaml's collection event ids, scalar styles and chomping modes.
+const SEQUENCE = 2;
+const MAPPING = 3;
+const PLAIN = 1;
+const SINGLE = 2;
+const DOUBLE = 3;
+const LITERAL = 4;
+const FOLDED = 5;
+const CLIP = 1;
+const STRIP = 2;
+const KEEP = 3;
+
+// js-yaml's own test for characters YAML forbids (it reports them; this reader leaves such texts to it).
+// eslint-disable-next-line no-control-regex
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \n]|$)/gm;
+/** Tags this reader accepts: `!Name`, `!!name` (js-yaml validates others, and reports errors). */
+const SIMPLE_TAG = /^!!?[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
+const MAX_DEPTH = 100;
+
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+
+/**
+ * Sends the events of `text` to `sink` and returns true, or returns false when the text needs
+ * js-yaml's full parser (the sink then holds a partial document and is to be dropped).
+ */
+export function readFastYaml(text: string, sink: YamlSink): boolean {
+  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff || NON_PRINTABLE.test(text)) return false;
+  try {
+    new Reader(text, sink).document();
+    return true;
+  } catch (err) {
+    if (err === GIVE_UP) return false;
+    throw err;
+  }
+}
+
+const isSpaceOrEnd = (c: number) => c === 32 || c === 10 || Number.isNaN(c);
+const isFlowIndicator = (c: number) => c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+
+class Reader {
+  private pos = 0;
+  /** column of the content at `pos` after `nextLine`, -1 at the end of the text */
+  private indent = -1;
+  private depth = 0;
+  private readonly len: number;
+
+  constructor(
+    private readonly src: string,
+    private readonly sink: YamlSink,
+  ) {
+    this.len = src.length;
+  }
+
+  private giveUp(): never {
+    throw GIVE_UP;
+  }
+
+  document(): void {
+    const src = this.src;
+    let explicitStart = false;
+    this.pos = 0;
+    this.skipBlankAndComments();
+    DOCUMENT_MARKER.lastIndex = 0;
+    const marker = DOCUMENT_MARKER.exec(src);
+    if (marker) {
+      // Only a leading `---` alone on its line (after comments) is read here.
+      if (marker.index !== this.pos || src[this.pos] !== '-') this.giveUp();
+      if (DOCUMENT_MARKER.exec(src)) this.giveUp();
+      explicitStart = true;
+      this.pos += 3;
+      this.endOfLine();
+    } else {
+      this.nextLine();
+    }
+    if (this.indent !== 0) this.giveUp();
+    void explicitStart;
+    this.sink.document();
+    if (!this.keyAhead()) this.giveUp();
+    this.blockMapping(0, undefined);
+    if ((this.indent as number) !== -1) this.giveUp();
+    this.sink.pop();
+  }
+
+  // ---- lines ----
+
+  /** From a line start: skips blank and comment-only lines (no indentation checks). */
+  private skipBlankAndComments() {
+    const src = this.src;
+    let p = this.pos;
+    for (;;) {
+      let q = p;
+      while (src.charCodeAt(q) === 32) q++;
+      const c = src.charCodeAt(q);
+      if (c === 35) {
+        const nl = src.indexOf('\n', q);
+        if (nl === -1) {
+          p = this.len;
+          break;
+        }
+        p = nl + 1;
+      } else if (c === 10) {
+        p = q + 1;
+      } else {
+        break;
+      }
+    }
+    this.pos = p;
+  }
+
+  /** At the end of a token: only spaces and a comment may remain on the line; then moves to the next content line. */
+  private endOfLine() {
+    const src = this.src;
+    let p = this.pos;
+    const before = p;
+    while (src.charCodeAt(p) === 32) p++;
+    const c = src.charCodeAt(p);
+    if (c === 35) {
+      // a comment needs white space (or the line start) before it
+      if (p === before && p > 0 && src.charCodeAt(p - 1) !== 10 && src.charCodeAt(p - 1) !== 32) this.giveUp();
+      const nl = src.indexOf('\n', p);
+      p = nl === -1 ? this.len : nl;
+    } else if (c !== 10 && p < this.len) {
+      this.giveUp();
+    }
+    this.pos = p < this.len ? p + 1 : this.len;
+    this.nextLine();
+  }
+
+  /** At a line start: moves to the first content character of the next content line and sets `indent`. */
+  private nextLine() {
+    if (this.pos >= this.len) {
+      this.pos = this.len;
+      this.indent = -1;
+      return;
+    }
+    this.skipBlankAndComments();
+    if (this.pos >= this.len) {
+      this.indent = -1;
+      return;
+    }
+    const src = this.src;
+    const lineStart = src.lastIndexOf('\n', this.pos - 1) + 1;
+    let p = lineStart;
+    while (src.charCodeAt(p) === 32) p++;
+    this.pos = p;
+    this.indent = p - lineStart;
+  }
+
+  private column(p: number): number {
+    return p - (this.src.lastIndexOf('\n', p - 1) + 1);
+  }
+
+  /** True when the line's next content line is indented at least `min` and is not a comment (a plain scalar would continue there). */
+  private continues(lineEnd: number, min: number): boolean {
+    const src = this.src;
+    let p = lineEnd;
+    while (p < this.len) {
+      p++; // past '\n'
+      let q = p;
+      while (src.charCodeAt(q) === 32) q++;
+      const c = src.charCodeAt(q);
+      if (c === 10) {
+        p = q;
+        continue;
+      }
+      if (q >= this.len) return false;
+      if (q - p < min) return false;
+      // js-yaml stops the scalar at a comment line (same value), then skips the comment.
+      return c !== 35;
+    }
+    return false;
+  }
+
+  // ---- events ----
+
+  private scalar(valueStart: number, valueEnd: number, style: number, fast: boolean, tagStart: number, tagEnd: number, chomping = CLIP, indent = -1) {
+    this.sink.scalar(valueStart, valueEnd, style, fast, tagStart, tagEnd, -1, -1, chomping, indent);
+  }
+
+  private empty() {
+    this.scalar(-1, -1, PLAIN, false, -1, -1);
+  }
+
+  private open(type: 2 | 3, start: number, tagStart: number, tagEnd: number) {
+    if (++this.depth > MAX_DEPTH) this.giveUp();
+    this.sink.collection(type, start, tagStart, tagEnd, -1, -1);
+  }
+
+  private pop() {
+    this.depth--;
+    this.sink.pop();
+  }
+
+  // ---- block structure ----
+
+  /** Whether a mapping key (`key:` plain or quoted, then white space) starts at `pos`. */
+  private keyAhead(): boolean {
+    const src = this.src;
+    const c = src.charCodeAt(this.pos);
+    if (c === 39 || c === 34) {
+      const end = this.quotedEnd(this.pos, false);
+      if (end < 0) return false;
+      let p = end;
+      while (src.charCodeAt(p) === 32) p++;
+      return src.charCodeAt(p) === 58 && isSpaceOrEnd(src.charCodeAt(p + 1));
+    }
+    if (!this.canStartPlain(c, false)) return false;
+    const stop = this.plainStop(this.pos, false);
+    return src.charCodeAt(stop) === 58;
+  }
+
+  /** Block mapping whose keys sit at column `n`; `pos` is at the first key. */
+  private blockMapping(n: number, tag: [number, number] | undefined) {
+    const src = this.src;
+    this.open(MAPPING, this.pos, tag ? tag[0] : -1, tag ? tag[1] : -1);
+    for (;;) {
+      // key
+      const c = src.charCodeAt(this.pos);
+      if (c === 39 || c === 34) {
+        const end = this.quoted(-1, -1, false);
+        let p = end;
+        while (src.charCodeAt(p) === 32) p++;
+        if (src.charCodeAt(p) !== 58 || !isSpaceOrEnd(src.charCodeAt(p + 1))) this.giveUp();
+        this.pos = p + 1;
+      } else {
+        if (!this.canStartPlain(c, false)) this.giveUp();
+        const stop = this.plainStop(this.pos, false);
+        if (src.charCodeAt(stop) !== 58) this.giveUp();
+        this.scalar(this.pos, this.trimEnd(this.pos, stop), PLAIN, true, -1, -1);
+        this.pos = stop + 1;
+      }
+      this.valueAfterIndicator(n, false);
+      if (this.indent === n) {
+        if (src.charCodeAt(this.pos) === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.giveUp();
+        continue;
+      }
+      if (this.indent > n) this.giveUp();
+      break;
+    }
+    this.pop();
+  }
+
+  /**
+   * The node after `key:` (or after `- ` when `inSequence`), owned by a collection at column `n`.
+   * Leaves `pos` at the next content line.
+   */
+  private valueAfterIndicator(n: number, inSequence: boolean) {
+    const src = this.src;
+    while (src.charCodeAt(this.pos) === 32) this.pos++;
+    let c = src.charCodeAt(this.pos);
+    let tag: [number, number] | undefined;
+    if (c === 33) {
+      tag = this.tag(false);
+      while (src.charCodeAt(this.pos) === 32) this.pos++;
+      c = src.charCodeAt(this.pos);
+    }
+    if (c === 10 || c === 35 || this.pos >= this.len) {
+      this.endOfLine();
+      if (this.indent > n) {
+        const d = src.charCodeAt(this.pos);
+        if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, tag);
+        else if (this.keyAhead()) this.blockMapping(this.indent, tag);
+        else if (tag) this.giveUp();
+        else this.inline(n + 1, undefined, true);
+      } else if (this.indent === n && !inSequence && src.charCodeAt(this.pos) === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) {
+        this.blockSequence(n, tag); // a sequence at the key's own column
+      } else {
+        if (tag) this.giveUp();
+        this.empty();
+      }
+      return;
+    }
+    if (inSequence && !tag) {
+      if (c === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.giveUp(); // `- - a`
+      if (this.keyAhead()) {
+        this.blockMapping(this.column(this.pos), undefined);
+        return;
+      }
+    }
+    this.inline(n + 1, tag, false);
+  }
+
+  /** A scalar, flow collection or block scalar starting on this line, with `nodeIndent` for continuation lines. */
+  private inline(nodeIndent: number, tag: [number, number] | undefined, ownLine: boolean) {
+    const src = this.src;
+    const c = src.charCodeAt(this.pos);
+    const ts = tag ? tag[0] : -1;
+    const te = tag ? tag[1] : -1;
+    if (c === 39 || c === 34) {
+      this.pos = this.quoted(ts, te, false);
+      this.endOfLine();
+      return;
+    }
+    if (c === 91 || c === 123) {
+      this.flow(nodeIndent, ts, te);
+      this.endOfLine();
+      return;
+    }
+    if (c === 124 || c === 62) {
+      if (ownLine) this.giveUp();
+      this.blockScalar(nodeIndent, ts, te);
+      return;
+    }
+    if (!this.canStartPlain(c, false)) this.giveUp();
+    const start = this.pos;
+    const stop = this.plainStop(start, false);
+    const sc = src.charCodeAt(stop);
+    if (sc === 58) this.giveUp(); // `a: b: c`, `!Tag key: value`
+    const end = this.trimEnd(start, stop);
+    let lineEnd = stop;
+    if (sc === 35) {
+      const nl = src.indexOf('\n', stop);
+      lineEnd = nl === -1 ? this.len : nl;
+    }
+    if (lineEnd < this.len && this.continues(lineEnd, nodeIndent)) this.giveUp(); // multi-line plain scalar
+    this.scalar(start, end, PLAIN, true, ts, te);
+    this.pos = stop;
+    this.endOfLine();
+  }
+
+  private blockSequence(m: number, tag: [number, number] | undefined) {
+    const src = this.src;
+    this.open(SEQUENCE, this.pos, tag ? tag[0] : -1, tag ? tag[1] : -1);
+    for (;;) {
+      this.pos++; // '-'
+      this.valueAfterIndicatorInSequence(m);
+      if (this.indent === m && src.charCodeAt(this.pos) === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) continue;
+      if (this.indent > m) this.giveUp();
+      break;
+    }
+    this.pop();
+  }
+
+  private valueAfterIndicatorInSequence(m: number) {
+    const src = this.src;
+    let p = this.pos;
+    while (src.charCodeAt(p) === 32) p++;
+    const c = src.charCodeAt(p);
+    if (c === 10 || c === 35 || p >= this.len) {
+      this.pos = p;
+      this.endOfLine();
+      if (this.indent <= m) {
+        this.empty();
+        return;
+      }
+      const d = src.charCodeAt(this.pos);
+      if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, undefined);
+      else if (this.keyAhead()) this.blockMapping(this.indent, undefined);
+      else this.inline(m + 1, undefined, true);
+      return;
+    }
+    this.valueAfterIndicator(m, true);
+  }
+
+  // ---- scalars ----
+
+  private canStartPlain(c: number, inFlow: boolean): boolean {
+    if (Number.isNaN(c) || c === 32 || c === 10 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96 || isFlowIndicator(c)) {
+      return false;
+    }
+    if (c === 63 || c === 45) {
+      const f = this.src.charCodeAt(this.pos + 1);
+      if (isSpaceOrEnd(f) || (inFlow && isFlowIndicator(f))) return false;
+    }
+    return true;
+  }
+
+  /** Where a one-line plain scalar from `start` stops: at `: `, ` #`, the line end, or (in flow) an indicator. */
+  private plainStop(start: number, inFlow: boolean): number {
+    const src = this.src;
+    let p = start;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (c === 10 || p >= this.len) return p;
+      if (c === 58) {
+        const f = src.charCodeAt(p + 1);
+        if (isSpaceOrEnd(f) || (inFlow && isFlowIndicator(f))) return p;
+      } else if (c === 35) {
+        if (src.charCodeAt(p - 1) === 32) return p;
+      } else if (inFlow && isFlowIndicator(c)) {
+        return p;
+      }
+      p++;
+    }
+  }
+
+  private trimEnd(start: number, stop: number): number {
+    let e = stop;
+    while (e > start && this.src.charCodeAt(e - 1) === 32) e--;
+    return e;
+  }
+
+  /** End (after the closing quote) of a one-line quoted scalar at `start`, or -1. */
+  private quotedEnd(start: number, inFlow: boolean): number {
+    void inFlow;
+    const src = this.src;
+    const q = src.charCodeAt(start);
+    let p = start + 1;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (c === 10 || p >= this.len) return -1;
+      if (c === q) {
+        if (q === 39 && src.charCodeAt(p + 1) === 39) {
+          p += 2;
+          continue;
+        }
+        return p + 1;
+      }
+      if (c === 92 && q === 34) {
+        const e = src.charCodeAt(p + 1);
+        const hex = e === 120 ? 2 : e === 117 ? 4 : e === 85 ? 8 : 0;
+        if (hex) {
+          for (let i = 0; i < hex; i++) {
+            const h = src.charCodeAt(p + 2 + i) | 32;
+            if (!((h >= 48 && h <= 57) || (h >= 97 && h <= 102))) return -1;
+          }
+          p += 2 + hex;
+          continue;
+        }
+        // js-yaml's simple escapes: 0 a b t TAB n v f r e SPACE " / \ N _ L P
+        if (e === 48 || e === 97 || e === 98 || e === 116 || e === 110 || e === 118 || e === 102 || e === 114 || e === 101 || e === 32 || e === 34 || e === 47 || e === 92 || e === 78 || e === 95 || e === 76 || e === 80) {
+          p += 2;
+          continue;
+        }
+        return -1;
+      }
+      p++;
+    }
+  }
+
+  /** Reads a one-line quoted scalar at `pos`; returns the offset after it. */
+  private quoted(ts: number, te: number, inFlow: boolean): number {
+    const start = this.pos;
+    const end = this.quotedEnd(start, inFlow);
+    if (end < 0) this.giveUp();
+    const src = this.src;
+    const q = src.charCodeAt(start);
+    const inner = src.slice(start + 1, end - 1);
+    const simple = q === 39 ? !inner.includes("''") : !inner.includes('\\');
+    this.scalar(start + 1, end - 1, q === 39 ? SINGLE : DOUBLE, simple, ts, te);
+    return end;
+  }
+
+  private tag(inFlow: boolean): [number, number] {
+    const src = this.src;
+    const start = this.pos;
+    let p = start + 1;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (isSpaceOrEnd(c) || (inFlow && isFlowIndicator(c))) break;
+      p++;
+    }
+    if (!SIMPLE_TAG.test(src.slice(start, p))) this.giveUp();
+    this.pos = p;
+    return [start, p];
+  }
+
+  /** js-yaml's block scalar reader, for the texts accepted here (no tabs, no document markers). */
+  private blockScalar(parentIndent: number, ts: number, te: number) {
+    const src = this.src;
+    const style = src.charCodeAt(this.pos) === 124 ? LITERAL : FOLDED;
+    let chomping = CLIP;
+    let indent = -1;
+    let detectedIndent = false;
+    this.pos++;
+    for (;;) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 43 || c === 45) {
+        if (chomping !== CLIP) this.giveUp();
+        chomping = c === 43 ? KEEP : STRIP;
+        this.pos++;
+      } else if (c >= 49 && c <= 57) {
+        if (detectedIndent) this.giveUp();
+        indent = parentIndent + (c - 48) - 1;
+        detectedIndent = true;
+        this.pos++;
+      } else if (c === 48) {
+        this.giveUp();
+      } else break;
+    }
+    let hadSpace = false;
+    while (src.charCodeAt(this.pos) === 32) {
+      hadSpace = true;
+      this.pos++;
+    }
+    if (hadSpace && src.charCodeAt(this.pos) === 35) {
+      const nl = src.indexOf('\n', this.pos);
+      this.pos = nl === -1 ? this.len : nl;
+    }
+    if (src.charCodeAt(this.pos) === 10) this.pos++;
+    else if (this.pos < this.len) this.giveUp();
+    let contentIndent = detectedIndent ? indent : -1;
+    let maxLeadingIndent = 0;
+    const valueStart = this.pos;
+    let valueEnd = this.pos;
+    let stopped = false;
+    while (this.pos < this.len) {
+      const linePosition = this.pos;
+      let column = 0;
+      while (src.charCodeAt(linePosition + column) === 32) column++;
+      const first = src.charCodeAt(linePosition + column);
+      if (linePosition + column >= this.len) {
+        if (contentIndent >= 0) {
+          if (column > contentIndent) valueEnd = linePosition + column;
+        } else if (column > 0) valueEnd = linePosition + column;
+        this.pos = this.len;
+        break;
+      }
+      const blank = first === 10;
+      if (!detectedIndent && contentIndent === -1 && blank) maxLeadingIndent = Math.max(maxLeadingIndent, column);
+      if (!detectedIndent && contentIndent === -1 && !blank && column >= parentIndent && column < maxLeadingIndent) this.giveUp();
+      if (contentIndent === -1 && !blank && column < parentIndent) {
+        this.pos = linePosition + column;
+        stopped = true;
+        break;
+      }
+      if (!detectedIndent && !blank && contentIndent === -1) contentIndent = column;
+      const requiredIndent = contentIndent === -1 ? parentIndent + 1 : contentIndent;
+      if (!blank && column < requiredIndent) {
+        this.pos = linePosition + column;
+        stopped = true;
+        break;
+      }
+      const nl = src.indexOf('\n', linePosition + column);
+      if (nl === -1) {
+        this.pos = this.len;
+        valueEnd = this.len;
+      } else {
+        this.pos = nl + 1;
+        valueEnd = this.pos;
+      }
+    }
+    this.scalar(valueStart, valueEnd, style, false, ts, te, chomping, contentIndent);
+    if (stopped) {
+      // `pos` is at the first character of a less indented line: comment lines are skipped like js-yaml does.
+      this.pos = src.lastIndexOf('\n', this.pos - 1) + 1;
+      this.nextLine();
+    } else {
+      this.indent = -1;
+    }
+  }
+
+  // ---- flow collections ----
+
+  /** Skips spaces, comments and line breaks inside a flow collection; continuation lines must be indented at least `nodeIndent`. */
+  private flowSpace(nodeIndent: number) {
+    const src = this.src;
+    let p = this.pos;
+    let crossed = false;
+    let lineIndent = 0;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (c === 32) {
+        p++;
+        if (crossed) lineIndent++;
+        continue;
+      }
+      if (c === 35) {
+        const prev = src.charCodeAt(p - 1);
+        if (prev !== 32 && prev !== 10) this.giveUp();
+        const nl = src.indexOf('\n', p);
+        if (nl === -1) this.giveUp();
+        p = nl;
+        continue;
+      }
+      if (c === 10) {
+        p++;
+        crossed = true;
+        lineIndent = 0;
+        continue;
+      }
+      break;
+    }
+    if (p >= this.len) this.giveUp();
+    if (crossed && lineIndent < nodeIndent) this.giveUp();
+    this.pos = p;
+  }
+
+  private flow(nodeIndent: number, ts: number, te: number) {
+    const src = this.src;
+    const isMap = src.charCodeAt(this.pos) === 123;
+    const terminator = isMap ? 125 : 93;
+    this.open(isMap ? MAPPING : SEQUENCE, this.pos, ts, te);
+    this.pos++;
+    let first = true;
+    for (;;) {
+      this.flowSpace(nodeIndent);
+      let c = src.charCodeAt(this.pos);
+      if (c === terminator) {
+        if (!first) this.giveUp(); // a trailing comma
+        this.pos++;
+        this.pop();
+        return;
+      }
+      first = false;
+      this.flowNode(nodeIndent);
+      this.flowSpace(nodeIndent);
+      c = src.charCodeAt(this.pos);
+      if (isMap) {
+        if (c !== 58) this.giveUp();
+        this.pos++;
+        this.flowSpace(nodeIndent);
+        c = src.charCodeAt(this.pos);
+        if (c === 44 || c === 125) this.giveUp();
+        this.flowNode(nodeIndent);
+        this.flowSpace(nodeIndent);
+        c = src.charCodeAt(this.pos);
+      } else if (c === 58) {
+        this.giveUp();
+      }
+      if (c === terminator) {
+        this.pos++;
+        this.pop();
+        return;
+      }
+      if (c !== 44) this.giveUp();
+      this.pos++;
+      this.flowSpace(nodeIndent);
+      if (src.charCodeAt(this.pos) === terminator) this.giveUp();
+    }
+  }
+
+  private flowNode(nodeIndent: number) {
+    const src = this.src;
+    let c = src.charCodeAt(this.pos);
+    let ts = -1;
+    let te = -1;
+    if (c === 33) {
+      [ts, te] = this.tag(true);
+      const before = this.pos;
+      while (src.charCodeAt(this.pos) === 32) this.pos++;
+      c = src.charCodeAt(this.pos);
+      if (c === 10 || c === 35 || c === 44 || c === 93 || c === 125 || this.pos === before) this.giveUp();
+    }
+    if (c === 91 || c === 123) {
+      this.flow(nodeIndent, ts, te);
+      return;
+    }
+    if (c === 39 || c === 34) {
+      this.pos = this.quoted(ts, te, true);
+      return;
+    }
+    if (!this.canStartPlain(c, true)) this.giveUp();
+    const start = this.pos;
+    const stop = this.plainStop(start, true);
+    const sc = src.charCodeAt(stop);
+    if (sc === 10 || stop >= this.len) this.giveUp(); // may continue on the next line
+    this.scalar(start, this.trimEnd(start, stop), PLAIN, true, ts, te);
+    this.pos = stop;
+  }
+}
