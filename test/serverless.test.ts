@@ -393,6 +393,34 @@ functions:
   });
 });
 
+describe('serverless: shared and catch-all APIs', () => {
+  it('a REST API shared through provider.apiGateway.restApiId has gateway responses corslint cannot see (unknown, not missing)', () => {
+    const text = `service: s
+provider:
+  name: aws
+  apiGateway:
+    restApiId: abc123
+    restApiRootResourceId: def456
+functions:
+  f: { handler: h, events: [{ http: { path: a, method: put, cors: true } }] }
+`;
+    const errs = route(load(text).routes, 'PUT /a').gatewayErrors!;
+    const d4 = errs.find((e) => e.type === 'DEFAULT_4XX')!;
+    expect(d4.headers[0]!.value.kind).toBe('unknown');
+    expect(d4.span!.line).toBe(lineOf(text, 'restApiId'));
+  });
+
+  it('ANY in the allowed methods is expanded as the framework does', () => {
+    const text = `service: s
+provider: { name: aws }
+functions:
+  f: { handler: h, events: [{ http: { path: '{proxy+}', method: any, cors: true } }] }
+`;
+    const pre = preflightResponder(route(load(text).routes, 'ANY /{proxy+}'))!;
+    expect(literal(header(pre, 'Access-Control-Allow-Methods'))).toBe('OPTIONS,DELETE,GET,HEAD,PATCH,POST,PUT');
+  });
+});
+
 describe('serverless: detection and bad input', () => {
   it('is detected by name or by service + provider', () => {
     expect(detectKind('/x/serverless.yml', 'service: a\n')).toBe('serverless');
