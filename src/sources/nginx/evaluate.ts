@@ -896,8 +896,13 @@ interface PathResult {
   headers: PathHeader[];
   dropped: { decl: HeaderDecl; by: Span; outcome: OriginOutcome }[];
   notes: string[];
+  /** everything the run read of its PathSpec */
   seen: Seen;
+  /** what the rewrite script and the response shape read, and what they left for the headers */
+  script: { seen: Seen; level: Level; fixed: number | undefined; vars: Map<string, Val> };
 }
+
+const newSeen = (): Seen => ({ method: new Set(), tests: new Set(), unknowns: new Set() });
 
 function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string, string>): string {
   const ret = (rawText(files, f.directive.span) ?? `return ${f.status}`).replace(/\s+/g, ' ');
@@ -906,7 +911,7 @@ function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string
 }
 
 function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
-  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [], seen: { method: new Set(), tests: new Set(), unknowns: new Set() } };
+  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [], seen: newSeen() };
   const state = { level: ctx.server ?? ctx.location };
   let final: Final | undefined;
   if (ctx.server) final = runScript(ctx.server.own, ctx.server, env, state);
@@ -1017,10 +1022,34 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       }
     }
   }
+  const script = { seen: env.seen, level, fixed, vars: env.vars };
+  env.seen = newSeen();
+  for (const v of script.seen.method) env.seen.method.add(v);
+  for (const t of script.seen.tests) env.seen.tests.add(t);
+  for (const u of script.seen.unknowns) env.seen.unknowns.add(u);
+  return { shape, ...evalResponseHeaders(env, level, fixed), notes: env.notes, seen: env.seen, script };
+}
+
+/** the header half of a run: values of the final level's declarations (reads only, never `set`s or notes) */
+function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined): Pick<PathResult, 'headers' | 'dropped'> {
   const lh = levelHeaders(level);
   const headers = evalHeaders(lh, env, fixed);
   const dropped = lh.dropped.map((x) => ({ ...x, outcome: toOutcome(evalText(x.decl.value, env)) }));
-  return { shape, headers, dropped, notes: env.notes, seen: env.seen };
+  return { headers, dropped };
+}
+
+/**
+ * A run for another PathSpec whose script and shape read nothing that differs from `base`'s
+ * (only the header values look at the origin test): the script runs exactly as in `base`, so
+ * only the headers are evaluated again, on its final level and variables.
+ */
+function rerunHeaders(base: PathResult, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
+  const { seen, level, fixed, vars } = base.script;
+  const env: Env = { path, reg, globals, vars, files, notes: [], seen: newSeen() };
+  for (const v of seen.method) env.seen.method.add(v);
+  for (const t of seen.tests) env.seen.tests.add(t);
+  for (const u of seen.unknowns) env.seen.unknowns.add(u);
+  return { shape: base.shape, ...evalResponseHeaders(env, level, fixed), notes: [...base.notes], seen: env.seen, script: base.script };
 }
 
 const limitLevels = new WeakMap<NginxDirective, Level>();
@@ -1128,7 +1157,12 @@ function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): 
 function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): MethodResult {
   const base = simulate(ctx, { method, originTest: -1, unknown: null }, reg, globals, files);
   // A test or unknown condition the base run never read cannot change the run: reuse it.
-  const testRun = (i: number): PathResult => (base.seen.tests.has(i) ? simulate(ctx, { method, originTest: i, unknown: null }, reg, globals, files) : base);
+  // One the script never read only changes header values: rerun just those.
+  const testRun = (i: number): PathResult => {
+    if (!base.seen.tests.has(i)) return base;
+    const path: PathSpec = { method, originTest: i, unknown: null };
+    return base.script.seen.tests.has(i) ? simulate(ctx, path, reg, globals, files) : rerunHeaders(base, path, reg, globals, files);
+  };
   const byTest: (PathResult | undefined)[] = [];
   // tests are discovered while simulating: keep going until every known test has its run
   for (let i = 0; i < reg.tests.length; i++) byTest[i] = testRun(i);
