@@ -358,6 +358,7 @@ describe('HTTP API', () => {
     const r = await corslint(['--aws', 'http-api:h77']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('WEBSOCKET');
+    expect(apigw2.commandCalls(GetRoutesCommand)).toHaveLength(0);
   });
 });
 

@@ -28,8 +28,12 @@ const arn = (path: string) => `arn:aws:apigateway:<region>::/apis/${path}`;
 export async function fetchHttpApi(sdk: HttpSdk, client: HttpClient, id: string, ctx: CallContext): Promise<LiveHttpApi> {
   const what = `HTTP API ${id}`;
   const get = { action: 'apigateway:GET' };
-  const [api, routes, authorizers, integrations] = await Promise.all([
-    run(() => client.send(new sdk.GetApiCommand({ ApiId: id })), { ...get, api: 'GetApi', arn: arn(id), what }, ctx),
+  // The API itself first: an unknown id, a missing permission or a WebSocket API is reported before any list call.
+  const { $metadata: _m, ...api } = await run(() => client.send(new sdk.GetApiCommand({ ApiId: id })), { ...get, api: 'GetApi', arn: arn(id), what }, ctx);
+  if (api.ProtocolType && api.ProtocolType.toUpperCase() !== 'HTTP') {
+    throw new AwsLiveError(`API ${id} is a ${api.ProtocolType} API: only HTTP APIs have a CORS configuration (use rest-api:<id> for REST APIs)`);
+  }
+  const [routes, authorizers, integrations] = await Promise.all([
     allPages(async (NextToken) => {
       const page = await run(() => client.send(new sdk.GetRoutesCommand({ ApiId: id, MaxResults: '500', ...(NextToken ? { NextToken } : {}) })), { ...get, api: 'GetRoutes', arn: arn(`${id}/routes`), what: `the routes of ${what}` }, ctx);
       return { items: page.Items, next: page.NextToken };
@@ -51,11 +55,7 @@ export async function fetchHttpApi(sdk: HttpSdk, client: HttpClient, id: string,
       return { items: page.Items, next: page.NextToken };
     }),
   ]);
-  const { $metadata: _m, ...rest } = api;
-  if (rest.ProtocolType && rest.ProtocolType.toUpperCase() !== 'HTTP') {
-    throw new AwsLiveError(`API ${id} is a ${rest.ProtocolType} API: only HTTP APIs have a CORS configuration (use rest-api:<id> for REST APIs)`);
-  }
-  return { id, api: rest, routes, authorizers, integrations };
+  return { id, api, routes, authorizers, integrations };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -40,8 +40,9 @@ const arn = (path: string) => `arn:aws:apigateway:<region>::/restapis/${path}`;
 export async function fetchRestApi(sdk: RestSdk, client: RestClient, id: string, stage: string | undefined, ctx: CallContext): Promise<LiveRestApi> {
   const what = `REST API ${id}`;
   const get = { action: 'apigateway:GET' };
-  const [api, resources, authorizers, gatewayResponses, stageInfo] = await Promise.all([
-    run(() => client.send(new sdk.GetRestApiCommand({ restApiId: id })), { ...get, api: 'GetRestApi', arn: arn(id), what }, ctx),
+  // The API itself first: an unknown id or a missing permission is then reported on the API, not on whichever list call lost the race.
+  const api = await run(() => client.send(new sdk.GetRestApiCommand({ restApiId: id })), { ...get, api: 'GetRestApi', arn: arn(id), what }, ctx);
+  const [resources, authorizers, gatewayResponses, stageInfo] = await Promise.all([
     allPages(async (position) => {
       const page = await run(
         () => client.send(new sdk.GetResourcesCommand({ restApiId: id, embed: ['methods'], limit: 500, ...(position ? { position } : {}) })),
