@@ -277,7 +277,8 @@ function authorizerOf(svc: Service, e: RestEvent, resources: ServerlessResources
       const name = str('name');
       const idSourcePair = v.pair(value, 'identitySource');
       const idSource = idSourcePair ? v.text(v.resolve(idSourcePair.pair.value, idSourcePair.doc)) : undefined;
-      const ttl = Number.parseInt((str('resultTtlInSeconds') as { text?: string }).text ?? '', 10);
+      const ttlText = str('resultTtlInSeconds');
+      const ttl = ttlText.ok ? Number.parseInt(ttlText.text, 10) : Number.NaN;
       const authorizerId = v.get(value, 'authorizerId');
       if (typeUpper === 'AWS_IAM' && !authorizerId) out.push(iamRequirement(span));
       else {
