@@ -36,6 +36,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LintResult } from '../src/engine/lint.js';
 import type { Route } from '../src/model/types.js';
+import { describeAwsError } from '../src/sources/aws-live/errors.js';
 import { loadAwsLive } from '../src/sources/aws-live/index.js';
 import { AwsTargetError, methodUri, parseAwsTarget } from '../src/sources/aws-live/targets.js';
 import { BIN, ensureBuilt, ROOT } from './helpers/build.js';
@@ -579,6 +580,39 @@ describe('errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Invalid --aws target "restapi:abc123"');
     expect(apigw.calls()).toHaveLength(0);
+  });
+});
+
+describe('error messages', () => {
+  const call = { action: 'apigateway:GET', api: 'GetRoutes', arn: 'arn:aws:apigateway:<region>::/apis/h77/routes', what: 'the routes of HTTP API h77' };
+  it('explains each kind of failure', () => {
+    expect(describeAwsError(sdkError('ExpiredTokenException', 'The security token included in the request is expired', 403), call, { region: 'eu-west-1' }).message).toMatch(
+      /^AWS rejected the credentials for GetRoutes \(ExpiredTokenException: The security token included in the request is expired\): refresh or replace them/,
+    );
+    expect(describeAwsError(new Error('Region is missing'), call, {}).message).toContain('set AWS_REGION');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    expect(describeAwsError(refused, call, { endpoint: 'http://127.0.0.1:4566' }).message).toBe(
+      'Cannot reach the endpoint http://127.0.0.1:4566 for GetRoutes (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4566); check AWS_ENDPOINT_URL / the network',
+    );
+    expect(describeAwsError(sdkError('AccessDeniedException', '', 403), call, { region: 'eu-west-1' }).message).toMatch(
+      /^apigateway:GET on arn:aws:apigateway:eu-west-1::\/apis\/h77\/routes denied \(GetRoutes, reading the routes of HTTP API h77\)/,
+    );
+    expect(describeAwsError(sdkError('TooManyRequestsException', 'Too Many Requests', 429), call, {}).message).toContain('throttled');
+  });
+});
+
+describe('files and live targets in one run', () => {
+  it('reports both, each under its own path', async () => {
+    mockRestApi({ optionsAuth: { authorizationType: 'AWS_IAM' } });
+    const template = join(ROOT, 'fixtures', 'rules', 'preflight-requires-auth', 'rest-options-aws-iam.yaml');
+    const results = await lintJson([template, '--aws', 'rest-api:abc123']);
+    const paths = results.map((r) => r.filePath);
+    expect(paths[0]).toBe(template);
+    expect(paths).toContain('aws://rest-api/abc123');
+    expect(paths.slice(1).every((p) => p.startsWith('aws://rest-api/abc123'))).toBe(true);
+    const byFile = (f: string) => findings(results).filter((x) => x.ruleId === 'preflight-requires-auth' && x.file.startsWith(f));
+    expect(byFile(template).length).toBeGreaterThan(0);
+    expect(byFile('aws://rest-api/abc123/orders/OPTIONS')).toHaveLength(1);
   });
 });
 
