@@ -134,7 +134,9 @@ export function matcherAccepts(matcher: OriginMatcher, origin: string): boolean 
     case 'wildcard':
       return wildcardToRegExp(matcher.pattern).test(origin);
     case 'regex': {
-      const compiled = compileOriginRegex(matcher.source, matcher.caseInsensitive, matcher.dialect);
+      // rules test each allowlist entry against several probe origins: compile it once per matcher
+      let compiled = compiledMatchers.get(matcher);
+      if (!compiled) compiledMatchers.set(matcher, (compiled = compileOriginRegex(matcher.source, matcher.caseInsensitive, matcher.dialect)));
       if (!compiled.ok) return { unknown: `the pattern cannot be evaluated: ${compiled.reason}` };
       const hit = compiled.regexp.test(origin);
       return matcher.negated ? !hit : hit;
@@ -143,6 +145,8 @@ export function matcherAccepts(matcher: OriginMatcher, origin: string): boolean 
       return { unknown: matcher.reason };
   }
 }
+
+const compiledMatchers = new WeakMap<OriginMatcher, ReturnType<typeof compileOriginRegex>>();
 
 const wildcardCache = new Map<string, RegExp>();
 
@@ -196,8 +200,16 @@ export const PROBE_ORIGINS = ['https://evil.example', 'https://attacker.net'] as
 
 /** Whether the value echoes any request origin back (reflection without an effective allowlist). */
 export function reflectsAnyOrigin(value: HeaderValue): boolean {
-  return PROBE_ORIGINS.every((o) => {
-    const r = valueForOrigin(value, o);
-    return r.kind === 'text' && r.text === o;
-  });
+  // several rules ask this of every Access-Control-Allow-Origin value; values never change
+  let hit = reflectsCache.get(value);
+  if (hit === undefined) {
+    hit = PROBE_ORIGINS.every((o) => {
+      const r = valueForOrigin(value, o);
+      return r.kind === 'text' && r.text === o;
+    });
+    reflectsCache.set(value, hit);
+  }
+  return hit;
 }
+
+const reflectsCache = new WeakMap<HeaderValue, boolean>();

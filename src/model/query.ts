@@ -21,9 +21,13 @@ export function sameHeaderName(a: string, b: string): boolean {
 
 /** Headers named `name` that a responder sends on success (2xx/3xx) or on error (4xx/5xx). */
 export function headersNamed(responder: Responder, name: string, phase: 'success' | 'error'): HeaderRule[] {
-  return responder.headers.filter(
-    (h) => sameHeaderName(h.name, name) && (phase === 'success' ? h.onSuccess : h.onErrors),
-  );
+  const lower = name.toLowerCase();
+  const out: HeaderRule[] = [];
+  for (const h of responder.headers) {
+    if (!(phase === 'success' ? h.onSuccess : h.onErrors)) continue;
+    if (h.name === name || (h.name.length === name.length && h.name.toLowerCase() === lower)) out.push(h);
+  }
+  return out;
 }
 
 export function handlesMethod(responder: Responder, method: string): boolean {
