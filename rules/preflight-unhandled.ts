@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route, Span } from '../src/model/types.js';
 import { calledCrossOrigin, optionsNotServed, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
-import { SpanGroups } from './lib/grouping.js';
+import { routeNames, spanKey, SpanGroups } from './lib/grouping.js';
 import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 
 /**
@@ -18,6 +18,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
+    // Routes failing for one problem at one span (GET and PUT of a path without OPTIONS) are one
+    // finding, even when each is preflighted for its own reason: the message lists them all.
+    const reasonsAt = new Map<string, { name: string; reason: string }[]>();
     for (const route of context.routes) {
       const unanswered = whyUnanswered(route);
       if (!unanswered) continue;
@@ -25,15 +28,46 @@ const rule: Rule = {
       const reason = preflightReason(route, context.settings.clients);
       if (!reason) continue;
       const { problem } = unanswered;
+      const key = `${spanKey(unanswered.span)}\0${problem}`;
+      let reasons = reasonsAt.get(key);
+      if (!reasons) reasonsAt.set(key, (reasons = []));
+      reasons.push({ name: route.name, reason });
+      const all = reasons;
       groups.add(unanswered.span, {
         route,
         message: (routes) =>
-          `Preflight for ${routes} fails: ${problem}; browsers preflight it because ${reason}, and block the request when OPTIONS is not answered with 2xx`,
+          `Preflight for ${methodsOfOnePath(all.map((r) => r.name)) ?? routes} fails: ${problem}; browsers preflight ${whyPreflighted(all)}, and block the request when OPTIONS is not answered with 2xx`,
       });
     }
     reportBySpan(context, groups);
   },
 };
+
+/** `GET and PUT /orders` for routes named `<METHOD> <same path>`; undefined otherwise or for one route. */
+function methodsOfOnePath(names: readonly string[]): string | undefined {
+  const distinct = [...new Set(names)];
+  if (distinct.length < 2) return undefined;
+  const parts = distinct.map((n) => /^([A-Z]+) (.+)$/.exec(n));
+  const path = parts[0]?.[2];
+  if (!path || parts.some((m) => !m || m[2] !== path)) return undefined;
+  const methods = parts.map((m) => m![1]!);
+  return `${methods.slice(0, -1).join(', ')} and ${methods[methods.length - 1]} ${path}`;
+}
+
+/** `it because <reason>`, or per reason the routes (or methods) it applies to (`GET because ..., PUT because ...`). */
+function whyPreflighted(reasons: readonly { name: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const r of reasons) {
+    const names = byReason.get(r.reason);
+    if (names) names.push(r.name);
+    else byReason.set(r.reason, [r.name]);
+  }
+  if (byReason.size === 1) return `it because ${reasons[0]!.reason}`;
+  const onePath = methodsOfOnePath(reasons.map((r) => r.name)) !== undefined;
+  return [...byReason]
+    .map(([reason, names]) => `${onePath ? [...new Set(names.map((n) => n.split(' ')[0]))].join(' and ') : routeNames(names)} because ${reason}`)
+    .join(', ');
+}
 
 /** Why OPTIONS on the route gets no 2xx from anyone, and where that is configured. */
 function whyUnanswered(route: Route): { problem: string; span: Span } | undefined {
