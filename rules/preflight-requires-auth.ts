@@ -39,7 +39,9 @@ const rule: Rule = {
         if (auth.mechanism === 'unknown') {
           groups.add(auth.span, { route, severity: 'warning', message: (routes) => mayRejectPreflight(who(routes), auth) });
         } else {
-          groups.add(auth.span, { route, message: (routes) => rejectsPreflight(who(routes), auth) });
+          // The source knows the edit that takes this requirement off OPTIONS (SAM, OpenAPI).
+          const fix = auth.exemptFix ? { file: auth.exemptFix.file, range: auth.exemptFix.range, text: auth.exemptFix.text } : undefined;
+          groups.add(auth.span, { route, message: (routes) => rejectsPreflight(who(routes), auth), ...(fix ? { fix } : {}) });
         }
       }
     }

@@ -102,6 +102,12 @@ export interface AuthRequirement {
   span: Span;
   /** nginx `satisfy any`: passing any one of the responder's requirements is enough */
   satisfyAny?: boolean;
+  /**
+   * On a preflight's requirement: the edit that takes it off OPTIONS, computed by the source,
+   * which knows the file's layout (SAM `AddDefaultAuthorizerToCorsPreflight: false`, OpenAPI
+   * `security: []` on the options operation). Rules attach it to their finding as a fix.
+   */
+  exemptFix?: { file: string; range: [number, number]; text: string; description: string };
 }
 
 export type StatusInfo =

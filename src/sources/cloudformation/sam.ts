@@ -14,6 +14,7 @@ import { entries, isMap, isScalar, type YMap, type YNode, type YPair } from '../
 import { openApiToHttpApi, openApiToRestApi } from '../openapi/convert.js';
 import { authHeaders, mappingValue, type GwGatewayResponse, type GwHeader, type GwMethod, type GwResource, type HttpApiModel, type HttpRoute, type RestApiModel } from './apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, type GwAuthorizer } from './auth.js';
+import { insertKeyAfter, replaceValue, type TextFix } from './edits.js';
 import { readHttpCors } from './http.js';
 import { gatewayResponseStatus } from './rest.js';
 import type { Resource, Template } from './template.js';
@@ -82,6 +83,9 @@ interface SamAuth {
   apiKeyRequired: boolean;
   preflightAuthorizer: boolean;
   preflightApiKey: boolean;
+  /** explicit `AddDefaultAuthorizerToCorsPreflight` / `AddApiKeyRequiredToCorsPreflight` entries */
+  preflightAuthorizerPair?: YPair;
+  preflightApiKeyPair?: YPair;
 }
 
 function readSamAuth(t: Template, auth: YNode | undefined, http: boolean): SamAuth {
@@ -141,7 +145,22 @@ function readSamAuth(t: Template, auth: YNode | undefined, http: boolean): SamAu
     out.defaultPair = defaultPair!;
   }
   if (apiKeyPair) out.apiKeyPair = apiKeyPair;
+  const preflightAuthorizerPair = t.pair(auth, 'AddDefaultAuthorizerToCorsPreflight');
+  if (preflightAuthorizerPair) out.preflightAuthorizerPair = preflightAuthorizerPair;
+  const preflightApiKeyPair = t.pair(auth, 'AddApiKeyRequiredToCorsPreflight');
+  if (preflightApiKeyPair) out.preflightApiKeyPair = preflightApiKeyPair;
   return out;
+}
+
+/**
+ * The edit that keeps SAM from putting the default authorizer (or the API key) on the OPTIONS
+ * methods it generates: `<flag>: false` next to `DefaultAuthorizer` (`ApiKeyRequired`), or an
+ * explicit `<flag>: true` turned into false.
+ */
+function preflightFlagFix(t: Template, flag: string, explicit: YPair | undefined, next: YPair): TextFix | undefined {
+  const description = `set ${flag}: false under Auth, so SAM leaves the generated OPTIONS methods open`;
+  if (explicit) return explicit.value.kind === 'scalar' ? replaceValue(t.doc, explicit, 'false', description) : undefined;
+  return insertKeyAfter(t.doc, next, flag, 'false', description);
 }
 
 function requirementFor(t: Template, auth: SamAuth, name: string, span: Span): AuthRequirement {
@@ -202,8 +221,18 @@ function samCorsOptions(t: Template, corsPair: YPair, auth: SamAuth, res: GwReso
     headers.push({ name: 'Access-Control-Allow-Methods', value: { kind: 'literal', text: methods.join(',') }, span: corsSpan });
   }
   const reqs: AuthRequirement[] = [];
-  if (auth.defaultName && auth.defaultPair && auth.preflightAuthorizer) reqs.push(requirementFor(t, auth, auth.defaultName, t.spanKey(auth.defaultPair)));
-  if (auth.apiKeyRequired && auth.apiKeyPair && auth.preflightApiKey) reqs.push(apiKeyRequirement(t.spanKey(auth.apiKeyPair)));
+  if (auth.defaultName && auth.defaultPair && auth.preflightAuthorizer) {
+    const req = requirementFor(t, auth, auth.defaultName, t.spanKey(auth.defaultPair));
+    const fix = preflightFlagFix(t, 'AddDefaultAuthorizerToCorsPreflight', auth.preflightAuthorizerPair, auth.defaultPair);
+    if (fix) req.exemptFix = fix;
+    reqs.push(req);
+  }
+  if (auth.apiKeyRequired && auth.apiKeyPair && auth.preflightApiKey) {
+    const req = apiKeyRequirement(t.spanKey(auth.apiKeyPair));
+    const fix = preflightFlagFix(t, 'AddApiKeyRequiredToCorsPreflight', auth.preflightApiKeyPair, auth.apiKeyPair);
+    if (fix) req.exemptFix = fix;
+    reqs.push(req);
+  }
   return {
     method: 'OPTIONS',
     span: corsSpan,

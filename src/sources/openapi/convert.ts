@@ -13,6 +13,7 @@ import { authHeaders, type GwGatewayResponse, type GwIntegration, type GwMethod,
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from '../cloudformation/auth.js';
 import { readHttpCors } from '../cloudformation/http.js';
 import { applyTemplates, gatewayResponseStatus, headerParams, integrationType, mockStatus, selectIntegrationResponse } from '../cloudformation/rest.js';
+import { insertFirstKey, replaceValue, type TextFix } from '../cloudformation/edits.js';
 import type { Template } from '../cloudformation/template.js';
 import { entries, isMap, isSeq, type YNode, type YPair } from '../yaml-positions.js';
 
@@ -96,6 +97,25 @@ function securityAuth(t: Template, security: YPair, all: Map<string, YPair>, api
   return out;
 }
 
+/**
+ * The edit that takes authentication off an OPTIONS operation: `security: []` (its own list
+ * replaced, or the inherited global one overridden by a first entry).
+ */
+function optionsSecurityFix(t: Template, opPair: YPair, own: YPair | undefined): TextFix | undefined {
+  const description = 'add `security: []` to the OPTIONS operation, so API Gateway answers preflights without authentication';
+  if (own) return replaceValue(t.doc, own, '[]', description);
+  const op = opPair.value;
+  return isMap(op) && !op.shortForm ? insertFirstKey(t.doc, op, 'security', '[]', description) : undefined;
+}
+
+/** Attaches the `security: []` edit to the requirements of an OPTIONS operation. */
+function withOptionsFix(t: Template, auth: AuthRequirement[], method: string, opPair: YPair, own: YPair | undefined): AuthRequirement[] {
+  if (method !== 'OPTIONS' || auth.length === 0) return auth;
+  const fix = optionsSecurityFix(t, opPair, own);
+  if (fix) for (const a of auth) a.exemptFix = fix;
+  return auth;
+}
+
 function readIntegration(t: Template, op: YNode): GwIntegration {
   const ip = t.pair(op, 'x-amazon-apigateway-integration');
   if (!ip) return { type: 'unknown', headers: [] };
@@ -149,8 +169,9 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
       const op = t.deref(opPair.value);
       if (!op) continue;
       const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
-      const sec = t.pair(op, 'security') ?? globalSecurity;
-      const auth = sec ? securityAuth(t, sec, all, apiKeyHeader, false) : [];
+      const own = t.pair(op, 'security');
+      const sec = own ?? globalSecurity;
+      const auth = withOptionsFix(t, sec ? securityAuth(t, sec, all, apiKeyHeader, false) : [], method, opPair, own);
       const gm: GwMethod = {
         method,
         span: t.spanKey(opPair),
@@ -189,8 +210,9 @@ export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget
       const op = t.deref(opPair.value);
       if (!op) continue;
       const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
-      const sec = t.pair(op, 'security') ?? globalSecurity;
-      const auth = sec ? securityAuth(t, sec, all, undefined, true) : [];
+      const own = t.pair(op, 'security');
+      const sec = own ?? globalSecurity;
+      const auth = withOptionsFix(t, sec ? securityAuth(t, sec, all, undefined, true) : [], method, opPair, own);
       const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
       routes.push({
         routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
