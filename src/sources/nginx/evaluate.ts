@@ -90,6 +90,12 @@ interface Level {
   unresolved: Span[];
   /** `own` by directive name (levels like http hold thousands of servers: lookups must not scan) */
   byName: Map<string, NginxDirective[]>;
+  /**
+   * the `if` / `limit_except` levels made under this level, by block directive. Kept on the
+   * parent (not in a module-wide map keyed by directive) so a server's levels and everything
+   * cached per level become garbage once its routes are built: peak memory stays flat.
+   */
+  inner?: Map<NginxDirective, Level>;
 }
 
 function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
@@ -602,13 +608,14 @@ function runScript(directives: NginxDirective[], level: Level, env: Env, state: 
   return undefined;
 }
 
-const ifLevels = new WeakMap<NginxDirective, Level>();
 function ifLevelFor(parent: Level, d: NginxDirective): Level {
-  let l = ifLevels.get(d);
-  if (!l || l.parent !== parent) {
-    l = makeLevel('if', d.block ?? [], parent, d);
-    ifLevels.set(d, l);
-  }
+  return innerLevel('if', d, parent);
+}
+
+function innerLevel(kind: LevelKind, d: NginxDirective, parent: Level): Level {
+  const inner = (parent.inner ??= new Map());
+  let l = inner.get(d);
+  if (!l || l.kind !== kind) inner.set(d, (l = makeLevel(kind, d.block ?? [], parent, d)));
   return l;
 }
 
@@ -926,7 +933,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       const limited = !!limit && !!allowed && (methodAs(env, (m) => m === null || !allowed.includes(m)) as boolean);
       if (limited) {
         // find-config swaps in the limit_except block, whose rewrite script is empty
-        state.level = makeLevelCached('limit_except', limit!, ctx.location);
+        state.level = innerLevel('limit_except', limit!, ctx.location);
       } else {
         final = runScript(ctx.location.own, ctx.location, env, state);
       }
@@ -1052,15 +1059,6 @@ function rerunHeaders(base: PathResult, path: PathSpec, reg: Registry, globals: 
   return { shape: base.shape, ...evalResponseHeaders(env, level, fixed), notes: [...base.notes], seen: env.seen, script: base.script };
 }
 
-const limitLevels = new WeakMap<NginxDirective, Level>();
-function makeLevelCached(kind: LevelKind, d: NginxDirective, parent: Level): Level {
-  let l = limitLevels.get(d);
-  if (!l || l.parent !== parent) {
-    l = makeLevel(kind, d.block ?? [], parent, d);
-    limitLevels.set(d, l);
-  }
-  return l;
-}
 
 function limitExceptMethods(d: NginxDirective): string[] {
   const ms = d.args.map((a) => a.value.toUpperCase());
