@@ -197,8 +197,10 @@ export interface YamlOptions {
 
 interface Frame {
   node: YMap | YSeq;
-  /** for maps: the key waiting for its value */
-  pendingKey?: { key: string; start: number; end: number } | undefined;
+  /** for maps: the key waiting for its value (undefined: none), and its offsets */
+  keyText: string | undefined;
+  keyStart: number;
+  keyEnd: number;
   /** nodes this frame expands to (for the alias guard) */
   weight: number;
   anchor?: string | undefined;
@@ -259,15 +261,18 @@ class TreeBuilder implements YamlSink {
       return;
     }
     const map = top.node;
-    if (!top.pendingKey) {
-      const key = node.kind === 'scalar' ? node.text : keyText ? keyText() : this.doc.text.slice(node.start, node.end);
-      top.pendingKey = { key, start: node.start, end: node.end };
+    if (top.keyText === undefined) {
+      top.keyText = node.kind === 'scalar' ? node.text : keyText ? keyText() : this.doc.text.slice(node.start, node.end);
+      top.keyStart = node.start;
+      top.keyEnd = node.end;
       return;
     }
-    const k = top.pendingKey;
-    top.pendingKey = undefined;
+    const key = top.keyText;
+    const keyStart = top.keyStart;
+    const keyEnd = top.keyEnd;
+    top.keyText = undefined;
     if (node.end > map.end) map.end = node.end;
-    if (k.key === '<<' && !map.byKey.has('<<')) {
+    if (key === '<<' && !map.byKey.has('<<')) {
       // YAML merge key: copy pairs the map does not define itself.
       const sources = node.kind === 'seq' ? node.items : [node];
       for (const s of sources) {
@@ -276,19 +281,19 @@ class TreeBuilder implements YamlSink {
       }
       return;
     }
-    const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: node };
-    const previous = map.byKey.get(k.key);
+    const pair: YPair = { key, keyStart, keyEnd, value: node };
+    const previous = map.byKey.get(key);
     if (previous && !map.shortForm) {
       const first = this.doc.lines.position(previous.keyStart).line;
       this.error(
-        k.start,
-        k.end,
-        `Duplicate key "${k.key}" (first defined on line ${first}); CloudFormation and most YAML readers keep only the last value`,
+        keyStart,
+        keyEnd,
+        `Duplicate key "${key}" (first defined on line ${first}); CloudFormation and most YAML readers keep only the last value`,
         false,
       );
     }
     map.pairs.push(pair);
-    map.byKey.set(k.key, pair);
+    map.byKey.set(key, pair);
   }
 
   /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
@@ -302,7 +307,7 @@ class TreeBuilder implements YamlSink {
 
   private isKeyPosition(): boolean {
     const top = this.stack[this.stack.length - 1];
-    return top !== undefined && top.node.kind === 'map' && !top.pendingKey;
+    return top !== undefined && top.node.kind === 'map' && top.keyText === undefined;
   }
 
   document() {
@@ -320,6 +325,15 @@ class TreeBuilder implements YamlSink {
       : getScalarValue(source, { type: 4, valueStart, valueEnd, anchorStart, anchorEnd, tagStart, tagEnd, style, chomping, indent, fast } as Event & { type: 4 });
     const start = P(quoted ? valueStart - 1 : valueStart);
     const end = P(quoted ? valueEnd + 1 : valueEnd);
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined && top.keyText === undefined && top.node.kind === 'map' && tagStart < 0 && anchorStart < 0) {
+      // A plain key: only its text and offsets are kept (what `place` would take from a node).
+      top.weight += 1;
+      top.keyText = value;
+      top.keyStart = start;
+      top.keyEnd = end;
+      return;
+    }
     const tag = tagStart >= 0 ? source.slice(tagStart, tagEnd) : undefined;
     let node: YNode;
     if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) {
@@ -339,7 +353,7 @@ class TreeBuilder implements YamlSink {
     const tag = tagStart >= 0 ? this.source.slice(tagStart, tagEnd) : undefined;
     const s = P(start);
     const node: YMap | YSeq = type === 3 ? { kind: 'map', pairs: [], byKey: new Map(), start: s, end: s + 1 } : { kind: 'seq', items: [], start: s, end: s + 1 };
-    const frame: Frame = { node, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };
+    const frame: Frame = { node, keyText: undefined, keyStart: 0, keyEnd: 0, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };
     if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) frame.wrapper = this.wrapShortForm(tag, P(tagStart), P(tagEnd), node);
     this.stack.push(frame);
   }
@@ -367,9 +381,9 @@ class TreeBuilder implements YamlSink {
     const frame = this.stack.pop();
     if (!frame) return;
     let node: YNode = frame.node;
-    if (frame.node.kind === 'map' && frame.pendingKey) {
+    if (frame.node.kind === 'map' && frame.keyText !== undefined) {
       // A key without a value (`a:` at the end of a flow map is still paired by the parser, so this is defensive).
-      const k = frame.pendingKey;
+      const k = { key: frame.keyText, start: frame.keyStart, end: frame.keyEnd };
       const empty: YScalar = { kind: 'scalar', value: null, text: '', quoted: false, start: k.end, end: k.end };
       const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty };
       frame.node.pairs.push(pair);

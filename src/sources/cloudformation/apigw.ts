@@ -390,12 +390,22 @@ export function httpApiToRoutes(api: HttpApiModel): Route[] {
   const routes: Route[] = [];
   const cors = api.cors && !('unknown' in api.cors) ? api.cors : undefined;
   const corsUnknown = api.cors && 'unknown' in api.cors ? api.cors : undefined;
-  const optionsRoutes = api.routes.filter((r) => parseRouteKey(r.routeKey).method === 'OPTIONS');
+  // The OPTIONS route answering a path: the first one (in declaration order) on that path or on a
+  // `{proxy+}` path, looked up per route without scanning every OPTIONS route again.
+  const optionsByPath = new Map<string, { index: number; route: HttpRoute }>();
+  let optionsProxy: { index: number; route: HttpRoute } | undefined;
+  api.routes.forEach((o, index) => {
+    const key = parseRouteKey(o.routeKey);
+    if (key.method !== 'OPTIONS') return;
+    if (!optionsByPath.has(key.path)) optionsByPath.set(key.path, { index, route: o });
+    if (!optionsProxy && /\{proxy\+\}$/.test(key.path)) optionsProxy = { index, route: o };
+  });
   for (const r of api.routes) {
     const { method, path } = parseRouteKey(r.routeKey);
     if (method === 'OPTIONS') continue;
     const catchAll = r.routeKey === '$default' || (method === 'ANY' && /\{[^}]+\+\}$/.test(path));
-    const explicitOptions = optionsRoutes.find((o) => parseRouteKey(o.routeKey).path === path || /\{proxy\+\}$/.test(parseRouteKey(o.routeKey).path));
+    const samePath = optionsByPath.get(path);
+    const explicitOptions = (samePath && optionsProxy ? (samePath.index < optionsProxy.index ? samePath : optionsProxy) : (samePath ?? optionsProxy))?.route;
     const backend: Backend = {
       kind: r.backend === 'unknown' ? 'unknown' : r.backend,
       emitsCors: 'unknown',

@@ -114,10 +114,9 @@ export function gatewayResponseStatus(t: Template, n: YNode | undefined): number
   return s.ok && /^\d{3}$/.test(s.text) ? Number(s.text) : undefined;
 }
 
-function readAuthorizers(t: Template, apiId: string): Map<string, GwAuthorizer> {
+function readAuthorizers(t: Template, ofApi: Resource[]): Map<string, GwAuthorizer> {
   const out = new Map<string, GwAuthorizer>();
-  for (const r of t.ofType('AWS::ApiGateway::Authorizer')) {
-    if (t.refTarget(t.get(r.props, 'RestApiId')) !== apiId) continue;
+  for (const r of ofApi) {
     const type = t.str(t.get(r.props, 'Type'));
     const src = t.str(t.get(r.props, 'IdentitySource'));
     const name = t.str(t.get(r.props, 'Name'));
@@ -162,8 +161,8 @@ function methodAuth(t: Template, m: Resource, authorizers: Map<string, GwAuthori
 }
 
 /** Resolves a Resource's full path from its ParentId chain (cycles and missing parents become unknown). */
-function resourcePaths(t: Template, apiId: string): Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }> {
-  const all = new Map(t.ofType('AWS::ApiGateway::Resource').filter((r) => t.refTarget(t.get(r.props, 'RestApiId')) === apiId).map((r) => [r.id, r]));
+function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }> {
+  const all = new Map(ofApi.map((r) => [r.id, r]));
   const cache = new Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }>();
   const resolve = (id: string, seen: Set<string>): { path: string } | { unknown: string } => {
     const c = cache.get(id);
@@ -201,22 +200,22 @@ export interface RestBuild {
 /** Every AWS::ApiGateway::RestApi of the template defined by resources (Body-defined ones go through OpenAPI). */
 export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode) => RestApiModel | undefined): RestBuild {
   const out: RestBuild = { apis: [], diagnostics: [] };
-  const methodsByApi = new Map<string, Resource[]>();
-  for (const m of t.ofType('AWS::ApiGateway::Method')) {
-    const api = t.refTarget(t.get(m.props, 'RestApiId'));
-    if (!api) continue;
-    let l = methodsByApi.get(api);
-    if (!l) methodsByApi.set(api, (l = []));
-    l.push(m);
-  }
-  const responsesByApi = new Map<string, Resource[]>();
-  for (const g of t.ofType('AWS::ApiGateway::GatewayResponse')) {
-    const api = t.refTarget(t.get(g.props, 'RestApiId'));
-    if (!api) continue;
-    let l = responsesByApi.get(api);
-    if (!l) responsesByApi.set(api, (l = []));
-    l.push(g);
-  }
+  // Each kind of child resource grouped by the API its RestApiId points at, once (not per API).
+  const byApi = (type: string): Map<string, Resource[]> => {
+    const grouped = new Map<string, Resource[]>();
+    for (const r of t.ofType(type)) {
+      const api = t.refTarget(t.get(r.props, 'RestApiId'));
+      if (!api) continue;
+      let l = grouped.get(api);
+      if (!l) grouped.set(api, (l = []));
+      l.push(r);
+    }
+    return grouped;
+  };
+  const methodsByApi = byApi('AWS::ApiGateway::Method');
+  const responsesByApi = byApi('AWS::ApiGateway::GatewayResponse');
+  const resourcesByApi = byApi('AWS::ApiGateway::Resource');
+  const authorizersByApi = byApi('AWS::ApiGateway::Authorizer');
   for (const api of t.ofType('AWS::ApiGateway::RestApi')) {
     const body = t.get(api.props, 'Body');
     if (isMap(body)) {
@@ -236,8 +235,8 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
     }
     const keySource = t.str(t.get(api.props, 'ApiKeySourceType'));
     const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
-    const authorizers = readAuthorizers(t, api.id);
-    const paths = resourcePaths(t, api.id);
+    const authorizers = readAuthorizers(t, authorizersByApi.get(api.id) ?? []);
+    const paths = resourcePaths(t, api.id, resourcesByApi.get(api.id) ?? []);
     const resources = new Map<string, GwResource>();
     const resourceFor = (m: Resource): GwResource | undefined => {
       const node = t.deref(t.get(m.props, 'ResourceId'));

@@ -23,6 +23,11 @@ export interface Resource {
 
 export type Str = { ok: true; text: string } | { ok: false; reason: string };
 
+/** The one entry of a map whose `byKey` has size 1 (without an iterator when `pairs` agrees). */
+function soleEntry(m: YMap): YPair {
+  return m.pairs.length === 1 ? m.pairs[0]! : m.byKey.values().next().value!;
+}
+
 const PSEUDO: Record<string, string | undefined> = {
   'AWS::NoValue': undefined,
 };
@@ -90,7 +95,7 @@ export class Template {
 
   private evalCondition(n: YNode, depth: number): boolean | undefined {
     if (depth > 32 || !isMap(n) || n.byKey.size !== 1) return isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined;
-    const [p] = n.byKey.values();
+    const p = soleEntry(n);
     const args = p!.value;
     const list = isSeq(args) ? args.items : [];
     switch (p!.key) {
@@ -127,7 +132,7 @@ export class Template {
    */
   deref(n: YNode | undefined, depth = 0): YNode | undefined {
     if (!n || depth > 32 || !isMap(n) || n.byKey.size !== 1) return n;
-    const [p] = n.byKey.values();
+    const p = soleEntry(n);
     if (p!.key === 'Fn::If' && isSeq(p!.value) && p!.value.items.length === 3) {
       const [c, a, b] = p!.value.items;
       const v = isScalar(c) ? this.condition(c.text) : undefined;
@@ -177,7 +182,7 @@ export class Template {
     const v = this.deref(n);
     if (isScalar(v)) return this.resources.has(v.text) ? v.text : undefined;
     if (!isMap(v) || v.byKey.size !== 1) return undefined;
-    const [p] = v.byKey.values();
+    const p = soleEntry(v);
     if (p!.key === 'Ref' && isScalar(p!.value)) return p!.value.text;
     if (p!.key === 'Fn::GetAtt') {
       if (isScalar(p!.value)) return p!.value.text.split('.')[0];
@@ -213,7 +218,7 @@ export class Template {
     if (isScalar(v)) return { ok: true, text: v.text };
     if (isSeq(v)) return { ok: false, reason: 'a list where a string is expected' };
     if (v.byKey.size !== 1) return { ok: false, reason: 'a map where a string is expected' };
-    const [p] = v.byKey.values();
+    const p = soleEntry(v);
     const arg = p!.value;
     switch (p!.key) {
       case 'Ref': {
