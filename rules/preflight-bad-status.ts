@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
+import type { AuthRequirement } from '../src/model/types.js';
 import { calledCrossOrigin, isOkStatus, optionsNotServed, preflightAnswer, preflightReason, statusText } from '../src/model/preflight.js';
 import { SpanGroups } from './lib/grouping.js';
 import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
@@ -27,6 +28,8 @@ const rule: Rule = {
       const reason = preflightReason(route, context.settings.clients);
       if (!reason) continue;
       const pre = answer.responder;
+      // Authentication a preflight cannot pass answers first: preflight-requires-auth reports it.
+      if (pre.auth.some(rejectsEveryPreflight)) continue;
       if (answer.kind === 'redirect' || answer.code < 400) {
         const code = answer.kind === 'redirect' ? answer.redirect.status : answer.code;
         const to = answer.kind === 'redirect' && answer.redirect.location ? ` to ${answer.redirect.location}` : '';
@@ -47,5 +50,11 @@ const rule: Rule = {
     reportBySpan(context, groups);
   },
 };
+
+/** Credentials a preflight never carries, with no `satisfy any` alternative. */
+function rejectsEveryPreflight(auth: AuthRequirement): boolean {
+  if (auth.satisfyAny) return false;
+  return ['authorization-header', 'api-key', 'iam', 'cookie', 'basic', 'mtls'].includes(auth.mechanism);
+}
 
 export default rule;

@@ -38,6 +38,7 @@ import type {
 } from '../../model/types.js';
 import type { IfCondition, NginxDirective, NginxToken } from './ast.js';
 import type { NginxUnit } from './parse.js';
+import { rewriteAuthCheck } from './auth-if.js';
 import {
   builtinReason,
   concatVals,
@@ -273,6 +274,10 @@ interface Env {
   files: Map<string, string>;
   notes: string[];
   seen: Seen;
+  /** rewrite-phase credential checks (auth-if.ts) met so far, with the level their 4xx answers from */
+  authIfs?: { d: NginxDirective; req: AuthRequirement; level: Level }[];
+  /** auth `if`s to evaluate as plain conditions (their 4xx would carry other headers than the run's answer) */
+  literalIfs?: ReadonlySet<NginxDirective>;
 }
 
 /**
@@ -293,6 +298,7 @@ interface Seen {
 type MethodView = (method: string | null) => unknown;
 const EXACT_METHOD: MethodView = (m) => m;
 const STATIC_METHOD: MethodView = (m) => (m === 'GET' || m === 'HEAD' ? 'GET' : m === 'POST' ? 'POST' : 'other');
+const IS_OPTIONS: MethodView = (m) => m === 'OPTIONS';
 
 function methodAs(env: Env, view: MethodView): unknown {
   env.seen.method.add(view);
@@ -565,7 +571,13 @@ function runScript(directives: NginxDirective[], level: Level, env: Env, state: 
       }
       case 'if': {
         if (!d.condition || !d.block || level.kind === 'if') break;
-        if (!evalCondition(d.condition, env, d.span)) break;
+        const auth = env.literalIfs?.has(d) ? undefined : rewriteAuthCheck(d, env.files);
+        if (auth) {
+          // A preflight never carries the credential: it gets the 4xx. Other requests are
+          // assumed to carry it; the check becomes an AuthRequirement of their responder.
+          (env.authIfs ??= []).push({ d, req: auth, level: ifLevelFor(level, d) });
+          if (!methodAs(env, IS_OPTIONS)) break;
+        } else if (!evalCondition(d.condition, env, d.span)) break;
         const ifLevel = ifLevelFor(level, d);
         state.level = ifLevel;
         const r = runScript(ifLevel.own, ifLevel, env, state, d);
@@ -917,8 +929,8 @@ function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string
   return ret;
 }
 
-function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
-  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [], seen: newSeen() };
+function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>, literalIfs?: ReadonlySet<NginxDirective>): PathResult {
+  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [], seen: newSeen(), literalIfs };
   const state = { level: ctx.server ?? ctx.location };
   let final: Final | undefined;
   if (ctx.server) final = runScript(ctx.server.own, ctx.server, env, state);
@@ -1029,12 +1041,28 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       }
     }
   }
+  if (env.authIfs) {
+    // An auth `if`'s 4xx carries its own level's headers: when they differ from this run's
+    // answer, the requirement would predict the wrong ones; simulate it as a plain condition.
+    const lost = env.authIfs.filter((a) => errorDeclKey(a.level, a.req.failureStatus!) !== errorDeclKey(level, a.req.failureStatus!));
+    if (lost.length) return simulate(ctx, path, reg, globals, files, new Set([...(literalIfs ?? []), ...lost.map((a) => a.d)]));
+    // the rewrite phase runs before the access phase
+    shape = { ...shape, auth: [...env.authIfs.map((a) => a.req), ...shape.auth] };
+  }
   const script = { seen: env.seen, level, fixed, vars: env.vars };
   env.seen = newSeen();
   for (const v of script.seen.method) env.seen.method.add(v);
   for (const t of script.seen.tests) env.seen.tests.add(t);
   for (const u of script.seen.unknowns) env.seen.unknowns.add(u);
   return { shape, ...evalResponseHeaders(env, level, fixed), notes: env.notes, seen: env.seen, script };
+}
+
+/** the declarations a level's responses with this error status carry */
+function errorDeclKey(level: Level, status: number): string {
+  return levelHeaders(level)
+    .decls.filter((d) => headerFlags(d, status).onErrors)
+    .map((d) => `${d.via}:${d.span.file}:${d.span.offset ?? d.span.line + '.' + d.span.column}`)
+    .join('|');
 }
 
 /** the header half of a run: values of the final level's declarations (reads only, never `set`s or notes) */
