@@ -879,6 +879,18 @@ function contentOf(level: Level): NginxDirective | undefined {
   return undefined;
 }
 
+/**
+ * Upstream headers headers-more keeps from the browser: those it clears, and those
+ * more_set_headers replaces (it sets the output header of that name instead of adding one).
+ * A `-t` filter or a `-s` list without 2xx codes leaves the upstream's copy on the backend's
+ * successful responses, so those do not count.
+ */
+function moreReplaced(more: { set: HeaderDecl[]; cleared: string[] }): string[] {
+  if (more.set.length === 0) return more.cleared;
+  const replaced = more.set.filter((d) => !d.types && (!d.statuses || d.statuses.some((s) => s >= 200 && s < 300))).map((d) => d.name);
+  return [...more.cleared, ...replaced];
+}
+
 function hiddenHeaders(level: Level, directive: string, cleared: string[]): string[] {
   const n = nearest(level, [directive]);
   const names = n ? n.ds.map((d) => d.args[0]?.value ?? '').filter(Boolean) : [];
@@ -984,7 +996,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       };
     } else if (content) {
       let backend = backendCache.get(level);
-      if (!backend) backendCache.set(level, (backend = backendFor(content, level, more.cleared, files)));
+      if (!backend) backendCache.set(level, (backend = backendFor(content, level, moreReplaced(more), files)));
       const gatewayAnswers = backend.kind === 'none';
       shape = {
         answeredBy: gatewayAnswers ? 'gateway' : 'backend',
@@ -997,7 +1009,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       if (gatewayAnswers) fixed = 200;
     } else if (ctx.snippet) {
       // a location snippet is included into a location this run does not show: its handler is unknown
-      const backend: Backend = { kind: 'unknown', emitsCors: 'unknown', hiddenHeaders: hiddenHeaders(level, 'proxy_hide_header', more.cleared), description: 'the handler of the location that includes this snippet' };
+      const backend: Backend = { kind: 'unknown', emitsCors: 'unknown', hiddenHeaders: hiddenHeaders(level, 'proxy_hide_header', moreReplaced(more)), description: 'the handler of the location that includes this snippet' };
       shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span: ctx.location.own[0]?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 }, description: backend.description };
     } else {
       const root = nearest(level, ['root', 'alias', 'try_files'])?.ds.at(-1);
