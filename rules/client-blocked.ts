@@ -1,7 +1,7 @@
 import type { ClientSpec, Rule } from '../src/engine/rule.js';
 import { normalizeOrigin } from '../src/model/origin.js';
 import { routeHasCors } from '../src/model/preflight.js';
-import { isCorsHeader } from '../src/model/query.js';
+import { browserFacing, isCorsHeader } from '../src/model/query.js';
 import type { Route, Span } from '../src/model/types.js';
 import { simulate } from '../src/simulate/simulate.js';
 import type { FailedCheck, SimRequest } from '../src/simulate/types.js';
@@ -22,7 +22,7 @@ const rule: Rule = {
       const origin = client.origin === 'null' ? 'null' : normalizeOrigin(client.origin);
       if (!origin) continue; // the config loader reports malformed origins
       for (const route of context.routes) {
-        if (!reachable(route)) continue;
+        if (!reachable(route, context.routes)) continue;
         const failures = new Map<string, { span: Span; check: FailedCheck; message: string; methods: string[] }>();
         for (const method of methodsFor(client, route)) {
           const request: SimRequest = { origin, method, headers: headersFor(client), credentials: !!client.credentials };
@@ -58,8 +58,9 @@ const STEP: Record<FailedCheck, string> = {
   redirect: 'a redirect',
 };
 
-/** Routes that show they are called cross-origin (CORS headers, or CORS headers an inner block drops). */
-function reachable(route: Route): boolean {
+/** Routes browsers call that show they are called cross-origin (CORS headers, or CORS headers an inner block drops). */
+function reachable(route: Route, all: readonly Route[]): boolean {
+  if (!browserFacing(route, all)) return false;
   return routeHasCors(route) || route.droppedHeaders.some((d) => isCorsHeader(d.header.name));
 }
 

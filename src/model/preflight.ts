@@ -5,7 +5,7 @@
  * rules; every helper says `unknown` rather than guessing when a backend decides.
  */
 import type { AuthRequirement, HeaderRule, HeaderValue, Redirect, Responder, Route, Span } from './types.js';
-import { actualResponders, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, sameHeaderName } from './query.js';
+import { actualResponders, browserFacing, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, sameHeaderName } from './query.js';
 import {
   headerNeedsAllowEntry,
   looksTemplated,
@@ -274,6 +274,7 @@ export function routeHasCors(route: Route): boolean {
  * noise; configured clients do not change it, since they can only use routes that answer CORS.
  */
 export function calledCrossOrigin(route: Route, all: readonly Route[]): boolean {
+  if (!browserFacing(route, all)) return false;
   if (routeHasCors(route)) return true;
   if (route.group === undefined) return false;
   return all.some((r) => r !== route && r.group === route.group && routeHasCors(r));

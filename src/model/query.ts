@@ -61,6 +61,31 @@ export function mayAllowCredentials(responder: Responder, phase: 'success' | 'er
   });
 }
 
+/**
+ * Whether browsers call this route directly, so rules that play a browser's request against it
+ * (preflight, client simulation) may judge it. Not an nginx `internal` location (a browser's
+ * request that selects it gets 404), nor nginx's catch-all for paths no location matches in a
+ * server that declares locations: its CORS headers are only the server-wide ones every location
+ * inherits, which shows no intent to serve unmatched paths cross-origin.
+ */
+export function browserFacing(route: Route, all: readonly Route[]): boolean {
+  if (route.internal) return false;
+  if (!route.implicit || route.match.server === undefined) return true;
+  return !serversWithRoutes(all).has(route.match.server);
+}
+
+/** servers (Route.match.server) that have declared routes besides their implicit one, per route list */
+const declaredServers = new WeakMap<readonly Route[], Set<string>>();
+function serversWithRoutes(all: readonly Route[]): Set<string> {
+  let set = declaredServers.get(all);
+  if (!set) {
+    set = new Set();
+    for (const r of all) if (!r.implicit && r.match.server !== undefined) set.add(r.match.server);
+    declaredServers.set(all, set);
+  }
+  return set;
+}
+
 /** Splits a header list value (`GET, POST`) into trimmed items, dropping empty ones. */
 export function splitHeaderList(value: string): string[] {
   return value
