@@ -123,6 +123,29 @@ describe('--format json', () => {
     expect(broken.messages[0]).toMatchObject({ ruleId: 'parse-error', severity: 2, level: 'error' });
     expect(ruleIds(run)).toContain('reflected-origin-with-credentials');
   });
+
+  it('fatal (fatalErrorCount) only where no trustworthy tree could be built, not for a recovered directive error', () => {
+    const dir = project({
+      'unclosed.conf': 'server {\n  listen 80;\n  location / {\n',
+      'quote.conf': 'server {\n  add_header X-Y "never closed;\n}\n',
+      'template.conf': 'server {\n  listen {{ .Port }};\n}\n',
+      'binary.conf': 'server {\u0000}\n',
+      'recovered.conf': 'server {\n  listen 80;\n  location / {\n    add_header X-Y "a"b;\n    return 204;\n  }\n}\n',
+    });
+    const run = corslint(['-f', 'json', '.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const byFile = new Map(json(run).map((r) => [r.filePath.slice(dir.length + 1), r]));
+    for (const name of ['unclosed.conf', 'quote.conf', 'template.conf', 'binary.conf']) {
+      const r = byFile.get(name)!;
+      expect(r.fatalErrorCount, name).toBeGreaterThanOrEqual(1);
+      expect(r.messages.find((m) => m.fatal), name).toMatchObject({ ruleId: 'parse-error', severity: 2 });
+    }
+    expect(byFile.get('unclosed.conf')!.messages.find((m) => m.fatal)).toMatchObject({ line: 4 });
+    const recovered = byFile.get('recovered.conf')!;
+    expect(recovered.messages.filter((m) => m.ruleId === 'parse-error')).toMatchObject([{ line: 4, severity: 2 }]);
+    expect(recovered.fatalErrorCount).toBe(0);
+    expect(recovered.messages.some((m) => m.fatal)).toBe(false);
+  });
 });
 
 describe('--stdin', () => {

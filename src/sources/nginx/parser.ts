@@ -47,6 +47,11 @@ function parseError(message: string, span: Span): SourceDiagnostic {
   return { ruleId: 'parse-error', message, span };
 }
 
+/** an error after which the tree of the file is not trustworthy (ESLint `fatal`): the end of a block or string was never found */
+function fatalError(message: string, span: Span): SourceDiagnostic {
+  return { ruleId: 'parse-error', message, span, fatal: true };
+}
+
 /**
  * Where a statement of a known simple directive really ends when its ";" is missing: the
  * index (into [name, ...args], >= 1) of the first token that starts a later line, names a
@@ -182,7 +187,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       if (kind === OPEN) skipDepth++;
       else if (kind === CLOSE) skipDepth--;
       else if (kind === EOF) {
-        diagnostics.push(parseError('unexpected end of file, expecting "}"', lexer.punctSpan()));
+        diagnostics.push(fatalError('unexpected end of file, expecting "}"', lexer.punctSpan()));
         break;
       }
       continue;
@@ -262,7 +267,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
     if (stack.length > 1 && !lexer.unterminated) {
       const open = stack[stack.length - 1]!.owner;
       diagnostics.push(
-        parseError(
+        fatalError(
           open
             ? `unexpected end of file, expecting "}": the "${open.name}" block opened at line ${open.nameSpan.line} is never closed`
             : 'unexpected end of file, expecting "}"',
@@ -272,7 +277,8 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
     }
     break;
   }
-  for (const d of lexer.diagnostics) diagnostics.push(parseError(d.message, d.span));
+  // a string or Lua block that never closes swallows the rest of the file
+  for (const d of lexer.diagnostics) diagnostics.push((d.message.startsWith('unexpected end of file') ? fatalError : parseError)(d.message, d.span));
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
   return templateReported ? { file, diagnostics, includes, template: true } : { file, diagnostics, includes };
 }
@@ -289,7 +295,7 @@ function templateDiagnostic(text: string, tok: Token): SourceDiagnostic {
   let line = tok.line;
   for (let i = text.indexOf('\n', tok.offset); i >= 0 && i < first; i = text.indexOf('\n', i + 1)) line++;
   const column = first - lineStart + 1;
-  return parseError(
+  return fatalError(
     `template syntax "${text.slice(first, first + 2)}" is not nginx configuration: this file is a template (Go/Jinja); its placeholders were read as plain text, so render it and lint the result for exact findings`,
     { file: tok.file, line, column, endLine: line, endColumn: column + 2, offset: first, endOffset: first + 2 },
   );
