@@ -542,3 +542,72 @@ describe('cookies, error pages, includes', () => {
     expect(routes.some((x) => x.name.includes('location snippet'))).toBe(false);
   });
 });
+
+describe('rewrite-phase credential checks and headers-more replacement', () => {
+  it('if ($http_authorization = "") { return 401; } is an AuthRequirement; the preflight takes the 401, an earlier OPTIONS return exempts it', () => {
+    const routes = evaluate(
+      http(`server {
+    location /a/ {
+      if ($http_authorization = "") { return 401; }
+      add_header Access-Control-Allow-Origin https://app.example.com always;
+      proxy_pass http://b;
+    }
+    location /b/ {
+      if ($request_method = OPTIONS) { return 204; }
+      if ($http_x_api_key != "secret") { return 403; }
+      proxy_pass http://b;
+    }
+    location /c/ {
+      if ($http_x_forwarded_proto = "") { return 403; }
+      proxy_pass http://b;
+    }
+  }`),
+    );
+    const a = route(routes, 'location /a/');
+    const pre = responder(a, 'OPTIONS');
+    expect(pre.status).toMatchObject({ kind: 'fixed', code: 401 });
+    expect(pre.auth).toEqual([expect.objectContaining({ mechanism: 'authorization-header', header: 'Authorization', failureStatus: 401, span: expect.objectContaining({ line: 4, column: 7 }) })]);
+    expect(header(pre, 'access-control-allow-origin')?.onErrors).toBe(true);
+    const get = responder(a, 'GET');
+    expect(get.answeredBy).toBe('backend');
+    expect(get.auth.map((x) => x.mechanism)).toEqual(['authorization-header']);
+    const b = route(routes, 'location /b/');
+    expect(responder(b, 'OPTIONS')).toMatchObject({ status: { kind: 'fixed', code: 204 }, auth: [] });
+    expect(responder(b, 'GET').auth).toEqual([expect.objectContaining({ mechanism: 'api-key', header: 'X-Api-Key', failureStatus: 403 })]);
+    // a header a proxy in front may add is not taken for a credential
+    expect(responder(route(routes, 'location /c/'), 'GET').auth).toEqual([]);
+  });
+
+  it('a server-level check whose 401 carries other headers than the location stays a condition for actual requests', () => {
+    const r = route(
+      evaluate(http(`server {
+    if ($cookie_session = "") { return 401; }
+    location /a/ {
+      add_header Access-Control-Allow-Origin https://app.example.com always;
+      proxy_pass http://b;
+    }
+  }`)),
+      'location /a/',
+    );
+    const pre = responder(r, 'OPTIONS');
+    // the preflight gets the server-level 401, without the location's headers
+    expect(pre).toMatchObject({ status: { kind: 'fixed', code: 401 }, auth: [expect.objectContaining({ mechanism: 'cookie' })] });
+    expect(header(pre, 'access-control-allow-origin')).toBeUndefined();
+    expect(responder(r, 'GET').auth).toEqual([]);
+    expect(r.notes?.some((n) => n.includes('$cookie_session'))).toBe(true);
+  });
+
+  it("more_set_headers replaces the upstream's header (hidden from the backend) unless -t or a -s without 2xx limits it", () => {
+    const routes = evaluate(
+      http(`server {
+    location /a/ { more_set_headers 'Access-Control-Allow-Origin: *'; proxy_pass http://b; }
+    location /b/ { more_set_headers -s 404 'Access-Control-Allow-Origin: *'; proxy_pass http://b; }
+    location /c/ { more_set_headers -t 'text/html' 'Access-Control-Allow-Origin: *'; proxy_pass http://b; }
+  }`),
+    );
+    const backend = (name: string) => responder(route(routes, name), 'GET').backend!;
+    expect(backend('location /a/')).toMatchObject({ hiddenHeaders: ['Access-Control-Allow-Origin'], emitsCors: 'no' });
+    expect(backend('location /b/').hiddenHeaders).toEqual([]);
+    expect(backend('location /c/').hiddenHeaders).toEqual([]);
+  });
+});
