@@ -77,12 +77,24 @@ describe('fast YAML reader', () => {
     ['k:\n  a: |\n    x\n  # c\n  b: 1\n', true],
     ['k:\n  a: |2\n     x\n    y\n  b: >+\n   z\n\n', true],
     ['k:\n  - a: 1\n    b:\n    - 2\n  - c\n', true],
+    ['j:\n  Fn::Join:\n    - ""\n    - - http://\n      - !Ref A\n    - x\n', true], // a sequence in a sequence item
+    ['j:\n  - - a\n    - b\n  -   - c\n', true],
+    ['p:\n  Policy:\n    !Sub |\n      {"a": "${B}"}\n  Next: 1\n', true], // a tag alone on the value line
+    ['p:\n  Policy:\n    |\n      text\n', true],
+    ['p:\n  Policy:\n    !Sub\n      x\n', false],
+    ['p:\n  - !Ref A\n  -\n    !Ref B\n', true],
     ['a: &x 1\nb: *x\n', false],
-    ['a: "x\n  y"\n', false],
+    ['a: "x\n  y"\n', true], // a quoted scalar folded over lines
+    ['a: "x\ny"\n', false], // under-indented continuation: js-yaml's error
+    ["k:\n  a: 'x\n\n    y'' z'\n  b: \"p\\\n    q\"\n", true],
+    ['k:\n  a: [ "x\n   y", b]\n', true],
+    ['k:\n  a: [ "x\n  y", b]\n', false],
     ['a: 1\n---\nb: 2\n', false],
     ['? a\n: b\n', false],
     ['a: 1\n\tb: 2\n', false],
     ['a: b: c\n', false],
+    ['a: 1\n: x\n', false], // an empty key
+    ['a: [x, :y]\nb: :z\n', true],
     ['a:\n  b: 1\n   c: 2\n', false],
   ])('%j (fast reader reads it: %s)', (text, accepted) => {
     expect(compare(text)).toBe(accepted);
@@ -173,10 +185,10 @@ describe('fast YAML reader', () => {
   });
 
   it('gives up, or agrees with js-yaml, on mutated texts', () => {
-    const base = generateCloudFormationYaml(2) + 'Outputs:\n  A: !Sub |\n    x ${A}\n  B: [a, "b", {c: d}]\n';
+    const base = generateCloudFormationYaml(2) + 'Outputs:\n  A: !Sub |\n    x ${A}\n  B: [a, "b", {c: d}]\n  C: "multi\\\n    line \\u00e9"\n  D:\n    - - x\n      - \'y\n        z\'\n';
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', ':', '-', '#', "'", '"', '[', ']', '{', '}', ',', '!', '|', '>', 'x', '  ', '\n  ', '- ', ': ', '')), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', ':', '-', '#', "'", '"', '[', ']', '{', '}', ',', '!', '|', '>', 'x', '  ', '\n  ', '- ', ': ', '', '\\', '---', '&a ', '*a')), { minLength: 1, maxLength: 3 }),
         fc.nat(),
         (edits, del) => {
           let text = base;

@@ -1,13 +1,14 @@
 /**
  * A fast reader for the YAML that templates are written in: block mappings and sequences,
- * single-line plain and quoted scalars, tags (`!Ref X`, `!If` over a block), one-line or
+ * single-line plain scalars, quoted scalars, tags (`!Ref X`, `!If` over a block), one-line or
  * multi-line flow collections and block scalars (`|`, `>-`). It produces the same event stream
  * as js-yaml's `parseEvents` (same offsets and styles), sent straight to the tree builder without
  * allocating events, so the positioned tree is the same whichever reader ran.
  *
- * It reads only what it is sure of: anchors, aliases, explicit keys, multi-line plain or quoted
- * scalars, tabs, CR line ends, directives, several documents and anything malformed make it give
- * up (false), and the caller runs js-yaml's parser, which also reports the errors. A test
+ * It reads only what it is sure of: anchors, aliases, explicit keys, multi-line plain scalars,
+ * under-indented quoted lines, tabs, CR line ends, directives, several documents and anything
+ * malformed make it give up (false), and the caller runs js-yaml's parser, which also reports
+ * the errors. A test
  * compares both readers on fixtures, generated templates and mutated inputs.
  */
 import type { YamlSink } from './yaml-positions.js';
@@ -214,7 +215,7 @@ class Reader {
     const src = this.src;
     const c = src.charCodeAt(this.pos);
     if (c === 39 || c === 34) {
-      const end = this.quotedEnd(this.pos, false);
+      const end = this.quotedEnd(this.pos, -1);
       if (end < 0) return false;
       let p = end;
       while (src.charCodeAt(p) === 32) p++;
@@ -233,7 +234,7 @@ class Reader {
       // key
       const c = src.charCodeAt(this.pos);
       if (c === 39 || c === 34) {
-        const end = this.quoted(-1, -1, false);
+        const end = this.quoted(-1, -1, -1);
         let p = end;
         while (src.charCodeAt(p) === 32) p++;
         if (src.charCodeAt(p) !== 58 || !isSpaceOrEnd(src.charCodeAt(p + 1))) this.giveUp();
@@ -277,7 +278,7 @@ class Reader {
         if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, tag);
         else if (this.keyAhead()) this.blockMapping(this.indent, tag);
         else if (tag) this.giveUp();
-        else this.inline(n + 1, undefined, true);
+        else this.ownLineValue(n);
       } else if (this.indent === n && !inSequence && src.charCodeAt(this.pos) === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) {
         this.blockSequence(n, tag); // a sequence at the key's own column
       } else {
@@ -287,23 +288,44 @@ class Reader {
       return;
     }
     if (inSequence && !tag) {
-      if (c === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.giveUp(); // `- - a`
+      if (c === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) {
+        // `- - a`: a sequence in a sequence item, its entries at the inner dash's column
+        this.blockSequence(this.column(this.pos), undefined);
+        return;
+      }
       if (this.keyAhead()) {
         this.blockMapping(this.column(this.pos), undefined);
         return;
       }
     }
-    this.inline(n + 1, tag, false);
+    this.inline(n + 1, tag);
+  }
+
+  /**
+   * A value alone on the line after its key (or dash) owned by column `n`: a scalar, flow
+   * collection or block scalar, optionally tagged (`Policy:\n  !Sub |`).
+   */
+  private ownLineValue(n: number) {
+    const src = this.src;
+    let tag: [number, number] | undefined;
+    if (src.charCodeAt(this.pos) === 33) {
+      tag = this.tag(false);
+      const before = this.pos;
+      while (src.charCodeAt(this.pos) === 32) this.pos++;
+      const c = src.charCodeAt(this.pos);
+      if (this.pos === before || c === 10 || c === 35 || this.pos >= this.len) this.giveUp();
+    }
+    this.inline(n + 1, tag);
   }
 
   /** A scalar, flow collection or block scalar starting on this line, with `nodeIndent` for continuation lines. */
-  private inline(nodeIndent: number, tag: [number, number] | undefined, ownLine: boolean) {
+  private inline(nodeIndent: number, tag: [number, number] | undefined) {
     const src = this.src;
     const c = src.charCodeAt(this.pos);
     const ts = tag ? tag[0] : -1;
     const te = tag ? tag[1] : -1;
     if (c === 39 || c === 34) {
-      this.pos = this.quoted(ts, te, false);
+      this.pos = this.quoted(ts, te, nodeIndent);
       this.endOfLine();
       return;
     }
@@ -313,7 +335,6 @@ class Reader {
       return;
     }
     if (c === 124 || c === 62) {
-      if (ownLine) this.giveUp();
       this.blockScalar(nodeIndent, ts, te);
       return;
     }
@@ -362,7 +383,7 @@ class Reader {
       const d = src.charCodeAt(this.pos);
       if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, undefined);
       else if (this.keyAhead()) this.blockMapping(this.indent, undefined);
-      else this.inline(m + 1, undefined, true);
+      else this.ownLineValue(m);
       return;
     }
     this.valueAfterIndicator(m, true);
@@ -374,7 +395,8 @@ class Reader {
     if (Number.isNaN(c) || c === 32 || c === 10 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96 || isFlowIndicator(c)) {
       return false;
     }
-    if (c === 63 || c === 45) {
+    // `- `, `? ` and `: ` are indicators (a `: ` at a key's place is an empty key), not scalars
+    if (c === 63 || c === 45 || c === 58) {
       const f = this.src.charCodeAt(this.pos + 1);
       if (isSpaceOrEnd(f) || (inFlow && isFlowIndicator(f))) return false;
     }
@@ -406,15 +428,29 @@ class Reader {
     return e;
   }
 
-  /** End (after the closing quote) of a one-line quoted scalar at `start`, or -1. */
-  private quotedEnd(start: number, inFlow: boolean): number {
-    void inFlow;
+  /**
+   * End (after the closing quote) of a quoted scalar at `start`, or -1. With `nodeIndent` >= 0 it
+   * may span lines whose indentation is at least `nodeIndent` (js-yaml reports less as an error).
+   */
+  private quotedEnd(start: number, nodeIndent: number): number {
     const src = this.src;
     const q = src.charCodeAt(start);
     let p = start + 1;
     for (;;) {
-      const c = src.charCodeAt(p);
-      if (c === 10 || p >= this.len) return -1;
+      let c = src.charCodeAt(p);
+      if (p >= this.len) return -1;
+      if (c === 10 || (c === 92 && q === 34 && src.charCodeAt(p + 1) === 10)) {
+        if (nodeIndent < 0) return -1;
+        if (c === 92) c = src.charCodeAt(++p);
+        // a line break inside the scalar: the next non-blank line must be indented enough
+        let indent = 0;
+        while (c === 10 || c === 32) {
+          indent = c === 10 ? 0 : indent + 1;
+          c = src.charCodeAt(++p);
+        }
+        if (p >= this.len || indent < nodeIndent) return -1;
+        continue;
+      }
       if (c === q) {
         if (q === 39 && src.charCodeAt(p + 1) === 39) {
           p += 2;
@@ -444,15 +480,15 @@ class Reader {
     }
   }
 
-  /** Reads a one-line quoted scalar at `pos`; returns the offset after it. */
-  private quoted(ts: number, te: number, inFlow: boolean): number {
+  /** Reads a quoted scalar at `pos` (continuation lines indented at least `nodeIndent`, -1: one line only); returns the offset after it. */
+  private quoted(ts: number, te: number, nodeIndent: number): number {
     const start = this.pos;
-    const end = this.quotedEnd(start, inFlow);
+    const end = this.quotedEnd(start, nodeIndent);
     if (end < 0) this.giveUp();
     const src = this.src;
     const q = src.charCodeAt(start);
     const inner = src.slice(start + 1, end - 1);
-    const simple = q === 39 ? !inner.includes("''") : !inner.includes('\\');
+    const simple = !inner.includes('\n') && (q === 39 ? !inner.includes("''") : !inner.includes('\\'));
     this.scalar(start + 1, end - 1, q === 39 ? SINGLE : DOUBLE, simple, ts, te);
     return end;
   }
@@ -653,7 +689,7 @@ class Reader {
       return;
     }
     if (c === 39 || c === 34) {
-      this.pos = this.quoted(ts, te, true);
+      this.pos = this.quoted(ts, te, nodeIndent);
       return;
     }
     if (!this.canStartPlain(c, true)) this.giveUp();
