@@ -277,7 +277,19 @@ export function calledCrossOrigin(route: Route, all: readonly Route[]): boolean 
   if (!browserFacing(route, all)) return false;
   if (routeHasCors(route)) return true;
   if (route.group === undefined) return false;
-  return all.some((r) => r !== route && r.group === route.group && routeHasCors(r));
+  return groupsWithCors(all).has(route.group);
+}
+
+/** Groups (APIs) with a route that has CORS, computed once per route list: asking per route was quadratic on APIs without CORS. */
+const corsGroups = new WeakMap<readonly Route[], Set<string>>();
+function groupsWithCors(all: readonly Route[]): Set<string> {
+  let set = corsGroups.get(all);
+  if (!set) {
+    set = new Set();
+    for (const r of all) if (r.group !== undefined && !set.has(r.group) && routeHasCors(r)) set.add(r.group);
+    corsGroups.set(all, set);
+  }
+  return set;
 }
 
 /**

@@ -39,6 +39,8 @@ export class Template {
   readonly globals: YNode | undefined;
   readonly isSam: boolean;
   private readonly conditionCache = new Map<string, boolean | undefined>();
+  /** created resources per type, in template order */
+  private readonly byType = new Map<string, Resource[]>();
   private readonly evaluating = new Set<string>();
 
   constructor(readonly doc: ParsedDocument) {
@@ -57,6 +59,13 @@ export class Template {
       const condName = child(p.value, 'Condition');
       const created = isScalar(condName) ? this.condition(condName.text) : true;
       this.resources.set(p.key, { id: p.key, type, props: child(p.value, 'Properties'), node: p.value, keyStart: p.keyStart, keyEnd: p.keyEnd, created });
+    }
+    // After the loop: a duplicate logical id keeps its last definition, at the first one's place.
+    for (const r of this.resources.values()) {
+      if (r.created === false) continue;
+      let l = this.byType.get(r.type);
+      if (!l) this.byType.set(r.type, (l = []));
+      l.push(r);
     }
   }
 
@@ -78,6 +87,7 @@ export class Template {
   }
 
   ofType(...types: string[]): Resource[] {
+    if (types.length === 1) return [...(this.byType.get(types[0]!) ?? [])];
     return [...this.resources.values()].filter((r) => types.includes(r.type) && r.created !== false);
   }
 
