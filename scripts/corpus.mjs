@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(process.argv[2] ?? join(root, '..', 'shared', 'corpus'));
+const corpusArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const corpus = resolve(corpusArg ?? join(root, '..', 'shared', 'corpus'));
 const expectedPath = join(corpus, 'expected.json');
 if (!existsSync(expectedPath)) {
   console.log(`No corpus at ${corpus} (expected.json missing): nothing to evaluate.`);
