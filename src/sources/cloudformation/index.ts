@@ -4,6 +4,7 @@
  * CORS, each normalized into Routes of the common model.
  */
 import type { Route, SourceDiagnostic, SourceResult } from '../../model/types.js';
+import { loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter } from '../types.js';
 import { isMap, parseYaml, type ParsedDocument } from '../yaml-positions.js';
 import { parseJson } from '../json-positions.js';
@@ -81,26 +82,13 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
 export const cloudformationSource: SourceAdapter = {
   kind: 'cloudformation',
   load(files: InputFile[]): SourceResult {
-    const result: SourceResult = { routes: [], diagnostics: [], files: new Map() };
-    for (const f of files) {
-      result.files.set(f.path, f.text);
-      try {
-        const doc = parseTemplateText(f.path, f.text);
-        result.diagnostics.push(...doc.diagnostics);
-        if (!doc.root) continue;
-        const m = templateRoutes(doc);
-        result.routes.push(...m.routes);
-        result.diagnostics.push(...m.diagnostics);
-      } catch (err) {
-        // A bug here must not cost the other files: report it on this one.
-        result.diagnostics.push({
-          ruleId: 'parse-error',
-          fatal: true,
-          message: `Internal error while reading this template: ${(err as Error).message}`,
-          span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-        });
-      }
-    }
-    return result;
+    return loadEachFile(files, 'template', (f, result) => {
+      const doc = parseTemplateText(f.path, f.text);
+      result.diagnostics.push(...doc.diagnostics);
+      if (!doc.root) return;
+      const m = templateRoutes(doc);
+      result.routes.push(...m.routes);
+      result.diagnostics.push(...m.diagnostics);
+    });
   },
 };

@@ -3,6 +3,7 @@ import type { SourceResult } from '../../model/types.js';
 import { httpApiToRoutes, restApiToRoutes } from '../cloudformation/apigw.js';
 import { parseTemplateText } from '../cloudformation/index.js';
 import { Template } from '../cloudformation/template.js';
+import { loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter } from '../types.js';
 import { isMap, spanOf } from '../yaml-positions.js';
 import { isHttpApiDocument, openApiToHttpApi, openApiToRestApi } from './convert.js';
@@ -10,29 +11,17 @@ import { isHttpApiDocument, openApiToHttpApi, openApiToRestApi } from './convert
 export const openapiSource: SourceAdapter = {
   kind: 'openapi',
   load(files: InputFile[]): SourceResult {
-    const result: SourceResult = { routes: [], diagnostics: [], files: new Map() };
-    for (const f of files) {
-      result.files.set(f.path, f.text);
-      try {
-        const doc = parseTemplateText(f.path, f.text);
-        result.diagnostics.push(...doc.diagnostics);
-        if (!isMap(doc.root)) continue;
-        const t = new Template(doc);
-        const title = t.str(t.get(t.get(doc.root, 'info'), 'title'));
-        const label = title.ok ? title.text : '';
-        const id = f.path.replace(/^.*[\\/]/, '');
-        const span = spanOf(doc, 0, 0);
-        if (isHttpApiDocument(t, doc.root)) result.routes.push(...httpApiToRoutes(openApiToHttpApi(t, doc.root, { id, label, source: 'openapi', span })));
-        else result.routes.push(...restApiToRoutes(openApiToRestApi(t, doc.root, { id, label, source: 'openapi', span })));
-      } catch (err) {
-        result.diagnostics.push({
-          ruleId: 'parse-error',
-          fatal: true,
-          message: `Internal error while reading this OpenAPI document: ${(err as Error).message}`,
-          span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-        });
-      }
-    }
-    return result;
+    return loadEachFile(files, 'OpenAPI document', (f, result) => {
+      const doc = parseTemplateText(f.path, f.text);
+      result.diagnostics.push(...doc.diagnostics);
+      if (!isMap(doc.root)) return;
+      const t = new Template(doc);
+      const title = t.str(t.get(t.get(doc.root, 'info'), 'title'));
+      const label = title.ok ? title.text : '';
+      const id = f.path.replace(/^.*[\\/]/, '');
+      const span = spanOf(doc, 0, 0);
+      if (isHttpApiDocument(t, doc.root)) result.routes.push(...httpApiToRoutes(openApiToHttpApi(t, doc.root, { id, label, source: 'openapi', span })));
+      else result.routes.push(...restApiToRoutes(openApiToRestApi(t, doc.root, { id, label, source: 'openapi', span })));
+    });
   },
 };

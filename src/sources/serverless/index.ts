@@ -7,6 +7,7 @@
 import type { SourceResult } from '../../model/types.js';
 import { httpApiToRoutes, restApiToRoutes } from '../cloudformation/apigw.js';
 import { parseTemplateText } from '../cloudformation/index.js';
+import { loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { isMap } from '../yaml-positions.js';
 import { buildHttpApi } from './http-api.js';
@@ -41,21 +42,6 @@ function loadOne(f: InputFile, host: SourceHost, result: SourceResult): void {
 export const serverlessSource: SourceAdapter = {
   kind: 'serverless',
   load(files: InputFile[], host: SourceHost): SourceResult {
-    const result: SourceResult = { routes: [], diagnostics: [], files: new Map() };
-    for (const f of files) {
-      result.files.set(f.path, f.text);
-      try {
-        loadOne(f, host, result);
-      } catch (err) {
-        // A bug here must not cost the other files: report it on this one.
-        result.diagnostics.push({
-          ruleId: 'parse-error',
-          fatal: true,
-          message: `Internal error while reading this serverless.yml: ${(err as Error).message}`,
-          span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-        });
-      }
-    }
-    return result;
+    return loadEachFile(files, 'serverless.yml', (f, result) => loadOne(f, host, result));
   },
 };
