@@ -63,6 +63,13 @@ describe('exit codes', () => {
     expect(warn.stdout).toContain('cors-headers-missing-on-errors');
   });
 
+  it('a reader that closes the pipe early is not a crash (no EPIPE trace)', () => {
+    const big = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`b${i}.conf`, BAD]));
+    const many = project(big);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" -f json . | head -c 1 >/dev/null`], { cwd: many, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+
   it('2 for usage problems, with a message', () => {
     const unknownFlag = corslint(['--bogus', 'good.conf'], { cwd: dir });
     expect(unknownFlag.code).toBe(2);

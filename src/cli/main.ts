@@ -101,4 +101,10 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+// A reader that stops early (`corslint ... | head`) closes the pipe: that is not a crash.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));
