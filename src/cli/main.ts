@@ -102,9 +102,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that stops early (`corslint ... | head`) closes the pipe: that is not a crash.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+// Registered once per process (tests import this module repeatedly).
+if (process.stdout.listenerCount('error') === 0) {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 
 process.exitCode = await main(process.argv.slice(2));
