@@ -155,14 +155,19 @@ function takesJson(t: Template, op: YNode): boolean {
   return false;
 }
 
-export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget): RestApiModel {
+interface Operation {
+  pathPair: YPair;
+  opPair: YPair;
+  op: YNode;
+  method: string;
+  auth: AuthRequirement[];
+}
+
+/** Every operation under `paths`, with its method and the auth that applies (own `security`, else the global one). */
+function* operations(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean): Generator<Operation> {
   const all = schemes(t, root);
-  const keySource = t.str(t.get(root, 'x-amazon-apigateway-api-key-source'));
-  const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
   const globalSecurity = t.pair(root, 'security');
-  const resources: GwResource[] = [];
   for (const pathPair of entries(t.get(root, 'paths'))) {
-    const res: GwResource = { path: pathPair.key, span: t.spanKey(pathPair), methods: [] };
     for (const opPair of entries(t.deref(pathPair.value))) {
       const k = opPair.key.toLowerCase();
       if (!METHODS.includes(k)) continue;
@@ -171,19 +176,34 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
       const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
       const own = t.pair(op, 'security');
       const sec = own ?? globalSecurity;
-      const auth = withOptionsFix(t, sec ? securityAuth(t, sec, all, apiKeyHeader, false) : [], method, opPair, own);
-      const gm: GwMethod = {
-        method,
-        span: t.spanKey(opPair),
-        auth,
-        integration: readIntegration(t, op),
-        requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
-        description: `${method} ${pathPair.key}`,
-      };
-      if (takesJson(t, op)) gm.takesJson = true;
-      res.methods.push(gm);
+      const auth = withOptionsFix(t, sec ? securityAuth(t, sec, all, apiKeyHeader, http) : [], method, opPair, own);
+      yield { pathPair, opPair, op, method, auth };
     }
-    if (res.methods.length) resources.push(res);
+  }
+}
+
+export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget): RestApiModel {
+  const keySource = t.str(t.get(root, 'x-amazon-apigateway-api-key-source'));
+  const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
+  const resources: GwResource[] = [];
+  let res: GwResource | undefined;
+  let resPair: YPair | undefined;
+  for (const { pathPair, opPair, op, method, auth } of operations(t, root, apiKeyHeader, false)) {
+    if (!res || resPair !== pathPair) {
+      res = { path: pathPair.key, span: t.spanKey(pathPair), methods: [] };
+      resPair = pathPair;
+      resources.push(res);
+    }
+    const gm: GwMethod = {
+      method,
+      span: t.spanKey(opPair),
+      auth,
+      integration: readIntegration(t, op),
+      requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
+      description: `${method} ${pathPair.key}`,
+    };
+    if (takesJson(t, op)) gm.takesJson = true;
+    res.methods.push(gm);
   }
   const gatewayResponses: GwGatewayResponse[] = [];
   for (const p of entries(t.get(root, 'x-amazon-apigateway-gateway-responses'))) {
@@ -200,28 +220,16 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
 }
 
 export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget): HttpApiModel {
-  const all = schemes(t, root);
-  const globalSecurity = t.pair(root, 'security');
   const routes: HttpRoute[] = [];
-  for (const pathPair of entries(t.get(root, 'paths'))) {
-    for (const opPair of entries(t.deref(pathPair.value))) {
-      const k = opPair.key.toLowerCase();
-      if (!METHODS.includes(k)) continue;
-      const op = t.deref(opPair.value);
-      if (!op) continue;
-      const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
-      const own = t.pair(op, 'security');
-      const sec = own ?? globalSecurity;
-      const auth = withOptionsFix(t, sec ? securityAuth(t, sec, all, undefined, true) : [], method, opPair, own);
-      const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
-      routes.push({
-        routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
-        span: t.spanKey(opPair),
-        auth,
-        requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
-        backend: it.ok && /http_proxy/i.test(it.text) ? 'http-proxy' : it.ok && /aws_proxy/i.test(it.text) ? 'lambda-proxy' : 'unknown',
-      });
-    }
+  for (const { pathPair, opPair, op, method, auth } of operations(t, root, undefined, true)) {
+    const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
+    routes.push({
+      routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
+      span: t.spanKey(opPair),
+      auth,
+      requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
+      backend: it.ok && /http_proxy/i.test(it.text) ? 'http-proxy' : it.ok && /aws_proxy/i.test(it.text) ? 'lambda-proxy' : 'unknown',
+    });
   }
   const model: HttpApiModel = { id: target.id, label: target.label, source: target.source, span: target.span, routes };
   const corsPair = t.pair(root, 'x-amazon-apigateway-cors');
