@@ -278,6 +278,30 @@ interface Env {
   authIfs?: { d: NginxDirective; req: AuthRequirement; level: Level }[];
   /** auth `if`s to evaluate as plain conditions (their 4xx would carry other headers than the run's answer) */
   literalIfs?: ReadonlySet<NginxDirective>;
+  /** while one header value is evaluated: what it reads of the PathSpec (undefined: nothing yet) */
+  cap?: Reads;
+  capturing?: boolean;
+}
+
+/** what one header value read of its PathSpec (see Seen), to reuse it for a PathSpec that answers alike */
+interface Reads {
+  methods?: MethodView[];
+  tests?: number[];
+  unknowns?: string[];
+}
+
+/** whether every read gives the same answer for `a` as for `b` */
+function readsAlike(r: Reads, a: PathSpec, b: PathSpec): boolean {
+  if (r.methods) for (const v of r.methods) if (v(a.method) !== v(b.method)) return false;
+  if (r.tests) for (const t of r.tests) if ((t >= 0 && t === a.originTest) !== (t >= 0 && t === b.originTest)) return false;
+  if (r.unknowns) for (const u of r.unknowns) if ((a.unknown === u) !== (b.unknown === u)) return false;
+  return true;
+}
+
+function addReads(seen: Seen, r: Reads): void {
+  if (r.methods) for (const v of r.methods) seen.method.add(v);
+  if (r.tests) for (const t of r.tests) seen.tests.add(t);
+  if (r.unknowns) for (const u of r.unknowns) seen.unknowns.add(u);
 }
 
 /**
@@ -302,11 +326,19 @@ const IS_OPTIONS: MethodView = (m) => m === 'OPTIONS';
 
 function methodAs(env: Env, view: MethodView): unknown {
   env.seen.method.add(view);
+  if (env.capturing) {
+    const list = ((env.cap ??= {}).methods ??= []);
+    if (!list.includes(view)) list.push(view);
+  }
   return view(env.path.method);
 }
 
 function testTrue(env: Env, idx: number): boolean {
   env.seen.tests.add(idx);
+  if (env.capturing) {
+    const list = ((env.cap ??= {}).tests ??= []);
+    if (!list.includes(idx)) list.push(idx);
+  }
   return idx >= 0 && idx === env.path.originTest;
 }
 
@@ -336,9 +368,28 @@ function segmentsOf(s: string): Segment[] {
   return segs;
 }
 
+/** the value of each variable-free text, built once (values are never mutated) */
+const constCache = new Map<string, Val>();
+
 function evalText(s: string, env: Env, depth = 0): Val {
   const segs = segmentsOf(s);
-  return concatVals(segs.map((seg) => (seg.kind === 'text' ? textVal(seg.text) : evalVar(seg.name, env, depth))));
+  if (segs.length === 1) {
+    const seg = segs[0]!;
+    if (seg.kind === 'var') return concatVals([evalVar(seg.name, env, depth)]);
+    let v = constCache.get(s);
+    if (!v) {
+      if (constCache.size > 100_000) constCache.clear();
+      constCache.set(s, (v = textVal(seg.text)));
+    }
+    return v;
+  }
+  if (segs.length === 0) return EMPTY;
+  const vals: Val[] = new Array(segs.length);
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
+    vals[i] = seg.kind === 'text' ? textVal(seg.text) : evalVar(seg.name, env, depth);
+  }
+  return concatVals(vals);
 }
 
 function evalVar(rawName: string, env: Env, depth: number): Val {
@@ -468,6 +519,10 @@ function evalCondition(c: IfCondition, env: Env, ifSpan: Span): boolean {
   const key = env.reg.unknownIndex(`${c.span.file}:${c.span.offset ?? c.span.line + ':' + c.span.column}`, `if ${condText(env.files, c)}`, ifSpan);
   if (key === undefined) return false;
   env.seen.unknowns.add(key);
+  if (env.capturing) {
+    const list = ((env.cap ??= {}).unknowns ??= []);
+    if (!list.includes(key)) list.push(key);
+  }
   return env.path.unknown === key;
 }
 
@@ -755,6 +810,8 @@ interface PathHeader {
   unless: string[];
   onSuccess: boolean;
   onErrors: boolean;
+  /** what the value read of the PathSpec (undefined: nothing) */
+  reads?: Reads;
 }
 
 function headerFlags(decl: HeaderDecl, fixedStatus: number | undefined): { onSuccess: boolean; onErrors: boolean } {
@@ -776,6 +833,8 @@ interface LevelHeaders {
   decls: HeaderDecl[];
   /** `via:lower-case name#n`: the n-th declaration of that name */
   keys: string[];
+  /** position of each key in `keys` (keys are unique) */
+  index: Map<string, number>;
   dropped: Effective['dropped'];
 }
 
@@ -793,27 +852,42 @@ function levelHeaders(level: Level): LevelHeaders {
   });
   const effNames = new Set(decls.map((d) => d.name.toLowerCase()));
   const dropped = effectiveAddHeaders(level).dropped.filter((x) => !effNames.has(x.decl.name.toLowerCase()));
-  levelHeadersCache.set(level, (hit = { decls, keys, dropped }));
+  const index = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i);
+  levelHeadersCache.set(level, (hit = { decls, keys, index, dropped }));
   return hit;
 }
 
-function evalHeaders(lh: LevelHeaders, env: Env, fixedStatus: number | undefined): PathHeader[] {
-  const out: PathHeader[] = [];
-  for (let i = 0; i < lh.decls.length; i++) {
-    const decl = lh.decls[i]!;
-    const val = evalText(decl.value, env);
-    const conditions = [...val.conditions];
-    if (decl.types) conditions.push(`only for responses of Content-Type ${decl.types.join(' ')} (more_set_headers -t)`);
-    out.push({
-      key: lh.keys[i]!,
-      decl,
-      outcome: toOutcome(val),
-      conditions,
-      unless: val.unlessBackendSends,
-      ...headerFlags(decl, fixedStatus),
-    });
+/** evaluates a value, recording what it reads of the PathSpec */
+function evalCaptured(text: string, env: Env): { val: Val; reads: Reads | undefined } {
+  env.capturing = true;
+  env.cap = undefined;
+  try {
+    const val = evalText(text, env);
+    return { val, reads: env.cap };
+  } finally {
+    env.capturing = false;
+    env.cap = undefined;
   }
-  return out;
+}
+
+function evalHeader(lh: LevelHeaders, i: number, env: Env, fixedStatus: number | undefined): PathHeader {
+  const decl = lh.decls[i]!;
+  const { val, reads } = evalCaptured(decl.value, env);
+  const conditions = [...val.conditions];
+  if (decl.types) conditions.push(`only for responses of Content-Type ${decl.types.join(' ')} (more_set_headers -t)`);
+  const flags = headerFlags(decl, fixedStatus);
+  const h: PathHeader = {
+    key: lh.keys[i]!,
+    decl,
+    outcome: toOutcome(val),
+    conditions,
+    unless: val.unlessBackendSends,
+    onSuccess: flags.onSuccess,
+    onErrors: flags.onErrors,
+  };
+  if (reads) h.reads = reads;
+  return h;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -922,10 +996,20 @@ interface RouteCtx {
   name: string;
 }
 
+interface PathDrop {
+  decl: HeaderDecl;
+  by: Span;
+  outcome: OriginOutcome;
+  reads?: Reads;
+}
+
 interface PathResult {
+  path: PathSpec;
   shape: Omit<Responder, 'headers' | 'methods'>;
+  /** the final level's headers: `headers[i]` is the evaluation of `lh.decls[i]` */
+  lh: LevelHeaders;
   headers: PathHeader[];
-  dropped: { decl: HeaderDecl; by: Span; outcome: OriginOutcome }[];
+  dropped: PathDrop[];
   notes: string[];
   /** everything the run read of its PathSpec */
   seen: Seen;
@@ -1066,7 +1150,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
   for (const v of script.seen.method) env.seen.method.add(v);
   for (const t of script.seen.tests) env.seen.tests.add(t);
   for (const u of script.seen.unknowns) env.seen.unknowns.add(u);
-  return { shape, ...evalResponseHeaders(env, level, fixed), notes: env.notes, seen: env.seen, script };
+  return { path, shape, ...evalResponseHeaders(env, level, fixed), notes: env.notes, seen: env.seen, script };
 }
 
 /** the declarations a level's responses with this error status carry */
@@ -1077,12 +1161,38 @@ function errorDeclKey(level: Level, status: number): string {
     .join('|');
 }
 
-/** the header half of a run: values of the final level's declarations (reads only, never `set`s or notes) */
-function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined): Pick<PathResult, 'headers' | 'dropped'> {
+/**
+ * The header half of a run: values of the final level's declarations (reads only, never `set`s
+ * or notes). With `prev`, a run of the same script for another PathSpec, a value whose reads
+ * answer alike for both PathSpecs is the same: it is taken over instead of evaluated again.
+ */
+function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined, prev?: PathResult): Pick<PathResult, 'lh' | 'headers' | 'dropped'> {
   const lh = levelHeaders(level);
-  const headers = evalHeaders(lh, env, fixed);
-  const dropped = lh.dropped.map((x) => ({ ...x, outcome: toOutcome(evalText(x.decl.value, env)) }));
-  return { headers, dropped };
+  const n = lh.decls.length;
+  const headers: PathHeader[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const old = prev?.headers[i];
+    if (old && (!old.reads || readsAlike(old.reads, prev.path, env.path))) {
+      if (old.reads) addReads(env.seen, old.reads);
+      headers[i] = old;
+    } else headers[i] = evalHeader(lh, i, env, fixed);
+  }
+  const m = lh.dropped.length;
+  const dropped: PathDrop[] = new Array(m);
+  for (let i = 0; i < m; i++) {
+    const old = prev?.dropped[i];
+    if (old && (!old.reads || readsAlike(old.reads, prev.path, env.path))) {
+      if (old.reads) addReads(env.seen, old.reads);
+      dropped[i] = old;
+      continue;
+    }
+    const x = lh.dropped[i]!;
+    const { val, reads } = evalCaptured(x.decl.value, env);
+    const d: PathDrop = { decl: x.decl, by: x.by, outcome: toOutcome(val) };
+    if (reads) d.reads = reads;
+    dropped[i] = d;
+  }
+  return { lh, headers, dropped };
 }
 
 /**
@@ -1096,7 +1206,7 @@ function rerunHeaders(base: PathResult, path: PathSpec, reg: Registry, globals: 
   for (const v of seen.method) env.seen.method.add(v);
   for (const t of seen.tests) env.seen.tests.add(t);
   for (const u of seen.unknowns) env.seen.unknowns.add(u);
-  return { shape: base.shape, ...evalResponseHeaders(env, level, fixed), notes: [...base.notes], seen: env.seen, script: base.script };
+  return { path, shape: base.shape, ...evalResponseHeaders(env, level, fixed, base), notes: [...base.notes], seen: env.seen, script: base.script };
 }
 
 
@@ -1152,16 +1262,10 @@ function sameShape(a: PathResult, b: PathResult): boolean {
   return a === b || jsonEqual(a.shape, b.shape);
 }
 
-/** a run's headers by key (keys are unique within a run), built once per run */
-const headersByKey = new WeakMap<PathResult, Map<string, PathHeader>>();
+/** a run's header of that key (keys are unique within a run) */
 function pick(r: PathResult, key: string): PathHeader | undefined {
-  let m = headersByKey.get(r);
-  if (!m) {
-    m = new Map();
-    for (const h of r.headers) if (!m.has(h.key)) m.set(h.key, h);
-    headersByKey.set(r, m);
-  }
-  return m.get(key);
+  const i = r.lh.index.get(key);
+  return i === undefined ? undefined : r.headers[i];
 }
 
 function isErrorShape(s: PathResult['shape']): boolean {
@@ -1306,19 +1410,70 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
   return { responder, dropped, notes, methodViews };
 }
 
+/** the method names a level's directive tree names (limit_except, $request_method tests), in tree order */
+const methodNamesCache = new WeakMap<Level, string[]>();
+function methodNamesOf(level: Level): string[] {
+  let names = methodNamesCache.get(level);
+  if (names) return names;
+  const found = new Set<string>();
+  walkAll(level.own, (d) => {
+    if (d.name === 'limit_except') for (const a of d.args) found.add(a.value.toUpperCase());
+    const c = d.condition;
+    if (c && c.variable.toLowerCase() === '$request_method' && c.operand) {
+      if (c.operator === '=' || c.operator === '!=') found.add(c.operand.value);
+      else for (const m of STANDARD_METHODS) found.add(m);
+    }
+  });
+  methodNamesCache.set(level, (names = [...found]));
+  return names;
+}
+
+/** whether two span keys (`file:offset`, or `file:line.column` without offsets) are equal */
+function sameSpanKey(a: Span, b: Span): boolean {
+  if (a === b) return true;
+  if (a.file !== b.file) return false;
+  if (a.offset !== undefined || b.offset !== undefined) return a.offset === b.offset;
+  return a.line === b.line && a.column === b.column;
+}
+
+/**
+ * Compact identity of a method's result: auth by span, mechanism and satisfyAny; headers by
+ * declaration position and everything that can differ between methods; drops by positions.
+ */
+function sameIdentity(a: MethodResult, b: MethodResult): boolean {
+  const aa = a.responder.auth;
+  const ba = b.responder.auth;
+  if (aa.length !== ba.length) return false;
+  for (let i = 0; i < aa.length; i++) {
+    const x = aa[i]!;
+    const y = ba[i]!;
+    if (!sameSpanKey(x.span, y.span) || x.mechanism !== y.mechanism || x.satisfyAny !== y.satisfyAny) return false;
+  }
+  const ah = a.responder.headers;
+  const bh = b.responder.headers;
+  if (ah.length !== bh.length) return false;
+  for (let i = 0; i < ah.length; i++) {
+    const x = ah[i]!;
+    const y = bh[i]!;
+    if (x === y) continue;
+    if (!sameSpanKey(x.span, y.span) || x.name !== y.name || x.onSuccess !== y.onSuccess || x.onErrors !== y.onErrors) return false;
+    if ((x.condition ?? '') !== (y.condition ?? '')) return false;
+    if (x.unlessBackendSends !== y.unlessBackendSends && (x.unlessBackendSends?.join(',') ?? '') !== (y.unlessBackendSends?.join(',') ?? '')) return false;
+    if (!jsonEqual(x.value, y.value)) return false;
+  }
+  const ad = a.dropped;
+  const bd = b.dropped;
+  if (ad.length !== bd.length) return false;
+  for (let i = 0; i < ad.length; i++) {
+    if (!sameSpanKey(ad[i]!.header.span, bd[i]!.header.span) || !sameSpanKey(ad[i]!.droppedBy, bd[i]!.droppedBy)) return false;
+  }
+  return true;
+}
+
 function methodUniverse(ctx: RouteCtx, reg: Registry): string[] {
   const names = new Set<string>(['OPTIONS']);
-  const scan = (ds: NginxDirective[]): void =>
-    walkAll(ds, (d) => {
-      if (d.name === 'limit_except') for (const a of d.args) names.add(a.value.toUpperCase());
-      const c = d.condition;
-      if (c && c.variable.toLowerCase() === '$request_method' && c.operand) {
-        if (c.operator === '=' || c.operator === '!=') names.add(c.operand.value);
-        else for (const m of STANDARD_METHODS) names.add(m);
-      }
-    });
-  scan(ctx.location.own);
-  if (ctx.server) scan(ctx.server.own);
+  for (const m of methodNamesOf(ctx.location)) names.add(m);
+  if (ctx.server) for (const m of methodNamesOf(ctx.server)) names.add(m);
   // the static handler and limit_except treat methods differently
   if ((!contentOf(ctx.location) && !ctx.snippet) || ctx.location.own.some((d) => d.name === 'limit_except')) for (const m of STANDARD_METHODS) names.add(m);
   void reg;
@@ -1338,28 +1493,11 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
     if (!r) simulated.push({ method: m, r: (r = simulateMethod(ctx, m, reg, globals, files)) });
     results.set(m, r);
   }
-  // compact identity: headers and drops by declaration position, plus what can differ between methods
-  const spanKey = (x: Span): string => `${x.file}:${x.offset ?? x.line + '.' + x.column}`;
-  // Two results are the same responder when their shapes (all but methods, auth and headers)
-  // serialize alike and the rest of their identities match. The shape's JSON holds no raw
-  // newline, so comparing it structurally and the rest as a string is comparing the whole key.
-  const keys = new Map<MethodResult, string>();
-  const keyOf = (r: MethodResult): string => {
-    let k = keys.get(r);
-    if (k === undefined) keys.set(r, (k = computeKey(r)));
-    return k;
-  };
+  // Two results are the same responder when their auth, headers and drops match by declaration
+  // position and value, and the rest of their responders (all but methods, auth and headers)
+  // would serialize alike.
   const sameResult = (a: MethodResult, b: MethodResult): boolean =>
-    a === b || (keyOf(a) === keyOf(b) && jsonEqual({ ...a.responder, methods: null }, { ...b.responder, methods: null }, SKIP_IN_SHAPE));
-  const computeKey = (r: MethodResult): string => {
-    const { headers, auth } = r.responder;
-    return [
-      '',
-      ...auth.map((a) => spanKey(a.span) + a.mechanism + String(a.satisfyAny)),
-      ...headers.map((h) => `${spanKey(h.span)}|${h.name}|${JSON.stringify(h.value)}|${h.onSuccess}|${h.onErrors}|${h.condition ?? ''}|${h.unlessBackendSends?.join(',') ?? ''}`),
-      ...r.dropped.map((d) => `${spanKey(d.header.span)}>${spanKey(d.droppedBy)}`),
-    ].join('\n');
-  };
+    a === b || (sameIdentity(a, b) && jsonEqual({ ...a.responder, methods: null }, { ...b.responder, methods: null }, SKIP_IN_SHAPE));
   const other = results.get(null)!;
   const groups: { methods: string[]; r: MethodResult }[] = [];
   for (const m of methods) {

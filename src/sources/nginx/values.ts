@@ -29,6 +29,12 @@ export function unknownVal(reason: string): Val {
 export const ORIGIN_VAL: Val = { parts: [{ kind: 'origin' }], conditions: [], unlessBackendSends: [] };
 
 export function concatVals(vals: Val[]): Val {
+  if (vals.length === 1) {
+    // a lone value is already merged (values are built by this function or hold one part) and,
+    // with at most one condition and one header, has nothing to de-duplicate
+    const v = vals[0]!;
+    if (v.conditions.length <= 1 && v.unlessBackendSends.length <= 1) return v;
+  }
   const parts: Part[] = [];
   const conditions: string[] = [];
   const unless: string[] = [];
