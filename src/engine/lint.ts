@@ -60,6 +60,7 @@ const LOADERS: Partial<Record<SourceKind, () => Promise<SourceAdapter>>> = {
   cloudformation: async () => (await import('../sources/cloudformation/index.js')).cloudformationSource,
   openapi: async () => (await import('../sources/openapi/index.js')).openapiSource,
   serverless: async () => (await import('../sources/serverless/index.js')).serverlessSource,
+  terraform: async () => (await import('../sources/terraform/index.js')).terraformSource,
 };
 
 /** Sources register lazily so a run only loads the parsers it needs. */

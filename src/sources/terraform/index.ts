@@ -1,0 +1,142 @@
+/**
+ * Terraform source (hashicorp/aws provider): the `.tf` files of one directory given together
+ * form a module; its API Gateway REST and HTTP APIs, CloudFront distributions and policies and
+ * S3 bucket CORS are written as the equivalent CloudFormation resources (`vehicle.ts`) and
+ * normalized by the CloudFormation source's builders, then every span is moved back to the
+ * Terraform file, line and column it comes from.
+ */
+import { dirname } from 'node:path';
+import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/types.js';
+import { templateRoutes } from '../cloudformation/index.js';
+import type { InputFile, SourceAdapter } from '../types.js';
+import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
+import { parseHcl, spanAt } from './hcl.js';
+import { TfModule, type At, type TfFile } from './module.js';
+import { managedPolicyId, VehicleBuilder } from './vehicle.js';
+
+const VEHICLE = '\u0000terraform-module';
+
+/** Moves a vehicle span to its Terraform file; `files` sorted by base. */
+function locate(files: TfFile[], offset: number): TfFile {
+  let lo = 0;
+  let hi = files.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (files[mid]!.base <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return files[lo]!;
+}
+
+function atSpan(at: At): Span {
+  return spanAt(at.file.hcl, at.start, at.end);
+}
+
+/** Rewrites, in place, every vehicle span and logical id found in `value`. */
+function restore(value: unknown, files: TfFile[], addresses: Map<string, string>, seen: Set<object>): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  const obj = value as Record<string, unknown>;
+  if (obj.file === VEHICLE && typeof obj.offset === 'number') {
+    const start = obj.offset;
+    const end = typeof obj.endOffset === 'number' ? obj.endOffset : start;
+    const f = locate(files, start);
+    const local = Math.min(start - f.base, f.hcl.text.length);
+    Object.assign(obj, spanAt(f.hcl, local, Math.min(Math.max(local, end - f.base), f.hcl.text.length)));
+    return;
+  }
+  const rename = (s: string) => s.replace(/TFX\d+X/g, (id) => addresses.get(id) ?? id);
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'string') {
+      if (v.includes('TFX')) obj[k] = rename(v);
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        if (typeof item === 'string' && item.includes('TFX')) v[i] = rename(item);
+        else restore(item, files, addresses, seen);
+      });
+    } else restore(v, files, addresses, seen);
+  }
+}
+
+/** CloudFormation property names in the builders' messages, as the Terraform arguments they stand for. */
+const TERMS: [RegExp, string][] = [
+  [/\bResourceId\b/g, 'resource_id'],
+  [/\bAuthorizerId\b/g, 'authorizer_id'],
+  [/\bParentId\b/g, 'parent_id'],
+  [/\bPathPart\b/g, 'path_part'],
+  [/\bRestApi\b/g, 'REST API'],
+  [/\bMethod (aws_)/g, '$1'],
+];
+
+function loadModule(inputs: InputFile[], result: SourceResult): void {
+  const files: TfFile[] = [];
+  let base = 0;
+  for (const f of inputs) {
+    const hcl = parseHcl(f.path, f.text);
+    if (hcl.error) {
+      result.diagnostics.push({ ruleId: 'parse-error', fatal: true, message: `Terraform syntax error: ${hcl.error.message}`, span: spanAt(hcl, hcl.error.start, hcl.error.end) });
+      continue;
+    }
+    files.push({ hcl, base });
+    base += f.text.length + 1;
+  }
+  if (files.length === 0) return;
+  const module = new TfModule(files, managedPolicyId);
+  const vehicle = new VehicleBuilder(module);
+  vehicle.build();
+  const text = files.map((f) => f.hcl.text).join('\n');
+  const doc: ParsedDocument = { file: VEHICLE, text, format: 'json', root: vehicle.root(text.length), diagnostics: [], lines: new LineIndex(text) };
+  const model = templateRoutes(doc);
+  const { incomplete, addresses } = vehicle.marks;
+  const seen = new Set<object>();
+  for (const route of model.routes) {
+    route.source = 'terraform';
+    const offsets = [route.span.offset, ...route.responders.map((r) => r.span.offset)];
+    for (const o of offsets) {
+      const marks = o === undefined ? undefined : incomplete.get(o);
+      if (!marks) continue;
+      route.incomplete ??= [];
+      for (const m of marks) if (!route.incomplete.some((x) => x.reason === m.reason)) route.incomplete.push({ reason: m.reason, span: atSpan(m.at) });
+    }
+    restore(route, files, addresses, seen);
+    result.routes.push(route as Route);
+  }
+  for (const d of model.diagnostics) {
+    restore(d, files, addresses, seen);
+    let message = d.message;
+    for (const [re, to] of TERMS) message = message.replace(re, to);
+    result.diagnostics.push({ ...d, message } as SourceDiagnostic);
+  }
+  for (const d of vehicle.marks.diagnostics) result.diagnostics.push({ ruleId: d.ruleId, message: d.message, span: atSpan(d.at) });
+}
+
+export const terraformSource: SourceAdapter = {
+  kind: 'terraform',
+  load(files: InputFile[]): SourceResult {
+    const result: SourceResult = { routes: [], diagnostics: [], files: new Map() };
+    const byDir = new Map<string, InputFile[]>();
+    for (const f of files) {
+      result.files.set(f.path, f.text);
+      const dir = dirname(f.path);
+      let l = byDir.get(dir);
+      if (!l) byDir.set(dir, (l = []));
+      l.push(f);
+    }
+    for (const group of byDir.values()) {
+      try {
+        loadModule(group, result);
+      } catch (err) {
+        // A source bug costs this module only, reported on each of its files.
+        for (const f of group) {
+          result.diagnostics.push({
+            ruleId: 'parse-error',
+            fatal: true,
+            message: `Internal error while reading this Terraform module: ${(err as Error).message}`,
+            span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+          });
+        }
+      }
+    }
+    return result;
+  },
+};

@@ -1,0 +1,431 @@
+/**
+ * One Terraform module (the `.tf` files of one directory given together) and the evaluation of
+ * its expressions where the module itself says what they are:
+ * - `var.x` is the literal `default` of its `variable` block (a caller or a tfvars file may
+ *   override it; without a default it is unknown),
+ * - `local.x` is its `locals` entry when that evaluates,
+ * - `<type>.<name>.<arg>` is the resource's own argument when it sets one (the joins Terraform
+ *   users write: `aws_api_gateway_method.options.http_method`), otherwise a reference the
+ *   mapping uses to link resources (`aws_api_gateway_rest_api.api.id`),
+ * - a few pure functions over known values (`jsonencode`, `join`, `concat`, `lower`, ...),
+ *   conditionals on known conditions, `==`/`!=`/`&&`/`||`/`!` on known values.
+ * Everything else (data sources, module outputs, other functions, for expressions, template
+ * directives, `count.index`, `each.value`) is unknown with the reason, never a guess.
+ */
+import type { Attribute, Block, BodyItem, Expr, HclFile, Step } from './hcl.js';
+
+export interface TfFile {
+  hcl: HclFile;
+  /** offset of this file's text in the module's concatenated text (for the mapping's positions) */
+  base: number;
+}
+
+/** Where a value is written: its expression, or for a variable or local the place that uses it. */
+export interface At {
+  file: TfFile;
+  start: number;
+  end: number;
+}
+
+export type Val =
+  | { k: 'str'; v: string; at: At }
+  | { k: 'num'; v: number; at: At }
+  | { k: 'bool'; v: boolean; at: At }
+  | { k: 'null'; at: At }
+  | { k: 'list'; items: Val[]; at: At }
+  | { k: 'obj'; items: { key: string; keyAt: At; value: Val }[]; at: At }
+  /** an attribute Terraform computes when it creates the resource (`id`, `root_resource_id`, `arn`) */
+  | { k: 'ref'; address: string; attr: string; at: At }
+  /** `mentions`: resources the unknown value is built from (`"${aws_apigatewayv2_api.x.id}.execute-api..."`) */
+  | { k: 'unknown'; reason: string; at: At; mentions?: string[] };
+
+export interface TfResource {
+  type: string;
+  name: string;
+  /** `aws_api_gateway_method.options` */
+  address: string;
+  block: Block;
+  file: TfFile;
+}
+
+const MAX_DEPTH = 64;
+
+function attrOf(body: BodyItem[], name: string): Attribute | undefined {
+  for (const i of body) if (i.type === 'attribute' && i.name === name) return i;
+  return undefined;
+}
+
+export class TfModule {
+  readonly resources = new Map<string, TfResource>();
+  /** `data.<type>.<name>` blocks */
+  readonly data = new Map<string, TfResource>();
+  private readonly variables = new Map<string, { block: Block; file: TfFile } | null>();
+  private readonly locals = new Map<string, { attr: Attribute; file: TfFile } | null>();
+  private readonly evaluating = new Set<string>();
+  private readonly cache = new Map<string, Val>();
+
+  /**
+   * `dataId(type, name)`: the id a `data` source yields when its arguments determine it (a
+   * managed CloudFront policy looked up by name).
+   */
+  constructor(
+    readonly files: TfFile[],
+    private readonly dataId: (type: string, name: string) => string | undefined = () => undefined,
+  ) {
+    for (const file of files) {
+      for (const item of file.hcl.body) {
+        if (item.type !== 'block') continue;
+        const [a, b] = item.labels;
+        if (item.blockType === 'resource' && a && b && item.labels.length === 2) {
+          const address = `${a.value}.${b.value}`;
+          // Terraform rejects a duplicate address; keep the first and read nothing from the second.
+          if (!this.resources.has(address)) this.resources.set(address, { type: a.value, name: b.value, address, block: item, file });
+        } else if (item.blockType === 'data' && a && b && item.labels.length === 2) {
+          const address = `data.${a.value}.${b.value}`;
+          if (!this.data.has(address)) this.data.set(address, { type: a.value, name: b.value, address, block: item, file });
+        } else if (item.blockType === 'variable' && a && item.labels.length === 1) {
+          // A name declared twice is ambiguous (Terraform rejects it): unknown.
+          this.variables.set(a.value, this.variables.has(a.value) ? null : { block: item, file });
+        } else if (item.blockType === 'locals') {
+          for (const l of item.body) {
+            if (l.type !== 'attribute') continue;
+            this.locals.set(l.name, this.locals.has(l.name) ? null : { attr: l, file });
+          }
+        }
+      }
+    }
+  }
+
+  ofType(type: string): TfResource[] {
+    return [...this.resources.values()].filter((r) => r.type === type);
+  }
+
+  /** Evaluates an expression of `file`. */
+  eval(e: Expr, file: TfFile, depth = 0): Val {
+    const at: At = { file, start: e.start, end: e.end };
+    if (depth > MAX_DEPTH) return { k: 'unknown', reason: 'the expression nests too deeply', at };
+    switch (e.kind) {
+      case 'string':
+        return { k: 'str', v: e.value, at };
+      case 'number':
+        return { k: 'num', v: e.value, at };
+      case 'bool':
+        return { k: 'bool', v: e.value, at };
+      case 'null':
+        return { k: 'null', at };
+      case 'paren':
+        return { ...this.eval(e.expr, file, depth + 1), at };
+      case 'tuple':
+        return { k: 'list', items: e.items.map((i) => this.eval(i, file, depth + 1)), at };
+      case 'object': {
+        const items: { key: string; keyAt: At; value: Val }[] = [];
+        for (const it of e.items) {
+          const key = this.eval(it.key, file, depth + 1);
+          const ks = scalarText(key);
+          if (ks === undefined) return { k: 'unknown', reason: `an object key (${raw(file, it.key)}) ${key.k === 'unknown' ? `depends on ${key.reason}` : 'is not a string'}`, at };
+          items.push({ key: ks, keyAt: { file, start: it.key.start, end: it.key.end }, value: this.eval(it.value, file, depth + 1) });
+        }
+        return { k: 'obj', items, at };
+      }
+      case 'template':
+        return this.template(e, file, depth, at);
+      case 'traversal':
+        return this.traversal(e, file, depth, at);
+      case 'call':
+        return this.call(e, file, depth, at);
+      case 'conditional': {
+        const c = this.eval(e.cond, file, depth + 1);
+        if (c.k === 'bool') return { ...this.eval(c.v ? e.then : e.otherwise, file, depth + 1), at };
+        return unknown(`the condition ${raw(file, e.cond)} ${c.k === 'unknown' ? `depends on ${c.reason}` : 'is not a known bool'}`, at);
+      }
+      case 'unary': {
+        const v = this.eval(e.operand, file, depth + 1);
+        if (e.op === '!' && v.k === 'bool') return { k: 'bool', v: !v.v, at };
+        if (e.op === '-' && v.k === 'num') return { k: 'num', v: -v.v, at };
+        return unknown(`the expression ${raw(file, e)}`, at);
+      }
+      case 'binary': {
+        const l = this.eval(e.left, file, depth + 1);
+        const r = this.eval(e.right, file, depth + 1);
+        if (e.op === '&&' && (l.k === 'bool' && !l.v || r.k === 'bool' && !r.v)) return { k: 'bool', v: false, at };
+        if (e.op === '||' && (l.k === 'bool' && l.v || r.k === 'bool' && r.v)) return { k: 'bool', v: true, at };
+        if ((e.op === '&&' || e.op === '||') && l.k === 'bool' && r.k === 'bool') return { k: 'bool', v: e.op === '&&' ? l.v && r.v : l.v || r.v, at };
+        if (e.op === '==' || e.op === '!=') {
+          const a = comparable(l);
+          const b = comparable(r);
+          if (a !== undefined && b !== undefined) return { k: 'bool', v: (a === b) === (e.op === '=='), at };
+        }
+        return unknown(`the expression ${raw(file, e)}`, at);
+      }
+      case 'for':
+        return unknown(`the for expression ${short(raw(file, e))}`, at);
+      case 'postfix':
+        return unknown(`the expression ${short(raw(file, e))}`, at);
+    }
+  }
+
+  private template(e: Expr & { kind: 'template' }, file: TfFile, depth: number, at: At): Val {
+    let text = '';
+    const mentions: string[] = [];
+    let reason: string | undefined;
+    for (const p of e.parts) {
+      if (p.kind === 'text') text += p.value;
+      else if (p.kind === 'directive') reason ??= 'a template directive (%{...})';
+      else {
+        const v = this.eval(p.expr, file, depth + 1);
+        const s = scalarText(v);
+        if (s !== undefined) text += s;
+        else {
+          if (v.k === 'ref') mentions.push(v.address);
+          else if (v.k === 'unknown' && v.mentions) mentions.push(...v.mentions);
+          reason ??= v.k === 'unknown' ? v.reason : v.k === 'ref' ? `${v.address}.${v.attr} (known once Terraform creates it)` : `the interpolation ${raw(file, p.expr)}`;
+        }
+      }
+    }
+    if (reason === undefined) return { k: 'str', v: text, at };
+    const u: Val = { k: 'unknown', reason: `the string ${short(raw(file, e))} (${reason})`, at };
+    if (mentions.length) u.mentions = mentions;
+    return u;
+  }
+
+  private traversal(e: Expr & { kind: 'traversal' }, file: TfFile, depth: number, at: At): Val {
+    const text = short(raw(file, e));
+    const [first, ...rest] = e.steps;
+    const firstName = first?.kind === 'attr' ? first.name : undefined;
+    if (e.root === 'var' || e.root === 'local') {
+      if (!firstName) return unknown(text, at);
+      const base = e.root === 'var' ? this.variable(firstName, depth) : this.local(firstName, depth);
+      return relocate(this.steps(base, rest, file, depth, text), at);
+    }
+    if (e.root === 'data') {
+      const second = rest[0];
+      const d = firstName && second?.kind === 'attr' ? this.data.get(`data.${firstName}.${second.name}`) : undefined;
+      const attr = rest[1];
+      const nameAttr = d ? attrOf(d.block.body, 'name') : undefined;
+      if (d && nameAttr && attr?.kind === 'attr' && attr.name === 'id' && rest.length === 2) {
+        const n = this.eval(nameAttr.value, d.file, depth + 1);
+        const id = n.k === 'str' ? this.dataId(d.type, n.v) : undefined;
+        if (id) return { k: 'str', v: id, at };
+      }
+      return unknown(`${text} (read from a data source at plan time)`, at);
+    }
+    if (e.root === 'module') return unknown(`${text} (an output of another module)`, at);
+    if (['count', 'each', 'self', 'path', 'terraform'].includes(e.root)) return unknown(text, at);
+    // <type>.<name>[index].<attr>
+    if (!firstName) return unknown(text, at);
+    const address = `${e.root}.${firstName}`;
+    const res = this.resources.get(address);
+    let i = 0;
+    while (rest[i]?.kind === 'index' || rest[i]?.kind === 'splat') i++;
+    const attrStep = rest[i];
+    if (!res) return unknown(`${text} (${address} is not declared in the files read)`, at);
+    if (attrStep?.kind !== 'attr') return unknown(text, at);
+    const attr = attrStep.name;
+    const arg = attrOf(res.block.body, attr);
+    if (arg) {
+      const key = `${address}.${attr}`;
+      if (this.evaluating.has(key)) return unknown(`${text} (a circular reference)`, at);
+      this.evaluating.add(key);
+      const v = this.eval(arg.value, res.file, depth + 1);
+      this.evaluating.delete(key);
+      return relocate(this.steps(v, rest.slice(i + 1), file, depth, text), at);
+    }
+    if (i + 1 < rest.length) return unknown(text, at);
+    return { k: 'ref', address, attr, at };
+  }
+
+  /** Applies `.name`/`[key]` steps to a known value. */
+  private steps(v: Val, steps: Step[], file: TfFile, depth: number, text: string): Val {
+    let cur = v;
+    for (const s of steps) {
+      if (cur.k === 'unknown') return cur;
+      let key: string | number | undefined;
+      if (s.kind === 'attr') key = s.name;
+      else if (s.kind === 'index') {
+        const k = this.eval(s.key, file, depth + 1);
+        key = k.k === 'num' ? k.v : scalarText(k);
+      }
+      if (key === undefined) return unknown(text, cur.at);
+      if (cur.k === 'obj') {
+        const hit = cur.items.find((x) => x.key === String(key));
+        if (!hit) return unknown(`${text} (no such key)`, cur.at);
+        cur = hit.value;
+      } else if (cur.k === 'list' && typeof key === 'number') {
+        const hit = cur.items[key];
+        if (!hit) return unknown(`${text} (index out of range)`, cur.at);
+        cur = hit;
+      } else return unknown(text, cur.at);
+    }
+    return cur;
+  }
+
+  private variable(name: string, depth: number): Val {
+    const key = `var.${name}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const decl = this.variables.get(name);
+    let v: Val;
+    const nowhere: At = { file: this.files[0]!, start: 0, end: 0 };
+    if (decl === undefined) v = unknown(`var.${name} (no variable block declares it in the files read)`, nowhere);
+    else if (decl === null) v = unknown(`var.${name} (declared twice)`, nowhere);
+    else {
+      const def = attrOf(decl.block.body, 'default');
+      v = def ? this.eval(def.value, decl.file, depth + 1) : unknown(`var.${name} (no default: the caller sets it)`, nowhere);
+      if (v.k === 'null') v = unknown(`var.${name} (default null: the caller sets it)`, v.at);
+    }
+    this.cache.set(key, v);
+    return v;
+  }
+
+  private local(name: string, depth: number): Val {
+    const key = `local.${name}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const nowhere: At = { file: this.files[0]!, start: 0, end: 0 };
+    const decl = this.locals.get(name);
+    if (decl === undefined) return unknown(`local.${name} (not declared in the files read)`, nowhere);
+    if (decl === null) return unknown(`local.${name} (declared twice)`, nowhere);
+    if (this.evaluating.has(key)) return unknown(`local.${name} (a circular reference)`, nowhere);
+    this.evaluating.add(key);
+    const v = this.eval(decl.attr.value, decl.file, depth + 1);
+    this.evaluating.delete(key);
+    this.cache.set(key, v);
+    return v;
+  }
+
+  private call(e: Expr & { kind: 'call' }, file: TfFile, depth: number, at: At): Val {
+    const text = `the function call ${short(raw(file, e))}`;
+    if (e.expandFinal) return unknown(text, at);
+    const args = e.args.map((a) => this.eval(a, file, depth + 1));
+    const firstUnknown = args.find((a) => a.k === 'unknown' || a.k === 'ref');
+    if (firstUnknown) return unknown(text, at);
+    const [a, b] = args;
+    switch (e.name) {
+      case 'jsonencode': {
+        if (args.length !== 1) return unknown(text, at);
+        const plain = toPlain(a!);
+        return plain === undefined ? unknown(text, at) : { k: 'str', v: JSON.stringify(plain), at };
+      }
+      case 'join': {
+        if (args.length < 2 || a!.k !== 'str') return unknown(text, at);
+        const parts: string[] = [];
+        for (const l of args.slice(1)) {
+          if (l.k !== 'list') return unknown(text, at);
+          for (const i of l.items) {
+            const s = scalarText(i);
+            if (s === undefined) return unknown(text, at);
+            parts.push(s);
+          }
+        }
+        return { k: 'str', v: parts.join(a!.v), at };
+      }
+      case 'concat': {
+        const items: Val[] = [];
+        for (const l of args) {
+          if (l.k !== 'list') return unknown(text, at);
+          items.push(...l.items);
+        }
+        return { k: 'list', items, at };
+      }
+      case 'tolist':
+      case 'toset': {
+        if (args.length !== 1 || a!.k !== 'list') return unknown(text, at);
+        if (e.name === 'tolist') return { ...a!, at };
+        const seen = new Set<string>();
+        return { k: 'list', items: a!.items.filter((i) => { const s = JSON.stringify(toPlain(i)); return !seen.has(s) && !!seen.add(s); }), at };
+      }
+      case 'lower':
+      case 'upper':
+      case 'tostring': {
+        const s = args.length === 1 ? scalarText(a!) : undefined;
+        if (s === undefined) return unknown(text, at);
+        return { k: 'str', v: e.name === 'lower' ? s.toLowerCase() : e.name === 'upper' ? s.toUpperCase() : s, at };
+      }
+      case 'tonumber': {
+        const s = args.length === 1 ? scalarText(a!) : undefined;
+        return s !== undefined && /^-?\d+(\.\d+)?$/.test(s) ? { k: 'num', v: Number(s), at } : unknown(text, at);
+      }
+      case 'compact': {
+        if (args.length !== 1 || a!.k !== 'list') return unknown(text, at);
+        return { k: 'list', items: a!.items.filter((i) => !(i.k === 'str' && i.v === '') && i.k !== 'null'), at };
+      }
+      default:
+        void b;
+        return unknown(text, at);
+    }
+  }
+}
+
+export function unknown(reason: string, at: At): Val {
+  return { k: 'unknown', reason, at };
+}
+
+function raw(file: TfFile, e: { start: number; end: number }): string {
+  return file.hcl.text.slice(e.start, e.end);
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 80 ? `${one.slice(0, 77)}...` : one;
+}
+
+/** A scalar's text as Terraform converts it to a string. */
+export function scalarText(v: Val): string | undefined {
+  if (v.k === 'str') return v.v;
+  if (v.k === 'num') return String(v.v);
+  if (v.k === 'bool') return String(v.v);
+  return undefined;
+}
+
+function comparable(v: Val): string | undefined {
+  if (v.k === 'null') return 'null';
+  const s = scalarText(v);
+  return s === undefined ? undefined : `${v.k}:${s}`;
+}
+
+export function toPlain(v: Val, depth = 0): unknown {
+  if (depth > 64) return undefined;
+  switch (v.k) {
+    case 'str':
+    case 'num':
+    case 'bool':
+      return v.v;
+    case 'null':
+      return null;
+    case 'list': {
+      const out: unknown[] = [];
+      for (const i of v.items) {
+        const p = toPlain(i, depth + 1);
+        if (p === undefined) return undefined;
+        out.push(p);
+      }
+      return out;
+    }
+    case 'obj': {
+      const out: Record<string, unknown> = {};
+      for (const i of v.items) {
+        const p = toPlain(i.value, depth + 1);
+        if (p === undefined) return undefined;
+        out[i.key] = p;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A value read through a variable or local is reported where it is used. */
+function relocate(v: Val, at: At, depth = 0): Val {
+  if (depth > 64) return { ...v, at };
+  switch (v.k) {
+    case 'list':
+      return { ...v, at, items: v.items.map((i) => relocate(i, at, depth + 1)) };
+    case 'obj':
+      return { ...v, at, items: v.items.map((i) => ({ key: i.key, keyAt: at, value: relocate(i.value, at, depth + 1) })) };
+    default:
+      return { ...v, at };
+  }
+}
+
+export { attrOf };
