@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30000,
     hookTimeout: 60000,
     pool: 'forks',
-    // the origin-pattern support is a lazy module (src/model/patterns.ts): tests that skip the engine need it loaded
+    // the origin-pattern support and its automaton search are lazy modules (src/model/patterns.ts): tests that skip the engine need them loaded
     setupFiles: ['test/helpers/pattern-support.ts'],
   },
 });

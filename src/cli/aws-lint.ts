@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { ConfigLoader } from '../config/index.js';
 import { runRules, toResults, type LintResult } from '../engine/lint.js';
+import { prepareOriginAnalysis } from '../model/patterns.js';
 import type { SeverityOrOff } from '../engine/rule.js';
 import { lintOptionsFor } from './configured-lint.js';
 import { UsageError } from './discover.js';
@@ -24,6 +25,8 @@ export async function lintAwsTargets(specs: readonly string[], options: { cwd: s
   // Live targets have no file: the configuration nearest the working directory applies.
   const config = await options.loader.forFile(join(options.cwd, 'corslint-aws-target'));
   const lintOptions = lintOptionsFor(config, { loader: options.loader, ruleFlags: options.ruleFlags, host: fsHost });
+  // live routes skip the engine's loadSources/lintFiles: make the origin-pattern analysis ready here
+  await prepareOriginAnalysis(live.result.routes, lintOptions.settings.sites);
   const findings = runRules(live.result, lintOptions);
   return toResults(findings, live.targets, live.result.files);
 }

@@ -5,7 +5,7 @@
 import type { SourceKind, SourceResult, Span } from '../model/types.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../sources/types.js';
 import { detectKind } from '../sources/detect.js';
-import { loadPatternSupport, needsPatternSupport } from '../model/patterns.js';
+import { loadPatternSupport, needsPatternSupport, prepareOriginAnalysis } from '../model/patterns.js';
 import type { Fix, Rule, RuleSettings, Severity, SeverityOrOff } from './rule.js';
 
 export interface LintMessage {
@@ -208,6 +208,8 @@ export function toResults(findings: Finding[], inputPaths: string[], files: Read
 export async function lintFiles(files: InputFile[], options: LintOptions, forcedKind?: SourceKind): Promise<LintResult[]> {
   const byKind = classify(files, forcedKind);
   const source = await loadSources(byKind, options.host);
+  // the origin rules' automaton search (refa, a large lazy chunk): only when some allowlist pattern needs it
+  await prepareOriginAnalysis(source.routes, options.settings.sites);
   const findings = runRules(source, options);
   const linted = [...byKind.values()].flat().map((f) => f.path);
   let results = toResults(findings, linted, source.files);

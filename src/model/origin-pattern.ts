@@ -8,9 +8,30 @@
  * bypasses: nobody can serve a page there. Every origin we report is checked against the
  * translated regex itself, so the automaton search (refa) can only make us miss a bypass, never
  * invent one.
+ *
+ * The automaton search lives in origin-automaton.ts, a lazy chunk of its own (refa is about
+ * 1.1 MB): readable candidate origins and a structural proof (`provablyNoAttacker`) settle the
+ * usual patterns first, and only a pattern neither settles needs it. The engine asks
+ * `needsAutomaton` for each pattern of a run and awaits `loadOriginAutomaton()` when one does;
+ * analysing such a pattern without it throws (a corslint bug), it never silently skips the search.
  */
 import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
-import { DFA, JS, NFA, Transformers, Words, transform } from 'refa';
+
+type AutomatonModule = typeof import('./origin-automaton.js');
+
+let automaton: AutomatonModule | undefined;
+
+/** Loads the automaton search (refa); analyses of patterns that need it work only after this. */
+export async function loadOriginAutomaton(): Promise<void> {
+  automaton ??= await import('./origin-automaton.js');
+}
+
+/** Thrown when a pattern needs the automaton search before `loadOriginAutomaton()` ran. */
+export class AutomatonNotLoadedError extends Error {
+  constructor() {
+    super('corslint bug: origin pattern needs the automaton search before loadOriginAutomaton()');
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // PCRE → ECMAScript
@@ -702,9 +723,6 @@ export interface PatternInput {
   dialect?: 'pcre' | 'ecmascript';
 }
 
-const MAX_NODES = 20_000;
-/** A backstop only: the node limits above bound the work; results must not depend on machine speed. */
-const TIME_BUDGET_MS = 1000;
 const analysisCache = new Map<string, PatternAnalysis>();
 
 function wildcardSource(pattern: string): string {
@@ -723,6 +741,7 @@ export function analyseOriginPattern(input: PatternInput, sites: readonly string
   try {
     result = analyse(input, sites);
   } catch (err) {
+    if (err instanceof AutomatonNotLoadedError) throw err;
     result = { ok: false, invalid: false, reason: `cannot analyse: ${(err as Error).message}` };
   }
   if (analysisCache.size > 2000) analysisCache.clear();
@@ -730,7 +749,27 @@ export function analyseOriginPattern(input: PatternInput, sites: readonly string
   return result;
 }
 
-function analyse(input: PatternInput, configuredSites: readonly string[]): PatternAnalysis {
+/**
+ * Whether analysing this pattern needs the automaton search and it is not loaded yet. Runs the
+ * analysis when it can finish without it (the result is cached for the rules that ask next).
+ */
+export function needsAutomaton(input: PatternInput, sites: readonly string[] = []): boolean {
+  if (automaton) return false;
+  try {
+    analyseOriginPattern(input, sites);
+    return false;
+  } catch (err) {
+    if (err instanceof AutomatonNotLoadedError) return true;
+    throw err;
+  }
+}
+
+/** What the bypass analysis reads from a pattern: its exact test, translation, and alternatives with their anchors at the edges. */
+export type PatternParts =
+  | { ok: true; test: (origin: string) => boolean; translation: Extract<Translation, { ok: true }>; alternatives: AST.Element[][] }
+  | { ok: false; invalid: boolean; reason: string };
+
+export function patternParts(input: PatternInput): PatternParts {
   const compiled =
     input.kind === 'wildcard'
       ? compileOriginRegex(wildcardSource(input.source), false, 'ecmascript')
@@ -741,8 +780,13 @@ function analyse(input: PatternInput, configuredSites: readonly string[]): Patte
   const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(translation.analysisSource, 0, translation.analysisSource.length, {
     unicode: false,
   });
+  return { ok: true, test, translation, alternatives: expandEdges(ast.alternatives.map((a) => [...a.elements])) };
+}
 
-  const alternatives = expandEdges(ast.alternatives.map((a) => [...a.elements]));
+function analyse(input: PatternInput, configuredSites: readonly string[]): PatternAnalysis {
+  const parts = patternParts(input);
+  if (!parts.ok) return parts;
+  const { test, translation, alternatives } = parts;
   const literalHosts = [...new Set(alternatives.flatMap((alt) => skeletons(alt).flatMap(hostsIn)))];
   const intendedSites = configuredSites.length > 0 ? [...configuredSites] : [...new Set(literalHosts.map(registrableDomain))];
   const issues = findIssues(alternatives, translation.analysisSource);
@@ -753,8 +797,9 @@ function analyse(input: PatternInput, configuredSites: readonly string[]): Patte
   // Readable candidates first, then the automaton.
   const candidates = candidateOrigins(literalHosts, intendedSites);
   let attacker = candidates.find((o) => test(o) && isAttackerOrigin(o, intendedSites));
-  if (!attacker && !acceptsAny) {
-    const search = automatonSearch(alternatives, translation.flags, intendedSites, test);
+  if (!attacker && !acceptsAny && !provablyNoAttacker(alternatives, intendedSites)) {
+    if (!automaton) throw new AutomatonNotLoadedError();
+    const search = automaton.automatonSearch(alternatives, translation.flags, intendedSites, test);
     attacker = search.origin;
     if (search.partial) result.partial = search.partial;
   }
@@ -830,15 +875,15 @@ function expandEdges(alts: AST.Element[][], budget = 64): AST.Element[][] {
   return out;
 }
 
-function isStartAnchor(e: AST.Element | undefined): boolean {
+export function isStartAnchor(e: AST.Element | undefined): boolean {
   return e?.type === 'Assertion' && e.kind === 'start';
 }
-function isEndAnchor(e: AST.Element | undefined): boolean {
+export function isEndAnchor(e: AST.Element | undefined): boolean {
   return e?.type === 'Assertion' && e.kind === 'end';
 }
 
 /** Serializes elements with capturing groups made non-capturing (so expanded copies stay valid). */
-function serialize(elements: readonly AST.Element[]): string {
+export function serialize(elements: readonly AST.Element[]): string {
   return elements.map(serializeElement).join('');
 }
 function serializeElement(e: AST.Element): string {
@@ -986,103 +1031,173 @@ function explain(origin: string, hosts: readonly string[], issues: readonly Patt
   return 'the pattern accepts hosts outside the intended sites';
 }
 
-/** Searches L(pattern) ∩ attacker-hostable origins for a word, bounded in nodes and time. */
-function automatonSearch(
-  alts: AST.Element[][],
-  flags: string,
-  sites: readonly string[],
-  test: (o: string) => boolean,
-): { origin?: string; partial?: string } {
-  const started = Date.now();
-  const body = alts
-    .map((alt) => {
-      const start = isStartAnchor(alt[0]);
-      const end = alt.length > 0 && isEndAnchor(alt[alt.length - 1]);
-      const inner = alt.slice(start ? 1 : 0, end ? -1 : undefined);
-      return `${start ? '' : '[^]*'}${serialize(inner)}${end ? '' : '[^]*'}`;
-    })
-    .join('|');
-  let patternNfa: NFA;
-  let partial: string | undefined;
-  try {
-    const parser = JS.Parser.fromLiteral({ source: `^(?:${body})$`, flags });
-    const parsed = parser.parse({ backreferences: 'disable', assertions: 'parse', maxNodes: MAX_NODES });
-    const simplified = transform(Transformers.simplify({ ignoreAmbiguity: true, ignoreOrder: true }), parsed.expression);
-    const expression = transform(Transformers.patternEdgeAssertions({ remove: true }), simplified);
-    try {
-      patternNfa = NFA.fromRegex(expression, { maxCharacter: parser.maxCharacter }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(MAX_NODES));
-    } catch {
-      // Assertions left inside: drop the paths through them (a subset of the language: no false alarms).
-      partial = 'assertions inside the pattern were not analysed';
-      patternNfa = NFA.fromRegex(expression, { maxCharacter: parser.maxCharacter }, { assertions: 'disable' }, new NFA.LimitedNodeFactory(MAX_NODES));
-    }
-  } catch (err) {
-    return { partial: `cannot build the pattern's automaton: ${(err as Error).message}` };
-  }
-  if (Date.now() - started > TIME_BUDGET_MS) return { partial: 'time budget exceeded' };
-  try {
-    const attacker = attackerLanguage(sites, patternNfa.maxCharacter);
-    const both = NFA.fromIntersection(patternNfa, attacker, new NFA.LimitedNodeFactory(MAX_NODES));
-    if (Date.now() - started > TIME_BUDGET_MS) return { partial: 'time budget exceeded' };
-    const word = shortestWord(both);
-    if (word === undefined) return partial ? { partial } : {};
-    // Prefer https and a recognisable attacker label when the pattern still accepts them.
-    const variants = [word.replace(/^http:/, 'https:'), word];
-    const origin = variants.find((o) => test(o) && isAttackerOrigin(o, sites));
-    if (origin) return partial ? { origin, partial } : { origin };
-    return partial ? { partial } : {};
-  } catch (err) {
-    return { partial: `automaton search stopped: ${(err as Error).message}` };
-  }
-}
-
-/** The shortest word an NFA accepts (BFS, most readable character per step); linear in its size. */
-function shortestWord(nfa: NFA): string | undefined {
-  const prev = new Map<NFA.Node, { from: NFA.Node; char: number } | null>([[nfa.initial, null]]);
-  const queue: NFA.Node[] = [nfa.initial];
-  for (let k = 0; k < queue.length; k++) {
-    const node = queue[k]!;
-    if (nfa.finals.has(node)) {
-      const chars: number[] = [];
-      for (let step = prev.get(node); step; step = prev.get(step.from)) chars.push(step.char);
-      return String.fromCharCode(...chars.reverse());
-    }
-    for (const [to, set] of node.out) {
-      if (prev.has(to)) continue;
-      const char = Words.pickMostReadableCharacter(set);
-      if (char === undefined) continue;
-      prev.set(to, { from: node, char });
-      queue.push(to);
-    }
-  }
-  return undefined;
-}
-
-const attackerCache = new Map<string, NFA>();
+// ---------------------------------------------------------------------------------------------
+// Proof without the automaton
 
 /**
- * Origins an attacker might host, minus the intended sites. A few common top-level domains keep the
- * automaton small; `isAttackerOrigin` checks the final word again.
+ * True only when no string the pattern accepts is an attacker origin (`isAttackerOrigin` for
+ * these sites), proven from the pattern's structure; false means "not proven" (the automaton
+ * decides). Every alternative must be anchored and read `^S://P R T$`, where
+ * - S (the scheme) cannot produce `:`; all literal and neither http nor https, the alternative
+ *   never accepts an http(s) origin at all;
+ * - R is the longest run of literal host characters (`a-z0-9._-`) before T, with a non-digit,
+ *   and R without a leading `.` is a host under one of the sites;
+ * - every nonempty string of P ends in `.` (`(www\.)?`, `([a-z0-9-]+\.)*`, `(.*\.)?`), unless R
+ *   itself starts with `.` (then P may be anything: `[a-z]+\.example\.com`, `.*\.example\.com`);
+ * - every nonempty string of T starts with `:` (`(:[0-9]+)?`, `:8443`).
+ * `isAttackerOrigin` takes only `http(s)://host(:digits)?` with a lowercase host free of `/:?#`:
+ * since S has no `:`, such a string's scheme is S's text; a `/?#` in P cannot parse, nor can a `:`
+ * in P (all that follows it must be digits, and R has a non-digit); so the host is P's text + R,
+ * i.e. R or a subdomain of it, under a site, which `isAttackerOrigin` rejects.
  */
-function attackerLanguage(sites: readonly string[], maxCharacter: number): NFA {
-  const key = `${maxCharacter}\0${sites.join(',')}`;
-  const hit = attackerCache.get(key);
-  if (hit) return hit;
-  const reg = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
-  const attackerSrc = `https?:\\/\\/(?:[a-z0-9_-]+\\.)*${reg}\\.(?:com|net|org|io|dev|app|xyz|co)(?::[1-9][0-9]{3})?`;
-  const attackerParser = JS.Parser.fromLiteral({ source: attackerSrc, flags: '' });
-  let attacker = NFA.fromRegex(attackerParser.parse().expression, { maxCharacter }, {}, new NFA.LimitedNodeFactory(MAX_NODES));
-  if (sites.length > 0) {
-    const escaped = sites.map((s) => s.toLowerCase().replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|');
-    const intendedParser = JS.Parser.fromLiteral({ source: `https?:\\/\\/(?:[^]*\\.)?(?:${escaped})(?::[0-9]+)?`, flags: '' });
-    const intended = DFA.fromFA(
-      NFA.fromRegex(intendedParser.parse().expression, { maxCharacter }, {}, new NFA.LimitedNodeFactory(MAX_NODES)),
-      new DFA.LimitedNodeFactory(MAX_NODES),
+export function provablyNoAttacker(alternatives: readonly (readonly AST.Element[])[], sites: readonly string[]): boolean {
+  return alternatives.length > 0 && alternatives.every((alt) => alternativeHasNoAttacker(alt, sites));
+}
+
+const COLON = 0x3a;
+const DOT = 0x2e;
+const SLASH = 0x2f;
+
+function alternativeHasNoAttacker(alt: readonly AST.Element[], sites: readonly string[], budget = { left: 64 }): boolean {
+  if (alt.length < 2 || !isStartAnchor(alt[0]) || !isEndAnchor(alt[alt.length - 1])) return false;
+  const body = alt.slice(1, -1);
+  // `^(A|B)C$` and `^A(B|C)$` are `^AC$|^BC$` and `^AB$|^AC$`: prove each
+  for (const at of [0, body.length - 1]) {
+    const g = body[at];
+    if (g?.type !== 'Group' && g?.type !== 'CapturingGroup') continue;
+    if ((budget.left -= g.alternatives.length) < 0) return false;
+    return g.alternatives.every((inner) =>
+      alternativeHasNoAttacker([alt[0]!, ...body.slice(0, at), ...inner.elements, ...body.slice(at + 1), alt[alt.length - 1]!], sites, budget),
     );
-    intended.complement();
-    attacker = NFA.fromIntersection(attacker, intended, new NFA.LimitedNodeFactory(MAX_NODES));
   }
-  if (attackerCache.size > 200) attackerCache.clear();
-  attackerCache.set(key, attacker);
-  return attacker;
+  let colon = 0;
+  for (; colon < body.length && !isCharacter(body[colon]!, COLON); colon++) if (!neverColon(body[colon]!)) return false;
+  if (!isCharacter(body[colon + 1], SLASH) || !isCharacter(body[colon + 2], SLASH)) return false;
+  const scheme = body.slice(0, colon);
+  if (scheme.every((e) => e.type === 'Character')) {
+    // ASCII folding only (the flags add at most `i`): without `u`, no non-ASCII character matches an ASCII one.
+    const text = asciiLower(scheme.map((e) => String.fromCharCode((e as AST.Character).value)).join(''));
+    if (text !== 'http' && text !== 'https') return true;
+  }
+  const rest = body.slice(colon + 3);
+  for (let t = rest.length; t >= 0; t--) {
+    const tail = rest.slice(t);
+    if (!sequenceStartsWithColon(tail)) continue;
+    let r = t;
+    while (r > 0 && isHostCharacter(rest[r - 1]!)) r--;
+    if (r === t) continue;
+    const run = asciiLower(
+      rest
+        .slice(r, t)
+        .map((e) => String.fromCharCode((e as AST.Character).value))
+        .join(''),
+    );
+    if (!/[^0-9]/.test(run)) continue;
+    // the run is lowercased: an accepted host with an uppercase letter is never an attacker origin
+    const host = run.startsWith('.') ? run.slice(1) : run;
+    if (host === '' || !sites.some((s) => isUnderSite(host, s))) continue;
+    if (run.startsWith('.') || sequenceEndsInDot(rest.slice(0, r))) return true;
+  }
+  return false;
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function isCharacter(e: AST.Element | undefined, code: number): boolean {
+  return e?.type === 'Character' && e.value === code;
+}
+
+function isHostCharacter(e: AST.Element): boolean {
+  return e.type === 'Character' && /^[A-Za-z0-9._-]$/.test(String.fromCharCode(e.value));
+}
+
+/** Whether e may match the empty string (true when unsure: callers then demand more). */
+function canBeEmpty(e: AST.Element): boolean {
+  switch (e.type) {
+    case 'Character':
+    case 'CharacterClass':
+    case 'CharacterSet':
+      return false;
+    case 'Quantifier':
+      return e.min === 0 || canBeEmpty(e.element);
+    case 'Group':
+    case 'CapturingGroup':
+      return e.alternatives.some((a) => a.elements.every(canBeEmpty));
+    default:
+      return true;
+  }
+}
+
+/** e matches exactly the one character `code` (false when unsure). */
+function onlyCharacter(e: AST.Element, code: number): boolean {
+  if (e.type === 'Character') return e.value === code;
+  if (e.type === 'CharacterClass') return !e.negate && e.elements.length > 0 && e.elements.every((c) => c.type === 'Character' && c.value === code);
+  return false;
+}
+
+/** Every nonempty string e matches ends in `.` (false when unsure). */
+function endsInDot(e: AST.Element): boolean {
+  switch (e.type) {
+    case 'Quantifier':
+      return endsInDot(e.element);
+    case 'Group':
+    case 'CapturingGroup':
+      return e.alternatives.every((a) => sequenceEndsInDot(a.elements));
+    default:
+      return onlyCharacter(e, DOT);
+  }
+}
+
+function sequenceEndsInDot(elements: readonly AST.Element[]): boolean {
+  for (let k = elements.length - 1; k >= 0; k--) {
+    const e = elements[k]!;
+    if (!endsInDot(e)) return false;
+    if (!canBeEmpty(e)) return true;
+  }
+  return true;
+}
+
+/** Every nonempty string e matches starts with `:` (false when unsure). */
+function startsWithColon(e: AST.Element): boolean {
+  switch (e.type) {
+    case 'Quantifier':
+      return startsWithColon(e.element);
+    case 'Group':
+    case 'CapturingGroup':
+      return e.alternatives.every((a) => sequenceStartsWithColon(a.elements));
+    default:
+      return onlyCharacter(e, COLON);
+  }
+}
+
+function sequenceStartsWithColon(elements: readonly AST.Element[]): boolean {
+  for (const e of elements) {
+    if (!startsWithColon(e)) return false;
+    if (!canBeEmpty(e)) return true;
+  }
+  return true;
+}
+
+/** No string e matches contains `:` (false when unsure). */
+function neverColon(e: AST.Element): boolean {
+  switch (e.type) {
+    case 'Character':
+      return e.value !== COLON;
+    case 'CharacterClass':
+      return (
+        !e.negate &&
+        e.elements.every((c) => (c.type === 'Character' && c.value !== COLON) || (c.type === 'CharacterClassRange' && (c.max.value < COLON || c.min.value > COLON)))
+      );
+    case 'CharacterSet':
+      return (e.kind === 'digit' || e.kind === 'word') && !e.negate;
+    case 'Quantifier':
+      return neverColon(e.element);
+    case 'Group':
+    case 'CapturingGroup':
+      return e.alternatives.every((a) => a.elements.every(neverColon));
+    default:
+      return false;
+  }
 }

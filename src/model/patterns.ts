@@ -1,13 +1,16 @@
 /**
- * Lazy access to the origin-pattern support (origin-pattern.ts with regexpp and refa: about
- * 1.2 MB of JavaScript, which takes longer to load than linting a typical config). Only
- * routes with a regex or wildcard origin entry, or a regex location, ever use it, so it sits
- * behind a dynamic import (its own chunk in the bundle): the engine's loadSources awaits
- * loadPatternSupport() when needsPatternSupport(routes) says so, before any rule or the
- * simulator runs, and the synchronous helpers below then delegate to the loaded module.
- * Code that bypasses loadSources (unit tests: see vitest.config.ts) awaits it itself.
+ * Lazy access to the origin-pattern support. origin-pattern.ts (translation, validation with
+ * regexpp, candidates: about 130 KB) and origin-automaton.ts (the automaton search with refa:
+ * about 1.1 MB, which takes longer to load than linting a typical config) are separate chunks
+ * behind dynamic imports. Only routes with a regex or wildcard origin entry, or a regex location,
+ * ever use the first: the engine's loadSources awaits loadPatternSupport() when
+ * needsPatternSupport(routes) says so, before any rule or the simulator runs, and the
+ * synchronous helpers below then delegate to the loaded module. The automaton is needed only by
+ * allowlist patterns that neither a readable candidate origin nor the structural proof settles:
+ * lintFiles awaits prepareOriginAnalysis(routes, sites) before the rules run. Code that bypasses
+ * the engine (unit tests: see vitest.config.ts) awaits both itself.
  */
-import type { HeaderValue, Route } from './types.js';
+import type { HeaderValue, OriginMatcher, Route } from './types.js';
 
 type PatternModule = typeof import('./origin-pattern.js');
 
@@ -15,6 +18,12 @@ let loaded: PatternModule | undefined;
 
 export async function loadPatternSupport(): Promise<void> {
   loaded ??= await import('./origin-pattern.js');
+}
+
+/** Loads the pattern support and the automaton search (refa) unconditionally. */
+export async function loadAllPatternSupport(): Promise<void> {
+  await loadPatternSupport();
+  await support().loadOriginAutomaton();
 }
 
 function support(): PatternModule {
@@ -43,4 +52,45 @@ export function needsPatternSupport(routes: readonly Route[]): boolean {
     for (const e of route.gatewayErrors ?? []) for (const h of e.headers) if (patternValue(h.value)) return true;
   }
   return false;
+}
+
+/** The allowlist patterns a header value tests the request Origin against. */
+function* patternInputs(value: HeaderValue): Generator<Parameters<PatternModule['needsAutomaton']>[0]> {
+  if (value.kind !== 'by-origin') return;
+  for (const c of value.cases) {
+    const m: OriginMatcher = c.when;
+    if (m.kind === 'regex') yield { kind: 'regex', source: m.source, caseInsensitive: m.caseInsensitive, dialect: m.dialect };
+    else if (m.kind === 'wildcard') yield { kind: 'wildcard', source: m.pattern };
+  }
+}
+
+/**
+ * Makes origin-pattern analysis ready for these routes and sites (the rules' `settings.sites`):
+ * loads the pattern support when needsPatternSupport says so, and the automaton search when
+ * some allowlist pattern of the routes needs it (every regex or wildcard origin entry of every
+ * header, whatever a rule later asks: more than the rules analyse, never less).
+ */
+export async function prepareOriginAnalysis(routes: readonly Route[], sites: readonly string[]): Promise<void> {
+  if (!needsPatternSupport(routes)) return;
+  await loadPatternSupport();
+  const module = support();
+  // one allowlist map is usually evaluated into many routes as the same value: look at it once
+  const seen = new Set<HeaderValue>();
+  const needs = (value: HeaderValue): boolean => {
+    if (value.kind !== 'by-origin' || seen.has(value)) return false;
+    seen.add(value);
+    for (const input of patternInputs(value)) if (module.needsAutomaton(input, sites)) return true;
+    return false;
+  };
+  for (const route of routes) {
+    const values = [
+      ...route.responders.flatMap((r) => r.headers.map((h) => h.value)),
+      ...route.droppedHeaders.map((d) => d.header.value),
+      ...(route.gatewayErrors ?? []).flatMap((e) => e.headers.map((h) => h.value)),
+    ];
+    if (values.some(needs)) {
+      await module.loadOriginAutomaton();
+      return;
+    }
+  }
 }

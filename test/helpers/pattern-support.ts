@@ -1,5 +1,6 @@
 // Unit tests call rules, the simulator and origin helpers directly, without the engine's
-// loadSources (which loads the lazy origin-pattern chunk when routes need it): load it once here.
-import { loadPatternSupport } from '../../src/model/patterns.js';
+// loadSources/lintFiles (which load the lazy origin-pattern chunk and, when a pattern needs it,
+// the automaton chunk): load both once here.
+import { loadAllPatternSupport } from '../../src/model/patterns.js';
 
-await loadPatternSupport();
+await loadAllPatternSupport();
