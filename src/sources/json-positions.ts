@@ -7,10 +7,11 @@
  * diagnostics at their position.
  */
 import { printParseErrorCode, visit, type JSONVisitor, type ParseErrorCode } from 'jsonc-parser';
-import { LineIndex, spanOf, type ParsedDocument, type YMap, type YNode, type YPair, type YSeq } from './yaml-positions.js';
+import { Collector, LineIndex, PosMap, spanOf, type OpenCollection, type ParsedDocument, type YNode, type YSeq } from './yaml-positions.js';
 
 interface Frame {
-  node: YMap | YSeq;
+  node: PosMap | YSeq;
+  open: OpenCollection;
   key?: { key: string; start: number; end: number } | undefined;
 }
 
@@ -19,6 +20,7 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
   const lines = new LineIndex(text);
   const doc: ParsedDocument = { file, text, format: 'json', root: null, diagnostics: [], lines };
   const stack: Frame[] = [];
+  let collector = new Collector();
   let root: YNode | null = null;
   let firstError: { code: ParseErrorCode; offset: number; length: number } | undefined;
 
@@ -29,14 +31,13 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
       return;
     }
     if (top.node.kind === 'seq') {
-      top.node.items.push(node);
+      collector.addItem(node);
       return;
     }
     const k = top.key;
     if (!k) return;
     top.key = undefined;
-    const map = top.node;
-    const previous = map.byKey.get(k.key);
+    const previous = collector.add(top.open, { key: k.key, keyStart: k.start, keyEnd: k.end, value: node });
     if (previous) {
       doc.diagnostics.push({
         ruleId: 'parse-error',
@@ -45,14 +46,11 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
         fatal: false,
       });
     }
-    const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: node };
-    map.pairs.push(pair);
-    map.byKey.set(k.key, pair);
   };
 
   const visitor = {
       onObjectBegin(offset: number) {
-        stack.push({ node: { kind: 'map', pairs: [], byKey: new Map(), start: offset, end: offset + 1 } });
+        stack.push({ node: new PosMap(offset, offset + 1), open: collector.openMap() });
       },
       onObjectProperty(property: string, offset: number, length: number) {
         const top = stack[stack.length - 1];
@@ -62,15 +60,17 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
         const f = stack.pop();
         if (!f) return;
         f.node.end = offset + length;
+        collector.closeMap(f.open, f.node as PosMap);
         place(f.node);
       },
       onArrayBegin(offset: number) {
-        stack.push({ node: { kind: 'seq', items: [], start: offset, end: offset + 1 } });
+        stack.push({ node: { kind: 'seq', items: [], start: offset, end: offset + 1 }, open: collector.openSeq() });
       },
       onArrayEnd(offset: number, length: number) {
         const f = stack.pop();
         if (!f) return;
         f.node.end = offset + length;
+        collector.closeSeq(f.open, f.node as YSeq);
         place(f.node);
       },
       onLiteralValue(value: unknown, offset: number, length: number) {
@@ -85,6 +85,7 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
   if (options.reader === 'jsonc' || !readStrictJson(text, visitor)) {
     // Start over: the strict reader may have stopped half way.
     stack.length = 0;
+    collector = new Collector();
     root = null;
     doc.diagnostics.length = 0;
     visit(text, visitor, { allowTrailingComma: false, disallowComments: false });

@@ -52,6 +52,125 @@ export interface YMap {
 
 export type YNode = YScalar | YSeq | YMap;
 
+/** Maps with more pairs than this get their `byKey` index while they are built; smaller ones only when asked for it. */
+const INDEX_AT = 8;
+
+/** What open collections hold until they are closed (replaced by an array of exactly their size). */
+const OPEN: never[] = [];
+
+/**
+ * The maps the YAML and JSON readers build. Most template maps are small (`!Ref X`, a method's
+ * `Properties`), so their key index is not built unless someone reads `byKey`: `child`/`pairOf`
+ * look small maps up in `pairs` (no duplicates there: a duplicate key builds the index at once).
+ * A multi-MB template has ~60k maps, and a `Map` each was a fifth of what the tree allocated.
+ */
+export class PosMap implements YMap {
+  readonly kind = 'map' as const;
+  pairs: YPair[];
+  shortForm: string | undefined = undefined;
+  /** `byKey` once built (kept up to date after that) */
+  index: Map<string, YPair> | undefined = undefined;
+  constructor(
+    public start: number,
+    public end: number,
+    pairs: YPair[] = OPEN,
+  ) {
+    this.pairs = pairs;
+  }
+  get byKey(): Map<string, YPair> {
+    return (this.index ??= indexOf(this.pairs, 0, this.pairs.length));
+  }
+  set byKey(m: Map<string, YPair>) {
+    this.index = m;
+  }
+  /** `byKey.size` without building the index */
+  get size(): number {
+    return this.index ? this.index.size : this.pairs.length;
+  }
+  /** `byKey.get(key)` without building the index */
+  get(key: string): YPair | undefined {
+    if (this.index) return this.index.get(key);
+    const ps = this.pairs;
+    for (let i = 0; i < ps.length; i++) if (ps[i]!.key === key) return ps[i];
+    return undefined;
+  }
+}
+
+function indexOf(pairs: YPair[], from: number, to: number): Map<string, YPair> {
+  const m = new Map<string, YPair>();
+  for (let i = from; i < to; i++) m.set(pairs[i]!.key, pairs[i]!);
+  return m;
+}
+
+/** An open map or sequence of a `Collector`. */
+export interface OpenCollection {
+  /** where its pairs (map) or items (sequence) start on the collector's stack */
+  base: number;
+  /** the map's key index, once built (more than INDEX_AT pairs, a duplicate key or a merge) */
+  index: Map<string, YPair> | undefined;
+}
+
+/**
+ * Gathers the pairs and items of the collections being built on one shared stack, so that a
+ * closed collection gets an array of exactly its size (an array grown by `push` from empty
+ * reserves 17 slots: most template maps have one to three pairs).
+ */
+export class Collector {
+  private readonly pairs: YPair[] = [];
+  private pairTop = 0;
+  private readonly items: YNode[] = [];
+  private itemTop = 0;
+
+  openMap(): OpenCollection {
+    return { base: this.pairTop, index: undefined };
+  }
+  openSeq(): OpenCollection {
+    return { base: this.itemTop, index: undefined };
+  }
+  /** The open map's pair for `key` (the last one, like `byKey.get`). */
+  get(m: OpenCollection, key: string): YPair | undefined {
+    if (m.index) return m.index.get(key);
+    const ps = this.pairs;
+    for (let i = m.base; i < this.pairTop; i++) if (ps[i]!.key === key) return ps[i];
+    return undefined;
+  }
+  /** Appends a pair to the open map (the last of a duplicate key wins); returns the pair of that key it replaces. */
+  add(m: OpenCollection, pair: YPair): YPair | undefined {
+    const previous = this.get(m, pair.key);
+    this.pairs[this.pairTop++] = pair;
+    if (m.index) m.index.set(pair.key, pair);
+    else if (previous || this.pairTop - m.base > INDEX_AT) m.index = indexOf(this.pairs, m.base, this.pairTop);
+    return previous;
+  }
+  /** A YAML merge key's pair: kept in the index only, unless the map already has that key. */
+  merge(m: OpenCollection, pair: YPair): void {
+    const ix = (m.index ??= indexOf(this.pairs, m.base, this.pairTop));
+    if (!ix.has(pair.key)) ix.set(pair.key, pair);
+  }
+  closeMap(m: OpenCollection, map: PosMap): void {
+    map.pairs = this.pairs.slice(m.base, this.pairTop);
+    map.index = m.index;
+    this.pairTop = m.base;
+  }
+  addItem(node: YNode): void {
+    this.items[this.itemTop++] = node;
+  }
+  closeSeq(s: OpenCollection, seq: YSeq): void {
+    seq.items = this.items.slice(s.base, this.itemTop);
+    this.itemTop = s.base;
+  }
+}
+
+/** A map's pair for `key` (`byKey.get`, without building a parser map's index). */
+function lookup(m: YMap, key: string): YPair | undefined {
+  return m instanceof PosMap ? m.get(key) : m.byKey.get(key);
+}
+
+/** `byKey.size` of a map (without building a parser map's index). */
+export function mapSize(m: YMap): number {
+  return m instanceof PosMap ? m.size : m.byKey.size;
+}
+
 /** Offsets to 1-based line/column. */
 export class LineIndex {
   private readonly starts: number[];
@@ -196,7 +315,8 @@ export interface YamlOptions {
 }
 
 interface Frame {
-  node: YMap | YSeq;
+  node: PosMap | YSeq;
+  open: OpenCollection;
   /** for maps: the key waiting for its value (undefined: none), and its offsets */
   keyText: string | undefined;
   keyStart: number;
@@ -226,6 +346,7 @@ export interface YamlSink {
 class TreeBuilder implements YamlSink {
   private readonly anchors = new Map<string, { node: YNode; weight: number }>();
   private readonly stack: Frame[] = [];
+  private readonly collector = new Collector();
   private expanded = 0;
   root: YNode | null = null;
   documents = 0;
@@ -256,7 +377,7 @@ class TreeBuilder implements YamlSink {
     }
     top.weight += weight;
     if (top.node.kind === 'seq') {
-      top.node.items.push(node);
+      this.collector.addItem(node);
       if (node.end > top.node.end) top.node.end = node.end;
       return;
     }
@@ -272,17 +393,17 @@ class TreeBuilder implements YamlSink {
     const keyEnd = top.keyEnd;
     top.keyText = undefined;
     if (node.end > map.end) map.end = node.end;
-    if (key === '<<' && !map.byKey.has('<<')) {
+    if (key === '<<' && !this.collector.get(top.open, '<<')) {
       // YAML merge key: copy pairs the map does not define itself.
       const sources = node.kind === 'seq' ? node.items : [node];
       for (const s of sources) {
         if (s.kind !== 'map') continue;
-        for (const p of s.byKey.values()) if (!map.byKey.has(p.key)) map.byKey.set(p.key, p);
+        for (const p of s.byKey.values()) this.collector.merge(top.open, p);
       }
       return;
     }
     const pair: YPair = { key, keyStart, keyEnd, value: node };
-    const previous = map.byKey.get(key);
+    const previous = this.collector.add(top.open, pair);
     if (previous && !map.shortForm) {
       const first = this.doc.lines.position(previous.keyStart).line;
       this.error(
@@ -292,17 +413,14 @@ class TreeBuilder implements YamlSink {
         false,
       );
     }
-    map.pairs.push(pair);
-    map.byKey.set(key, pair);
   }
 
   /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
   private wrapShortForm(tag: string, tagStart: number, tagEnd: number, node: YNode): YMap {
     const longKey = SHORT_FORMS[tag]!;
-    const pair: YPair = { key: longKey, keyStart: tagStart, keyEnd: tagEnd, value: node };
-    const byKey = new Map<string, YPair>();
-    byKey.set(longKey, pair);
-    return { kind: 'map', pairs: [pair], byKey, shortForm: tag, start: tagStart, end: Math.max(node.end, tagEnd) };
+    const m = new PosMap(tagStart, Math.max(node.end, tagEnd), [{ key: longKey, keyStart: tagStart, keyEnd: tagEnd, value: node }]);
+    m.shortForm = tag;
+    return m;
   }
 
   private isKeyPosition(): boolean {
@@ -352,8 +470,8 @@ class TreeBuilder implements YamlSink {
     const P = this.P;
     const tag = tagStart >= 0 ? this.source.slice(tagStart, tagEnd) : undefined;
     const s = P(start);
-    const node: YMap | YSeq = type === 3 ? { kind: 'map', pairs: [], byKey: new Map(), start: s, end: s + 1 } : { kind: 'seq', items: [], start: s, end: s + 1 };
-    const frame: Frame = { node, keyText: undefined, keyStart: 0, keyEnd: 0, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };
+    const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : { kind: 'seq', items: OPEN, start: s, end: s + 1 };
+    const frame: Frame = { node, open: type === 3 ? this.collector.openMap() : this.collector.openSeq(), keyText: undefined, keyStart: 0, keyEnd: 0, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };
     if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) frame.wrapper = this.wrapShortForm(tag, P(tagStart), P(tagEnd), node);
     this.stack.push(frame);
   }
@@ -385,10 +503,10 @@ class TreeBuilder implements YamlSink {
       // A key without a value (`a:` at the end of a flow map is still paired by the parser, so this is defensive).
       const k = { key: frame.keyText, start: frame.keyStart, end: frame.keyEnd };
       const empty: YScalar = { kind: 'scalar', value: null, text: '', quoted: false, start: k.end, end: k.end };
-      const pair: YPair = { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty };
-      frame.node.pairs.push(pair);
-      frame.node.byKey.set(k.key, pair);
+      this.collector.add(frame.open, { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty });
     }
+    if (frame.node.kind === 'map') this.collector.closeMap(frame.open, frame.node);
+    else this.collector.closeSeq(frame.open, frame.node);
     if (frame.wrapper) {
       frame.wrapper.end = Math.max(frame.wrapper.end, frame.node.end);
       node = frame.wrapper;
@@ -490,17 +608,22 @@ export function isScalar(n: YNode | undefined | null): n is YScalar {
 
 /** The value under `key` of a map node (undefined for non-maps). */
 export function child(n: YNode | undefined | null, key: string): YNode | undefined {
-  return n && n.kind === 'map' ? n.byKey.get(key)?.value : undefined;
+  return n && n.kind === 'map' ? lookup(n, key)?.value : undefined;
 }
 
 export function pairOf(n: YNode | undefined | null, key: string): YPair | undefined {
-  return n && n.kind === 'map' ? n.byKey.get(key) : undefined;
+  return n && n.kind === 'map' ? lookup(n, key) : undefined;
+}
+
+/** `[...byKey.values()]`: the kept pair of each key, in the order keys first appear (without building a parser map's index when there are no duplicates). */
+export function keptPairs(m: YMap): YPair[] {
+  return mapSize(m) === m.pairs.length ? m.pairs : [...m.byKey.values()];
 }
 
 /** Map entries, last-wins for duplicate keys, in source order of the kept pairs. */
 export function entries(n: YNode | undefined | null): YPair[] {
   if (!n || n.kind !== 'map') return [];
-  if (n.byKey.size === n.pairs.length) return n.pairs;
+  if (mapSize(n) === n.pairs.length) return n.pairs;
   return [...n.byKey.values()].sort((a, b) => a.keyStart - b.keyStart);
 }
 

@@ -3,7 +3,7 @@
  * configuration reader shared with SAM (`CorsConfiguration`) and OpenAPI (`x-amazon-apigateway-cors`).
  */
 import type { AuthRequirement, Span } from '../../model/types.js';
-import { isMap, type YNode, type YPair } from '../yaml-positions.js';
+import { isMap, keptPairs, type YNode, type YPair } from '../yaml-positions.js';
 import { authHeaders, type HttpApiModel, type HttpCors, type HttpRoute } from './apigw.js';
 import { authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
 import type { Template } from './template.js';
@@ -13,7 +13,7 @@ function pairCI(t: Template, n: YNode | undefined, key: string): YPair | undefin
   const m = t.deref(n);
   if (!isMap(m)) return undefined;
   const k = key.toLowerCase();
-  for (const p of m.byKey.values()) if (p.key.toLowerCase() === k) return p;
+  for (const p of keptPairs(m)) if (p.key.toLowerCase() === k) return p;
   return undefined;
 }
 

@@ -3,7 +3,7 @@
  * (ParentId/PathPart) ↔ Method ↔ Authorizer ↔ GatewayResponse, or an inline OpenAPI `Body`.
  */
 import type { AuthRequirement, SourceDiagnostic, StatusInfo } from '../../model/types.js';
-import { entries, isMap, isScalar, type YNode } from '../yaml-positions.js';
+import { entries, isMap, isScalar, pairOf, type YNode } from '../yaml-positions.js';
 import { authHeaders, mappingValue, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
 import type { Resource, Template } from './template.js';
@@ -174,7 +174,7 @@ function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<strin
     else {
       const parentNode = t.deref(t.get(res.props, 'ParentId'));
       const parentRef = t.refTarget(parentNode);
-      const isRoot = isMap(parentNode) && parentNode.byKey.has('Fn::GetAtt') && parentRef === apiId;
+      const isRoot = pairOf(parentNode, 'Fn::GetAtt') !== undefined && parentRef === apiId;
       if (isRoot) out = { path: `/${part.text}`, res };
       else if (parentRef && all.has(parentRef)) {
         if (seen.has(parentRef)) out = { unknown: `ParentId of ${id} is circular`, res };
@@ -243,7 +243,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
       const ref = t.refTarget(node);
       let path: string;
       let span = t.spanResource(m);
-      if (isMap(node) && node.byKey.has('Fn::GetAtt') && ref === api.id) path = '/';
+      if (pairOf(node, 'Fn::GetAtt') !== undefined && ref === api.id) path = '/';
       else if (ref && paths.has(ref)) {
         const p = paths.get(ref)!;
         if ('unknown' in p) {

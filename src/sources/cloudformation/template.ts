@@ -6,7 +6,7 @@
  * becomes unknown with a reason, never a guess.
  */
 import type { Span } from '../../model/types.js';
-import { child, entries, isMap, isScalar, isSeq, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
+import { child, entries, isMap, isScalar, isSeq, keptPairs, mapSize, pairOf, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
 
 export interface Resource {
   id: string;
@@ -25,7 +25,7 @@ export type Str = { ok: true; text: string } | { ok: false; reason: string };
 
 /** The one entry of a map whose `byKey` has size 1 (without an iterator when `pairs` agrees). */
 function soleEntry(m: YMap): YPair {
-  return m.pairs.length === 1 ? m.pairs[0]! : m.byKey.values().next().value!;
+  return m.pairs.length === 1 ? m.pairs[0]! : keptPairs(m)[0]!;
 }
 
 const PSEUDO: Record<string, string | undefined> = {
@@ -104,7 +104,7 @@ export class Template {
   }
 
   private evalCondition(n: YNode, depth: number): boolean | undefined {
-    if (depth > 32 || !isMap(n) || n.byKey.size !== 1) return isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined;
+    if (depth > 32 || !isMap(n) || mapSize(n) !== 1) return isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined;
     const p = soleEntry(n);
     const args = p!.value;
     const list = isSeq(args) ? args.items : [];
@@ -141,7 +141,7 @@ export class Template {
    * readers see the value that will be deployed. Returns undefined for `AWS::NoValue`.
    */
   deref(n: YNode | undefined, depth = 0): YNode | undefined {
-    if (!n || depth > 32 || !isMap(n) || n.byKey.size !== 1) return n;
+    if (!n || depth > 32 || !isMap(n) || mapSize(n) !== 1) return n;
     const p = soleEntry(n);
     if (p!.key === 'Fn::If' && isSeq(p!.value) && p!.value.items.length === 3) {
       const [c, a, b] = p!.value.items;
@@ -166,7 +166,7 @@ export class Template {
   }
   pair(n: YNode | undefined, key: string): YPair | undefined {
     const m = this.deref(n);
-    return isMap(m) ? m.byKey.get(key) : undefined;
+    return pairOf(m, key);
   }
 
   /** A list property: a sequence (after deref), or unknown. A scalar where a list is expected yields a one-item list. */
@@ -191,7 +191,7 @@ export class Template {
   refTarget(n: YNode | undefined): string | undefined {
     const v = this.deref(n);
     if (isScalar(v)) return this.resources.has(v.text) ? v.text : undefined;
-    if (!isMap(v) || v.byKey.size !== 1) return undefined;
+    if (!isMap(v) || mapSize(v) !== 1) return undefined;
     const p = soleEntry(v);
     if (p!.key === 'Ref' && isScalar(p!.value)) return p!.value.text;
     if (p!.key === 'Fn::GetAtt') {
@@ -215,7 +215,7 @@ export class Template {
     }
     const t = this.refTarget(n);
     if (t && this.resources.has(t)) out.push(t);
-    const kids = isSeq(n) ? n.items : isMap(n) ? [...n.byKey.values()].map((p) => p.value) : [];
+    const kids = isSeq(n) ? n.items : isMap(n) ? keptPairs(n).map((p) => p.value) : [];
     for (const k of kids) out.push(...this.mentions(k, depth + 1));
     return out;
   }
@@ -227,7 +227,7 @@ export class Template {
     if (v === undefined) return { ok: false, reason: 'the value is AWS::NoValue or missing' };
     if (isScalar(v)) return { ok: true, text: v.text };
     if (isSeq(v)) return { ok: false, reason: 'a list where a string is expected' };
-    if (v.byKey.size !== 1) return { ok: false, reason: 'a map where a string is expected' };
+    if (mapSize(v) !== 1) return { ok: false, reason: 'a map where a string is expected' };
     const p = soleEntry(v);
     const arg = p!.value;
     switch (p!.key) {
