@@ -45,7 +45,7 @@ function restore(value: unknown, files: TfFile[], addresses: Map<string, string>
     Object.assign(obj, spanAt(f.hcl, local, Math.min(Math.max(local, end - f.base), f.hcl.text.length)));
     return;
   }
-  const rename = (s: string) => s.replace(/TFX\d+X/g, (id) => addresses.get(id) ?? id);
+  const rename = (s: string) => s.replace(/TFX\d+(?:i[A-Za-z0-9]*)?X/g, (id) => addresses.get(id) ?? id);
   for (const [k, v] of Object.entries(obj)) {
     if (typeof v === 'string') {
       if (v.includes('TFX')) obj[k] = rename(v);

@@ -63,6 +63,8 @@ export class TfModule {
   private readonly locals = new Map<string, { attr: Attribute; file: TfFile } | null>();
   private readonly evaluating = new Set<string>();
   private readonly cache = new Map<string, Val>();
+  /** `each.key`/`each.value` of the resource instance being read (see `withEach`) */
+  private each: { key: Val; value: Val } | undefined;
 
   /**
    * `dataId(type, name)`: the id a `data` source yields when its arguments determine it (a
@@ -94,6 +96,27 @@ export class TfModule {
         }
       }
     }
+  }
+
+  /** Evaluates `fn` for one `for_each` instance: `each.key` and `each.value` are known there. */
+  withEach<T>(each: { key: Val; value: Val }, fn: () => T): T {
+    const saved = this.each;
+    this.each = each;
+    try {
+      return fn();
+    } finally {
+      this.each = saved;
+    }
+  }
+
+  /** The instances a known `for_each` creates (keys and values); undefined when it is unknown. */
+  instances(r: TfResource): { key: Val; value: Val }[] | undefined {
+    const fe = attrOf(r.block.body, 'for_each');
+    if (!fe) return undefined;
+    const v = this.eval(fe.value, r.file);
+    if (v.k === 'list') return v.items.map((i) => ({ key: i, value: i }));
+    if (v.k === 'obj') return v.items.map((i) => ({ key: { k: 'str', v: i.key, at: i.keyAt }, value: i.value }));
+    return undefined;
   }
 
   ofType(type: string): TfResource[] {
@@ -210,6 +233,9 @@ export class TfModule {
       return unknown(`${text} (read from a data source at plan time)`, at);
     }
     if (e.root === 'module') return unknown(`${text} (an output of another module)`, at);
+    if (e.root === 'each' && this.each && (firstName === 'key' || firstName === 'value')) {
+      return relocate(this.steps(this.each[firstName], rest, file, depth, text), at);
+    }
     if (['count', 'each', 'self', 'path', 'terraform'].includes(e.root)) return unknown(text, at);
     // <type>.<name>[index].<attr>
     if (!firstName) return unknown(text, at);
@@ -226,7 +252,10 @@ export class TfModule {
       const key = `${address}.${attr}`;
       if (this.evaluating.has(key)) return unknown(`${text} (a circular reference)`, at);
       this.evaluating.add(key);
+      const saved = this.each;
+      this.each = undefined;
       const v = this.eval(arg.value, res.file, depth + 1);
+      this.each = saved;
       this.evaluating.delete(key);
       return relocate(this.steps(v, rest.slice(i + 1), file, depth, text), at);
     }

@@ -215,11 +215,17 @@ export class VehicleBuilder {
     return this.at(r, { start: r.block.start, end: last ? last.end : r.block.typeEnd });
   }
 
-  add(r: TfResource, type: string, props: YPair[]): void {
+  /** Adds a vehicle resource; `instance` distinguishes several built from one Terraform resource. */
+  add(r: TfResource, type: string, props: YPair[], instance?: string): void {
     const h = this.header(r);
     const whole = this.at(r, r.block);
     const body: YPair[] = [this.pair('Type', h, this.scalar(type, h)), this.pair('Properties', h, this.map(props, whole))];
-    this.resources.push(this.pair(this.ids.get(r.address)!, h, this.map(body, whole)));
+    let id = this.ids.get(r.address)!;
+    if (instance !== undefined) {
+      id = `${id.slice(0, -1)}i${instance.replace(/[^A-Za-z0-9]/g, '')}X`;
+      this.marks.addresses.set(id, r.address);
+    }
+    this.resources.push(this.pair(id, h, this.map(body, whole)));
   }
 
   /** The vehicle's root: `{ Resources: {...} }` spanning the whole module text. */
@@ -278,6 +284,30 @@ export class VehicleBuilder {
     return this.pair('ResponseParameters', keyAt, this.map(pairs, v.at));
   }
 
+  /**
+   * One gateway response (instance `n` of a `for_each`). A type the module does not determine
+   * may be DEFAULT_4XX/DEFAULT_5XX: both are declared with an unknown Access-Control-Allow-Origin,
+   * so no rule claims the errors lack it.
+   */
+  gatewayResponse(r: TfResource, n: number | undefined): void {
+    const props = this.props(r, r.block.body, { rest_api_id: 'RestApiId', response_type: 'ResponseType', status_code: 'StatusCode' });
+    const params = this.responseParameters(r, 'gatewayresponse.header.', () => undefined);
+    if (params) props.push(params);
+    const type = attrOf(r.block.body, 'response_type');
+    const tv = type ? this.val(r, type) : undefined;
+    if (tv && tv.k !== 'str') {
+      const reason = `response_type of ${r.address}: ${tv.k === 'unknown' ? tv.reason : 'not a string'}`;
+      for (const t of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+        const p = props.filter((x) => x.key !== 'ResponseType' && x.key !== 'ResponseParameters');
+        p.push(this.pair('ResponseType', tv.at, this.scalar(t, tv.at)));
+        p.push(this.pair('ResponseParameters', tv.at, this.map([this.pair('gatewayresponse.header.Access-Control-Allow-Origin', tv.at, this.unknownNode(reason, tv.at))], tv.at)));
+        this.add(r, 'AWS::ApiGateway::GatewayResponse', p, `${n ?? ''}${t}`);
+      }
+      return;
+    }
+    this.add(r, 'AWS::ApiGateway::GatewayResponse', props, n === undefined ? undefined : String(n));
+  }
+
   restApis(live: (type: string) => TfResource[]): void {
     for (const r of live('aws_api_gateway_rest_api')) {
       const body = attrOf(r.block.body, 'body');
@@ -300,10 +330,9 @@ export class VehicleBuilder {
       this.add(r, 'AWS::ApiGateway::Authorizer', props);
     }
     for (const r of live('aws_api_gateway_gateway_response')) {
-      const props = this.props(r, r.block.body, { rest_api_id: 'RestApiId', response_type: 'ResponseType', status_code: 'StatusCode' });
-      const params = this.responseParameters(r, 'gatewayresponse.header.', () => undefined);
-      if (params) props.push(params);
-      this.add(r, 'AWS::ApiGateway::GatewayResponse', props);
+      const instances = this.m.instances(r);
+      if (instances) instances.forEach((each, i) => this.m.withEach(each, () => this.gatewayResponse(r, i)));
+      else this.gatewayResponse(r, undefined);
     }
     const integrations = new Map<string, TfResource>();
     for (const r of live('aws_api_gateway_integration')) {
