@@ -331,6 +331,7 @@ class Parser {
     for (;;) {
       const t = this.text;
       const c = t[this.pos];
+      if (c === '.' && t.startsWith('...', this.pos)) break; // the expansion/grouping marker, not a step
       if (c === '.') {
         const start = this.pos;
         if (t[this.pos + 1] === '*') {
@@ -426,6 +427,7 @@ class Parser {
       if (this.pos >= t.length) this.fail(`Unclosed call: "${name}(" is never closed`, start, start + name.length + 1);
       args.push(this.expr());
       this.skip();
+      if (this.pos >= t.length) this.fail(`Unclosed call: "${name}(" is never closed`, start, start + name.length + 1);
       if (t.startsWith('...', this.pos)) {
         this.pos += 3;
         expandFinal = true;
@@ -518,6 +520,7 @@ class Parser {
       if (this.pos >= t.length) this.fail('Unclosed list: this "[" is never closed', start, start + 1);
       items.push(this.expr());
       this.skip();
+      if (this.pos >= t.length) this.fail('Unclosed list: this "[" is never closed', start, start + 1);
       if (t[this.pos] === ',') {
         this.pos++;
         this.skip();

@@ -1,0 +1,420 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../rules/index.js';
+import { lintFiles } from '../src/engine/lint.js';
+import type { Route } from '../src/model/types.js';
+import { parseHcl, spanAt, type Attribute, type Block, type Expr } from '../src/sources/terraform/hcl.js';
+import { terraformSource } from '../src/sources/terraform/index.js';
+import { TfModule, type TfFile } from '../src/sources/terraform/module.js';
+import type { SourceHost } from '../src/sources/types.js';
+
+const host: SourceHost = { readFile: () => undefined, glob: () => [] };
+
+function block(body: (Attribute | Block)[], i: number): Block {
+  const b = body[i]!;
+  if (b.type !== 'block') throw new Error('not a block');
+  return b;
+}
+function attr(body: (Attribute | Block)[], name: string): Attribute {
+  const a = body.find((x): x is Attribute => x.type === 'attribute' && x.name === name);
+  if (!a) throw new Error(`no attribute ${name}`);
+  return a;
+}
+function lc(f: ReturnType<typeof parseHcl>, start: number, end: number): string {
+  const s = spanAt(f, start, end);
+  return `${s.line}:${s.column}-${s.endLine}:${s.endColumn}`;
+}
+
+describe('HCL reader', () => {
+  it('keeps exact positions of blocks, labels, attributes and values', () => {
+    const text = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n  cors_rule {\n    allowed_methods = ["GET", "PUT"]\n  }\n}\n';
+    const f = parseHcl('/m/main.tf', text);
+    expect(f.error).toBeUndefined();
+    const r = block(f.body, 0);
+    expect(r.blockType).toBe('resource');
+    expect(r.labels.map((l) => l.value)).toEqual(['aws_s3_bucket', 'b']);
+    expect(lc(f, r.labels[1]!.start, r.labels[1]!.end)).toBe('1:26-1:29');
+    const bucket = attr(r.body, 'bucket');
+    expect(lc(f, bucket.nameStart, bucket.nameEnd)).toBe('2:3-2:9');
+    expect(lc(f, bucket.value.start, bucket.value.end)).toBe('2:12-2:15');
+    const rule = block(r.body, 1);
+    const methods = attr(rule.body, 'allowed_methods').value;
+    expect(methods.kind).toBe('tuple');
+    const second = (methods as Expr & { kind: 'tuple' }).items[1]!;
+    expect(second).toMatchObject({ kind: 'string', value: 'PUT' });
+    expect(lc(f, second.start, second.end)).toBe('4:31-4:36');
+    expect(lc(f, r.start, r.end)).toBe('1:1-6:2');
+  });
+
+  it('reads interpolations, escapes and template directives as parts', () => {
+    const f = parseHcl('/m/a.tf', 'a = "x-${var.y}-$${z}-%%{w}-\\"q\\"-\\u00e9"\nb = "%{ if var.c }on%{ endif }"\n');
+    expect(f.error).toBeUndefined();
+    const a = attr(f.body, 'a').value as Expr & { kind: 'template' };
+    expect(a.kind).toBe('template');
+    expect(a.parts.map((p) => (p.kind === 'text' ? p.value : p.kind))).toEqual(['x-', 'interp', '-${z}-%{w}-"q"-é']);
+    const interp = a.parts[1] as { kind: 'interp'; expr: Expr };
+    expect(interp.expr).toMatchObject({ kind: 'traversal', root: 'var', steps: [{ kind: 'attr', name: 'y' }] });
+    const b = attr(f.body, 'b').value as Expr & { kind: 'template' };
+    expect(b.parts.map((p) => p.kind)).toEqual(['directive', 'text', 'directive']);
+  });
+
+  it('reads heredocs, stripping the common indentation of <<- ones and keeping ${}', () => {
+    const text = 'a = <<EOT\n  {"x": "${var.v}"}\nEOT\nb = <<-EOT\n    line one\n      line two\n    EOT\nc = 1\n';
+    const f = parseHcl('/m/h.tf', text);
+    expect(f.error).toBeUndefined();
+    const a = attr(f.body, 'a').value as Expr & { kind: 'template' };
+    expect(a.heredoc).toBe(true);
+    expect(a.parts[0]).toMatchObject({ kind: 'text', value: '  {"x": "' });
+    expect(a.parts[1]!.kind).toBe('interp');
+    expect(attr(f.body, 'b').value).toMatchObject({ kind: 'string', value: 'line one\n  line two\n' });
+    const c = attr(f.body, 'c');
+    expect(lc(f, c.nameStart, c.nameEnd)).toBe('8:1-8:2');
+  });
+
+  it('parses references, calls, conditionals, for expressions, splats and operators', () => {
+    const text = [
+      'a = aws_api_gateway_method.options.http_method',
+      'b = join(",", [for h in var.headers : lower(h) if h != ""])',
+      'c = var.enabled ? { x = 1, "y" = [2] } : null',
+      'd = aws_s3_bucket.b[*].id',
+      'e = !(1 + 2 * 3 >= 7 || false)',
+      'f = { for k, v in local.m : k => v... }',
+      'g = local.list[0].name',
+      '',
+    ].join('\n');
+    const f = parseHcl('/m/e.tf', text);
+    expect(f.error).toBeUndefined();
+    expect(attr(f.body, 'a').value).toMatchObject({ kind: 'traversal', root: 'aws_api_gateway_method', steps: [{ name: 'options' }, { name: 'http_method' }] });
+    expect(attr(f.body, 'b').value).toMatchObject({ kind: 'call', name: 'join', args: [{ kind: 'string' }, { kind: 'for' }] });
+    expect(attr(f.body, 'c').value).toMatchObject({ kind: 'conditional', then: { kind: 'object' }, otherwise: { kind: 'null' } });
+    expect(attr(f.body, 'd').value).toMatchObject({ kind: 'traversal', steps: [{ kind: 'attr' }, { kind: 'splat' }, { kind: 'attr', name: 'id' }] });
+    expect(attr(f.body, 'e').value).toMatchObject({ kind: 'unary', op: '!', operand: { kind: 'paren', expr: { kind: 'binary', op: '||' } } });
+    expect(attr(f.body, 'f').value).toMatchObject({ kind: 'for', object: true });
+    expect(attr(f.body, 'g').value).toMatchObject({ kind: 'traversal', steps: [{ kind: 'attr' }, { kind: 'index' }, { kind: 'attr', name: 'name' }] });
+  });
+
+  it.each([
+    ['an unterminated string', 'a = "open\nb = 1\n', 1, 5, /Unterminated string/],
+    ['a missing value', 'a =\nb = 1\n', 1, 4, /Missing value for attribute "a"/],
+    ['an unclosed block', 'resource "x" "y" {\n  a = 1\n', 1, 18, /Unclosed block/],
+    ['a stray closing brace', 'a = 1\n}\n', 2, 1, /no open block/],
+    ['two attributes on one line', 'a = 1 b = 2\n', 1, 7, /Expected a newline/],
+    ['an unterminated heredoc', 'a = <<EOT\ntext\n', 1, 5, /Unterminated heredoc/],
+    ['a bad escape', 'a = "\\q"\n', 1, 6, /Invalid escape/],
+    ['an unclosed list', 'a = [1, 2\n', 1, 5, /Unclosed list/],
+  ])('reports %s at its exact position', (_what, text, line, column, message) => {
+    const f = parseHcl('/m/bad.tf', text);
+    expect(f.error?.message).toMatch(message);
+    const s = spanAt(f, f.error!.start, f.error!.end);
+    expect([s.line, s.column]).toEqual([line, column]);
+  });
+
+  it('bounds nesting instead of overflowing the stack', () => {
+    const f = parseHcl('/m/deep.tf', `a = ${'['.repeat(100000)}\n`);
+    expect(f.error?.message).toMatch(/nest/);
+    const g = parseHcl('/m/deep2.tf', `${'a {\n'.repeat(5000)}`);
+    expect(g.error).toBeDefined();
+  });
+});
+
+function moduleOf(files: Record<string, string>): TfModule {
+  let base = 0;
+  const list: TfFile[] = Object.entries(files).map(([path, text]) => {
+    const f = { hcl: parseHcl(path, text), base };
+    base += text.length + 1;
+    return f;
+  });
+  return new TfModule(list);
+}
+
+describe('Terraform module evaluation', () => {
+  const m = moduleOf({
+    '/m/variables.tf': 'variable "origin" {\n  default = "https://app.example.com"\n}\nvariable "open" {}\nvariable "methods" { default = ["GET", "PUT"] }\n',
+    '/m/main.tf': [
+      'locals {',
+      '  acao = "\'${var.origin}\'"',
+      '  list = join(",", var.methods)',
+      '  loop = local.loop',
+      '}',
+      'resource "aws_api_gateway_method" "m" {',
+      '  http_method = "OPTIONS"',
+      '  rest_api_id = aws_api_gateway_rest_api.api.id',
+      '}',
+      'resource "aws_api_gateway_rest_api" "api" {}',
+      'data "aws_region" "r" {}',
+      'x1 = local.acao',
+      'x2 = local.list',
+      'x3 = aws_api_gateway_method.m.http_method',
+      'x4 = aws_api_gateway_method.m.rest_api_id',
+      'x5 = var.open',
+      'x6 = data.aws_region.r.name',
+      'x7 = local.loop',
+      'x8 = upper(var.open)',
+      'x9 = var.methods[1]',
+      '',
+    ].join('\n'),
+  });
+  const main = m.files[1]!;
+  const value = (name: string) => m.eval(attr(main.hcl.body, name).value, main);
+
+  it('resolves variable defaults and locals across the files of the module', () => {
+    expect(value('x1')).toMatchObject({ k: 'str', v: "'https://app.example.com'" });
+    expect(value('x2')).toMatchObject({ k: 'str', v: 'GET,PUT' });
+    expect(value('x9')).toMatchObject({ k: 'str', v: 'PUT' });
+  });
+
+  it('reports a resolved value where it is used', () => {
+    const v = value('x1');
+    const s = spanAt(v.at.file.hcl, v.at.start, v.at.end);
+    expect([s.file, s.line, s.column]).toEqual(['/m/main.tf', 12, 6]);
+  });
+
+  it("joins on a resource's own arguments and keeps computed attributes as references", () => {
+    expect(value('x3')).toMatchObject({ k: 'str', v: 'OPTIONS' });
+    expect(value('x4')).toMatchObject({ k: 'ref', address: 'aws_api_gateway_rest_api.api', attr: 'id' });
+  });
+
+  it('leaves what the module does not determine unknown, with the reason', () => {
+    expect(value('x5')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/var\.open \(no default/) });
+    expect(value('x6')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/data source/) });
+    expect(value('x7')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/circular/) });
+    expect(value('x8')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/function call upper/) });
+  });
+});
+
+const REST = (origin: string) => `
+resource "aws_api_gateway_rest_api" "api" {
+  name = "orders"
+}
+resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "orders"
+}
+resource "aws_api_gateway_method" "put" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.orders.id
+  http_method   = "PUT"
+  authorization = "AWS_IAM"
+}
+resource "aws_api_gateway_method" "options" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.orders.id
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+resource "aws_api_gateway_integration" "options" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.orders.id
+  http_method = aws_api_gateway_method.options.http_method
+  type        = "MOCK"
+  request_templates = { "application/json" = "{\\"statusCode\\": 204}" }
+}
+resource "aws_api_gateway_integration_response" "options" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_resource.orders.id
+  http_method = aws_api_gateway_method.options.http_method
+  status_code = 204
+  response_parameters = ${origin}
+}
+`;
+
+function load(files: Record<string, string>) {
+  return terraformSource.load(
+    Object.entries(files).map(([path, text]) => ({ path, text })),
+    host,
+  );
+}
+
+describe('Terraform mapping', () => {
+  it('builds a REST route per method with Terraform names, positions and joined integration responses', () => {
+    const text = REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${var.origin}'"
+  }`);
+    const r = load({ '/m/main.tf': text, '/m/variables.tf': 'variable "origin" {\n  default = "https://app.example.com"\n}\n' });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.routes).toHaveLength(1);
+    const route = r.routes[0]!;
+    expect(route.source).toBe('terraform');
+    expect(route.name).toBe('PUT /orders (aws_api_gateway_rest_api.api)');
+    expect(route.id).toBe('rest-api:aws_api_gateway_rest_api.api/orders/PUT');
+    // the route points at `http_method = "PUT"`
+    expect([route.span.file, route.span.line, route.span.column]).toEqual(['/m/main.tf', 13, 19]);
+    const [preflight, put] = route.responders;
+    expect(preflight!.methods).toEqual(['OPTIONS']);
+    expect(preflight!.status).toMatchObject({ kind: 'fixed', code: 204 });
+    const acao = preflight!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+    expect(acao.value).toEqual({ kind: 'literal', text: 'https://app.example.com' });
+    expect([acao.span.file, acao.span.line, acao.span.column]).toEqual(['/m/main.tf', 35, 5]);
+    expect(put!.auth[0]).toMatchObject({ mechanism: 'iam', span: { file: '/m/main.tf', line: 14, column: 19 } });
+    expect(route.incomplete).toBeUndefined();
+  });
+
+  it('marks a method incomplete and its CORS headers unknown when response_parameters is not determined', () => {
+    const r = load({ '/m/main.tf': REST('local.params') });
+    const route = r.routes[0]!;
+    expect(route.incomplete?.[0]?.reason).toMatch(/local\.params/);
+    const acao = route.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin');
+    expect(acao?.value.kind).toBe('unknown');
+  });
+
+  it('skips methods of an API the module does not declare (a module input)', () => {
+    const r = load({ '/m/main.tf': REST('{}').replaceAll('aws_api_gateway_rest_api.api.id', 'var.api_id') });
+    expect(r.routes).toEqual([]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('reads HTTP API cors_configuration and route authorization', () => {
+    const r = load({
+      '/m/http.tf': `resource "aws_apigatewayv2_api" "h" {
+  name          = "h"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins     = ["https://app.example.com"]
+    allow_credentials = true
+  }
+}
+resource "aws_apigatewayv2_route" "r" {
+  api_id             = aws_apigatewayv2_api.h.id
+  route_key          = "POST /items"
+  authorization_type = "AWS_IAM"
+}
+`,
+    });
+    const route = r.routes[0]!;
+    expect(route.name).toBe('POST /items (aws_apigatewayv2_api.h)');
+    const preflight = route.responders[0]!;
+    expect(preflight.answeredBy).toBe('gateway');
+    const creds = preflight.headers.find((h) => h.name === 'Access-Control-Allow-Credentials')!;
+    expect([creds.span.line, creds.span.column]).toEqual([6, 5]);
+    expect(route.responders[1]!.auth[0]!.mechanism).toBe('iam');
+  });
+
+  it('reads S3 CORS from aws_s3_bucket_cors_configuration joined to its bucket, and the legacy inline cors_rule', () => {
+    const r = load({
+      '/m/s3.tf': `resource "aws_s3_bucket" "a" {
+  bucket = "a.example.com"
+}
+resource "aws_s3_bucket_cors_configuration" "a" {
+  bucket = aws_s3_bucket.a.bucket
+  cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["GET"]
+  }
+}
+resource "aws_s3_bucket" "b" {
+  cors_rule {
+    allowed_origins = ["*"]
+    allowed_methods = ["GET"]
+  }
+}
+resource "aws_s3_bucket" "c" {
+  dynamic "cors_rule" {
+    for_each = var.rules
+    content {
+      allowed_origins = cors_rule.value.origins
+      allowed_methods = ["GET"]
+    }
+  }
+}
+`,
+    });
+    expect(r.routes.map((x) => x.name)).toEqual(['S3 bucket aws_s3_bucket.a', 'S3 bucket aws_s3_bucket.b']);
+    const origin = r.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+    expect(origin.value).toMatchObject({ kind: 'by-origin', cases: [{ when: { kind: 'exact', origin: 'https://app.example.com', span: { line: 7, column: 24 } } }] });
+  });
+
+  it('reads CloudFront behaviors, skipping ones whose methods are not determined', () => {
+    const r = load({
+      '/m/cf.tf': `resource "aws_cloudfront_distribution" "d" {
+  origin {
+    origin_id   = "o"
+    domain_name = "api.example.com"
+  }
+  default_cache_behavior {
+    target_origin_id = "o"
+    allowed_methods  = ["GET", "HEAD"]
+    cached_methods   = ["GET", "HEAD"]
+  }
+  ordered_cache_behavior {
+    path_pattern     = "/api/*"
+    target_origin_id = "o"
+    allowed_methods  = var.methods
+    cached_methods   = ["GET", "HEAD"]
+  }
+}
+`,
+    });
+    expect(r.routes.map((x: Route) => x.name)).toEqual(['CloudFront aws_cloudfront_distribution.d default behavior']);
+    expect(r.routes[0]!.cdn?.allowedMethods).toMatchObject({ methods: ['GET', 'HEAD'], span: { line: 8, column: 5 } });
+  });
+
+  it('reports a syntax error as a fatal parse-error on that file only', () => {
+    const r = load({ '/m/bad.tf': 'resource "x" "y" {\n', '/m/good.tf': REST('{}') });
+    expect(r.diagnostics).toEqual([expect.objectContaining({ ruleId: 'parse-error', fatal: true, span: expect.objectContaining({ file: '/m/bad.tf', line: 1, column: 18 }) })]);
+    expect(r.routes).toHaveLength(1);
+  });
+
+  it('lints end to end: findings land on the Terraform attribute that causes them', async () => {
+    const text = REST(`{
+    "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
+    "method.response.header.Access-Control-Allow-Methods" = "'PUT'"
+    "method.response.header.Access-Control-Allow-Headers" = "'Content-Type'"
+    "method.response.header.Access-Control-Max-Age"       = "'600'"
+  }`);
+    const results = await lintFiles([{ path: '/m/main.tf', text }], { rules: allRules, settings: { clients: [], sites: [] }, host });
+    const messages = results.flatMap((x) => x.messages);
+    const missing = messages.find((x) => x.ruleId === 'allow-headers-missing-header' || x.ruleId === 'allow-headers-missing-authorization');
+    expect(missing).toBeDefined();
+    expect(missing!.line).toBe(37);
+    expect(missing!.message).toMatch(/PUT \/orders \(aws_api_gateway_rest_api\.api\)/);
+  });
+});
+
+describe('Terraform robustness (property)', () => {
+  const TOKENS = ['resource', '"x"', '{', '}', '[', ']', '(', ')', '=', '\n', ' ', '"${', '%{', '<<EOT\n', '<<-EOT\n', 'EOT\n', '#', '//', '/*', '*/', 'var.a', 'local.b', 'aws_s3_bucket.b.id', ',', ':', '?', '.', '*', '\\', '"', 'true', '1.5e3', 'for', 'in', '=>', '...', 'cors_rule', 'aws_api_gateway_method'];
+
+  it('never throws on token soup', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }), (tokens) => {
+        const text = tokens.join(' ');
+        const f = parseHcl('/p/a.tf', text);
+        if (f.error) {
+          expect(f.error.start).toBeGreaterThanOrEqual(0);
+          expect(f.error.start).toBeLessThanOrEqual(text.length);
+        }
+        load({ '/p/a.tf': text });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  const fixtureDir = join(import.meta.dirname, '..', 'fixtures', 'rules');
+  const fixtures = readdirSync(fixtureDir).flatMap((d) =>
+    readdirSync(join(fixtureDir, d))
+      .filter((n) => n.endsWith('.tf'))
+      .map((n) => readFileSync(join(fixtureDir, d, n), 'utf8')),
+  );
+
+  it('never throws on mutated fixtures', () => {
+    expect(fixtures.length).toBeGreaterThan(5);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fixtures),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.constantFrom('', '{', '}', '"', '${', '\n', '[', '=', 'EOT', '<<EOT\n')), { maxLength: 6 }),
+        (text, edits) => {
+          let t = text;
+          for (const [at, len, insert] of edits) {
+            const i = at % (t.length + 1);
+            t = t.slice(0, i) + insert + t.slice(i + len);
+          }
+          const r = load({ '/p/main.tf': t });
+          for (const d of r.diagnostics) expect(d.span.line).toBeGreaterThanOrEqual(1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
