@@ -858,6 +858,13 @@ function levelHeaders(level: Level): LevelHeaders {
   return hit;
 }
 
+/** the same header value on a response with another status */
+function withFlags(h: PathHeader, fixedStatus: number | undefined): PathHeader {
+  const flags = headerFlags(h.decl, fixedStatus);
+  if (flags.onSuccess === h.onSuccess && flags.onErrors === h.onErrors) return h;
+  return { ...h, onSuccess: flags.onSuccess, onErrors: flags.onErrors };
+}
+
 /** evaluates a value, recording what it reads of the PathSpec */
 function evalCaptured(text: string, env: Env): { val: Val; reads: Reads | undefined } {
   env.capturing = true;
@@ -994,6 +1001,40 @@ interface RouteCtx {
   /** the route is a location-context snippet file: its content handler lives elsewhere */
   snippet?: boolean;
   name: string;
+  /** rewrite-script outcomes of this route's runs so far (see ScriptRun) */
+  scripts?: ScriptRun[];
+}
+
+/**
+ * The rewrite phase of one run: what it read of its PathSpec and what it left. Another run of
+ * the same route whose PathSpec answers every one of those reads alike runs the script exactly
+ * the same way (the registry only grows, and it finds the tests already registered), so it
+ * starts from this outcome instead of running the script again.
+ */
+interface ScriptRun {
+  path: PathSpec;
+  seen: Seen;
+  final: Final | undefined;
+  /** the configuration level the script left the request in */
+  level: Level;
+  fromServer: boolean;
+  vars: Map<string, Val>;
+  notes: string[];
+  authIfs: Env['authIfs'];
+  /** the latest run that started from this outcome: its header values may be taken over */
+  last?: PathResult;
+}
+
+function copySeen(s: Seen): Seen {
+  return { method: new Set(s.method), tests: new Set(s.tests), unknowns: new Set(s.unknowns) };
+}
+
+/** whether every read recorded in `seen` gives the same answer for `a` as for `b` */
+function seenAlike(seen: Seen, a: PathSpec, b: PathSpec): boolean {
+  if (a.method !== b.method) for (const v of seen.method) if (v(a.method) !== v(b.method)) return false;
+  if (a.originTest !== b.originTest) for (const t of seen.tests) if ((t >= 0 && t === a.originTest) !== (t >= 0 && t === b.originTest)) return false;
+  if (a.unknown !== b.unknown) for (const u of seen.unknowns) if ((a.unknown === u) !== (b.unknown === u)) return false;
+  return true;
 }
 
 interface PathDrop {
@@ -1025,8 +1066,7 @@ function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string
   return ret;
 }
 
-function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>, literalIfs?: ReadonlySet<NginxDirective>): PathResult {
-  const env: Env = { path, reg, globals, vars: new Map(), files, notes: [], seen: newSeen(), literalIfs };
+function runRewritePhase(ctx: RouteCtx, env: Env): { final: Final | undefined; fromServer: boolean; level: Level } {
   const state = { level: ctx.server ?? ctx.location };
   let final: Final | undefined;
   if (ctx.server) final = runScript(ctx.server.own, ctx.server, env, state);
@@ -1047,7 +1087,29 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       }
     }
   }
-  const level = final && final.kind === 'return' ? final.level : state.level;
+  return { final, fromServer, level: state.level };
+}
+
+function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>, literalIfs?: ReadonlySet<NginxDirective>): PathResult {
+  // runs with literal auth `if`s are rare detours: they neither use nor feed the memo
+  const sr = literalIfs ? undefined : ctx.scripts?.find((x) => seenAlike(x.seen, x.path, path));
+  let env: Env;
+  let final: Final | undefined;
+  let fromServer: boolean;
+  let scriptLevel: Level;
+  let run: ScriptRun | undefined = sr;
+  if (sr) {
+    env = { path, reg, globals, vars: sr.vars, files, notes: sr.notes, seen: copySeen(sr.seen), literalIfs, authIfs: sr.authIfs };
+    ({ final, fromServer, level: scriptLevel } = sr);
+  } else {
+    env = { path, reg, globals, vars: new Map(), files, notes: [], seen: newSeen(), literalIfs };
+    ({ final, fromServer, level: scriptLevel } = runRewritePhase(ctx, env));
+    if (!literalIfs) {
+      run = { path, seen: copySeen(env.seen), final, level: scriptLevel, fromServer, vars: env.vars, notes: env.notes, authIfs: env.authIfs };
+      (ctx.scripts ??= []).push(run);
+    }
+  }
+  const level = final && final.kind === 'return' ? final.level : scriptLevel;
   const more = moreSetDecls(level);
 
   let shape: PathResult['shape'];
@@ -1146,11 +1208,10 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
     shape = { ...shape, auth: [...env.authIfs.map((a) => a.req), ...shape.auth] };
   }
   const script = { seen: env.seen, level, fixed, vars: env.vars };
-  env.seen = newSeen();
-  for (const v of script.seen.method) env.seen.method.add(v);
-  for (const t of script.seen.tests) env.seen.tests.add(t);
-  for (const u of script.seen.unknowns) env.seen.unknowns.add(u);
-  return { path, shape, ...evalResponseHeaders(env, level, fixed), notes: env.notes, seen: env.seen, script };
+  env.seen = copySeen(script.seen);
+  const result: PathResult = { path, shape, ...evalResponseHeaders(env, level, fixed, run?.last), notes: env.notes, seen: env.seen, script };
+  if (run) run.last = result;
+  return result;
 }
 
 /** the declarations a level's responses with this error status carry */
@@ -1170,11 +1231,12 @@ function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined, 
   const lh = levelHeaders(level);
   const n = lh.decls.length;
   const headers: PathHeader[] = new Array(n);
+  const sameFixed = prev?.script.fixed === fixed;
   for (let i = 0; i < n; i++) {
     const old = prev?.headers[i];
     if (old && (!old.reads || readsAlike(old.reads, prev.path, env.path))) {
       if (old.reads) addReads(env.seen, old.reads);
-      headers[i] = old;
+      headers[i] = sameFixed ? old : withFlags(old, fixed);
     } else headers[i] = evalHeader(lh, i, env, fixed);
   }
   const m = lh.dropped.length;
@@ -1296,7 +1358,13 @@ function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): 
   return rule;
 }
 
-function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): MethodResult {
+interface UnknownRun {
+  u: UnknownCond;
+  r: PathResult;
+}
+
+/** a method's runs: with no test true, with each origin test true, with each unknown condition true */
+function methodRuns(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): { base: PathResult; byTest: PathResult[]; byUnknown: UnknownRun[] } {
   const base = simulate(ctx, { method, originTest: -1, unknown: null }, reg, globals, files);
   // A test or unknown condition the base run never read cannot change the run: reuse it.
   // One the script never read only changes header values: rerun just those.
@@ -1305,59 +1373,69 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
     const path: PathSpec = { method, originTest: i, unknown: null };
     return base.script.seen.tests.has(i) ? simulate(ctx, path, reg, globals, files) : rerunHeaders(base, path, reg, globals, files);
   };
-  const byTest: (PathResult | undefined)[] = [];
+  const byTest: PathResult[] = [];
   // tests are discovered while simulating: keep going until every known test has its run
   for (let i = 0; i < reg.tests.length; i++) byTest[i] = testRun(i);
-  const byUnknown: { u: (typeof reg.unknowns)[number]; r: PathResult }[] = [];
+  const byUnknown: UnknownRun[] = [];
   for (let i = 0; i < reg.unknowns.length; i++) {
     const u = reg.unknowns[i]!;
     byUnknown.push({ u, r: base.seen.unknowns.has(u.key) ? simulate(ctx, { method, originTest: -1, unknown: u.key }, reg, globals, files) : base });
     // an unknown condition may have revealed new origin tests
     for (let j = byTest.length; j < reg.tests.length; j++) byTest[j] = testRun(j);
   }
-  const methodViews = new Set<MethodView>();
-  for (const r of [base, ...byTest, ...byUnknown.map((x) => x.r)]) if (r) for (const v of r.seen.method) methodViews.add(v);
-  const notes = [...base.notes];
+  return { base, byTest, byUnknown };
+}
 
-  // the responder's shape: the base run's, unless it is an error the allowlisted origins avoid
-  const originRuns = byTest.map((r, i) => ({ r: r!, i })).filter((x) => x.r);
-  let primary = base;
-  // an origin gate that changes who answers (an allowlisted origin gets the 204, or avoids a
-  // 403) is modelled from the allowed origins' side: that is what configured clients meet
-  const gated = originRuns.find((x) => !sameShape(x.r, base) && !isErrorShape(x.r.shape));
-  if (gated) primary = gated.r;
-  for (const x of originRuns) {
-    if (!sameShape(x.r, primary)) {
-      const t = reg.tests[x.i]!.matcher;
-      const what = t.kind === 'regex' ? `~${t.caseInsensitive ? '*' : ''} ${t.source}` : t.kind === 'exact' ? t.origin : t.kind;
-      notes.push(`for origins matching ${what}: ${x.r.shape.description}`);
-    }
+/** appends the strings of `add` missing from `list` (copied first when it is `shared`) */
+function unionInto(list: string[], add: string[], shared: boolean): string[] {
+  let out = list;
+  for (const c of add) {
+    if (out.includes(c)) continue;
+    if (out === list && shared) out = [...list];
+    out.push(c);
   }
-  if (primary !== base) notes.push(`for other origins: ${base.shape.description}`);
+  return out;
+}
 
-  // header values: by header key across the origin runs
-  const keys: string[] = [];
-  const firstDecl = new Map<string, PathHeader>();
-  for (const r of [base, ...originRuns.map((x) => x.r)]) {
-    for (const h of r.headers) {
+/** header values by header key across the origin runs (`others`: the runs that are not `base`) */
+function mergeHeaders(base: PathResult, primary: PathResult, others: { r: PathResult; i: number }[], reg: Registry): HeaderRule[] {
+  let keys: string[] = base.lh.keys;
+  let firstDecl: Map<string, PathHeader> | undefined;
+  if (others.some((x) => x.r.lh !== base.lh)) {
+    keys = [];
+    firstDecl = new Map();
+    for (const h of base.headers) {
       if (!firstDecl.has(h.key)) {
         keys.push(h.key);
         firstDecl.set(h.key, h);
       }
     }
+    for (const x of others) {
+      for (const h of x.r.headers) {
+        if (!firstDecl.has(h.key)) {
+          keys.push(h.key);
+          firstDecl.set(h.key, h);
+        }
+      }
+    }
   }
   const headers: HeaderRule[] = [];
   for (const key of keys) {
-    const ref = pick(primary, key) ?? pick(base, key) ?? firstDecl.get(key)!;
-    const o0 = pick(base, key)?.outcome ?? null;
-    const conditions = [...new Set([...(pick(base, key)?.conditions ?? []), ...originRuns.flatMap((x) => pick(x.r, key)?.conditions ?? [])])];
-    const cases: OriginCase[] = [];
-    for (const x of originRuns) {
-      const o = pick(x.r, key)?.outcome ?? null;
-      if (!sameOutcome(o, o0)) cases.push({ when: reg.tests[x.i]!.matcher, then: o });
+    const bh = pick(base, key);
+    const ref = pick(primary, key) ?? bh ?? firstDecl!.get(key)!;
+    const o0 = bh?.outcome ?? null;
+    let conditions: string[] = [];
+    if (bh) conditions = bh.conditions.length > 1 ? unionInto([], bh.conditions, false) : bh.conditions;
+    let cases: OriginCase[] | undefined;
+    for (const x of others) {
+      const h = pick(x.r, key);
+      if (h === bh) continue;
+      if (h && h.conditions.length) conditions = unionInto(conditions, h.conditions, conditions === bh?.conditions);
+      const o = h?.outcome ?? null;
+      if (!sameOutcome(o, o0)) (cases ??= []).push({ when: reg.tests[x.i]!.matcher, then: o });
     }
     let value: HeaderValue;
-    if (cases.length === 0) {
+    if (!cases) {
       if (o0 === null) continue; // empty value: nginx sends no header
       value = outcomeToValue(o0);
     } else {
@@ -1365,32 +1443,44 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
     }
     headers.push(toHeaderRule(ref, value, conditions));
   }
+  return headers;
+}
 
-  // unknown conditions: headers that appear only when the condition holds, or only when it does not
+/** unknown conditions: headers that appear only when the condition holds, or only when it does not */
+function applyUnknowns(headers: HeaderRule[], notes: string[], base: PathResult, byUnknown: UnknownRun[]): void {
   for (const { u, r } of byUnknown) {
-    const baseKeys = new Map(base.headers.map((h) => [h.decl.span.offset + ':' + h.key, h]));
-    const unkKeys = new Map(r.headers.map((h) => [h.decl.span.offset + ':' + h.key, h]));
-    for (const [k, h] of unkKeys) {
-      const b = baseKeys.get(k);
-      if (b && sameOutcome(b.outcome, h.outcome)) continue;
-      if (h.outcome === null) continue;
-      headers.push(toHeaderRule(h, outcomeToValue(h.outcome), [...h.conditions, `only when ${u.text} holds`]));
+    if (r !== base) {
+      const baseKeys = new Map(base.headers.map((h) => [h.decl.span.offset + ':' + h.key, h]));
+      const unkKeys = new Map(r.headers.map((h) => [h.decl.span.offset + ':' + h.key, h]));
+      for (const [k, h] of unkKeys) {
+        const b = baseKeys.get(k);
+        if (b && sameOutcome(b.outcome, h.outcome)) continue;
+        if (h.outcome === null) continue;
+        headers.push(toHeaderRule(h, outcomeToValue(h.outcome), [...h.conditions, `only when ${u.text} holds`]));
+      }
+      for (const [k, b] of baseKeys) {
+        if (unkKeys.has(k)) continue;
+        const rule = headers.find((x) => x.span === b.decl.span && x.name === b.decl.name);
+        if (rule) rule.condition = [rule.condition, `not when ${u.text} holds`].filter(Boolean).join('; ');
+      }
+      if (!sameShape(r, base)) notes.push(`when ${u.text} holds: ${r.shape.description}`);
     }
-    for (const [k, b] of baseKeys) {
-      if (unkKeys.has(k)) continue;
-      const rule = headers.find((x) => x.span === b.decl.span && x.name === b.decl.name);
-      if (rule) rule.condition = [rule.condition, `not when ${u.text} holds`].filter(Boolean).join('; ');
-    }
-    if (!sameShape(r, base)) notes.push(`when ${u.text} holds: ${r.shape.description}`);
-    notes.push(...r.notes);
+    for (const n of r.notes) notes.push(n);
   }
+}
 
+/** outer declarations lost to inheritance, over the runs in order (each declaration once) */
+function mergeDropped(runs: PathResult[]): MethodResult['dropped'] {
   const dropped: MethodResult['dropped'] = [];
   const seenDrop = new Set<string>();
-  for (const r of [primary, ...originRuns.map((x) => x.r), ...byUnknown.map((x) => x.r)]) {
+  const done = new Set<PathResult>();
+  for (const r of runs) {
+    if (done.has(r)) continue; // a run met again adds nothing new
+    done.add(r);
     for (const d of r.dropped) {
+      if (d.outcome === null) continue;
       const k = `${d.decl.span.file}:${d.decl.span.offset}:${d.by.offset}`;
-      if (seenDrop.has(k) || d.outcome === null) continue;
+      if (seenDrop.has(k)) continue;
       seenDrop.add(k);
       const flags = headerFlags(d.decl, r.shape.status.kind === 'fixed' ? r.shape.status.code : undefined);
       const header: HeaderRule = {
@@ -1406,6 +1496,50 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
       dropped.push({ header, droppedBy: d.by });
     }
   }
+  return dropped;
+}
+
+function originLabel(t: OriginMatcher): string {
+  return t.kind === 'regex' ? `~${t.caseInsensitive ? '*' : ''} ${t.source}` : t.kind === 'exact' ? t.origin : t.kind;
+}
+
+function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): MethodResult {
+  const { base, byTest, byUnknown } = methodRuns(ctx, method, reg, globals, files);
+  const methodViews = new Set<MethodView>();
+  for (const v of base.seen.method) methodViews.add(v);
+  // the origin runs that differ from the base run (every test has its own run when it does)
+  const others: { r: PathResult; i: number }[] = [];
+  for (let i = 0; i < byTest.length; i++) {
+    const r = byTest[i]!;
+    if (r === base) continue;
+    others.push({ r, i });
+    for (const v of r.seen.method) methodViews.add(v);
+  }
+  for (const x of byUnknown) if (x.r !== base) for (const v of x.r.seen.method) methodViews.add(v);
+  const notes = [...base.notes];
+
+  // the responder's shape: the base run's, unless it is an error the allowlisted origins avoid
+  let primary = base;
+  // an origin gate that changes who answers (an allowlisted origin gets the 204, or avoids a
+  // 403) is modelled from the allowed origins' side: that is what configured clients meet
+  const gated = others.find((x) => !sameShape(x.r, base) && !isErrorShape(x.r.shape));
+  if (gated) primary = gated.r;
+  if (primary !== base) {
+    for (let i = 0; i < byTest.length; i++) {
+      const r = byTest[i]!;
+      if (!sameShape(r, primary)) notes.push(`for origins matching ${originLabel(reg.tests[i]!.matcher)}: ${r.shape.description}`);
+    }
+    notes.push(`for other origins: ${base.shape.description}`);
+  } else {
+    for (const x of others) if (!sameShape(x.r, primary)) notes.push(`for origins matching ${originLabel(reg.tests[x.i]!.matcher)}: ${x.r.shape.description}`);
+  }
+
+  const headers = mergeHeaders(base, primary, others, reg);
+  applyUnknowns(headers, notes, base, byUnknown);
+  const runs: PathResult[] = [primary];
+  for (const r of byTest) runs.push(r);
+  for (const x of byUnknown) runs.push(x.r);
+  const dropped = mergeDropped(runs);
   const responder: Responder = { methods: '*', ...primary.shape, headers };
   return { responder, dropped, notes, methodViews };
 }
