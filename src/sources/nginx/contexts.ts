@@ -52,8 +52,16 @@ export function directiveShape(name: string): DirectiveShape | undefined {
 interface Ctx {
   family: Family;
   name: string;
-  /** directive name -> its problem here (null: fine), computed once per run */
+  /** `family:name` */
+  key: string;
+  /** small distinct number, < 31 (its bit marks visited lists in `contextProblems`) */
+  id: number;
+  /** directive name -> its problem here as a simple directive (null: fine), computed once per run */
   verdicts: Map<string, Verdict>;
+  /** the same for the directive with a `{ ... }` block */
+  blockVerdicts: Map<string, Verdict>;
+  /** block directive name -> the context it opens (null: not checked inside), computed once per run */
+  children: Map<string, Ctx | null>;
 }
 
 type Verdict = { ruleId: ContextProblem['ruleId']; message: (d: NginxDirective, topLevelOf: NginxContext | undefined) => string } | null;
@@ -63,7 +71,7 @@ const CTXS = new Map<string, Ctx>();
 function ctxOf(family: Family, name: string): Ctx {
   const key = `${family}:${name}`;
   let c = CTXS.get(key);
-  if (!c) CTXS.set(key, (c = { family, name, verdicts: new Map() }));
+  if (!c) CTXS.set(key, (c = { family, name, key, id: CTXS.size, verdicts: new Map(), blockVerdicts: new Map(), children: new Map() }));
   return c;
 }
 
@@ -77,7 +85,16 @@ const CTX_OF_UNIT: Record<NginxContext, Ctx> = {
 /** the context a block directive opens for its children; undefined = not checked inside */
 function childCtx(ctx: Ctx, d: NginxDirective): Ctx | undefined {
   const n = d.name;
-  switch (`${ctx.family}:${ctx.name}`) {
+  let child = ctx.children.get(n);
+  if (child === undefined) {
+    child = childCtxOf(ctx, n) ?? null;
+    ctx.children.set(n, child);
+  }
+  return child ?? undefined;
+}
+
+function childCtxOf(ctx: Ctx, n: string): Ctx | undefined {
+  switch (ctx.key) {
     case 'core:main':
       if (n === 'http' || n === 'stream' || n === 'mail' || n === 'mgmt') return ctxOf(n, n);
       if (n === 'events') return ctxOf('core', 'events');
@@ -170,11 +187,11 @@ function verdict(name: string, hasBlock: boolean, ctx: Ctx): Verdict {
 function checkOne(d: NginxDirective, ctx: Ctx, topLevelOf: NginxContext | undefined, out: ContextProblem[]): void {
   if (d.nameQuote) return;
   const hasBlock = d.block !== undefined;
-  const key = hasBlock ? `{${d.name}` : d.name;
-  let v = ctx.verdicts.get(key);
+  const cache = hasBlock ? ctx.blockVerdicts : ctx.verdicts;
+  let v = cache.get(d.name);
   if (v === undefined) {
     v = verdict(d.name, hasBlock, ctx);
-    ctx.verdicts.set(key, v);
+    cache.set(d.name, v);
   }
   if (v) out.push({ ruleId: v.ruleId, directive: d, message: v.message(d, topLevelOf) });
 }
@@ -182,21 +199,36 @@ function checkOne(d: NginxDirective, ctx: Ctx, topLevelOf: NginxContext | undefi
 /** every context problem of a tree read in a context; included files are checked where they are included (memoised per context) */
 export function contextProblems(directives: NginxDirective[], start: Ctx, topLevelOf?: NginxContext): ContextProblem[] {
   const out: ContextProblem[] = [];
-  const seen = new Map<NginxDirective[], Set<string>>();
-  const stack: { list: NginxDirective[]; ctx: Ctx; top: boolean }[] = [{ list: directives, ctx: start, top: true }];
-  while (stack.length) {
-    const { list, ctx, top } = stack.pop()!;
-    const key = `${ctx.family}:${ctx.name}:${top}`;
-    let s = seen.get(list);
-    if (!s) seen.set(list, (s = new Set()));
-    if (s.has(key)) continue;
-    s.add(key);
+  /** list -> the contexts it was checked in, as bits `1 << ctx.id`, at the top of the file and nested */
+  const seenTop = new Map<NginxDirective[], number>();
+  const seenNested = new Map<NginxDirective[], number>();
+  const lists: NginxDirective[][] = [directives];
+  const ctxs: Ctx[] = [start];
+  const tops: boolean[] = [true];
+  while (lists.length) {
+    const list = lists.pop()!;
+    const ctx = ctxs.pop()!;
+    const top = tops.pop()!;
+    const seen = top ? seenTop : seenNested;
+    const mask = seen.get(list) ?? 0;
+    if (mask & (1 << ctx.id)) continue;
+    seen.set(list, mask | (1 << ctx.id));
     for (const d of list) {
       checkOne(d, ctx, top ? topLevelOf : undefined, out);
-      if (d.included) for (const inc of d.included) stack.push({ list: inc.directives, ctx, top });
+      if (d.included) {
+        for (const inc of d.included) {
+          lists.push(inc.directives);
+          ctxs.push(ctx);
+          tops.push(top);
+        }
+      }
       if (d.block) {
         const child = childCtx(ctx, d);
-        if (child) stack.push({ list: d.block, ctx: child, top: false });
+        if (child) {
+          lists.push(d.block);
+          ctxs.push(child);
+          tops.push(false);
+        }
       }
     }
   }

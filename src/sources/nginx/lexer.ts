@@ -42,8 +42,11 @@ export class Token implements Span {
   endColumn: number;
   offset: number;
   endOffset: number;
-  /** the word contains template syntax (`{{ }}` / `{% %}`) */
-  template: boolean;
+  /**
+   * the word contains template syntax (`{{ }}` / `{% %}`): false on the prototype, an own
+   * field only on the rare template token (one field less on every other token)
+   */
+  declare template: boolean;
 
   constructor(value: string, quote: '"' | "'" | null, file: string, line: number, column: number, endLine: number, endColumn: number, offset: number, endOffset: number) {
     this.value = value;
@@ -55,13 +58,13 @@ export class Token implements Span {
     this.endColumn = endColumn;
     this.offset = offset;
     this.endOffset = endOffset;
-    this.template = false;
   }
 
   get span(): Span {
     return this;
   }
 }
+Token.prototype.template = false;
 
 /** a token as `lex()` lists them (tests and tools) */
 export interface LexToken {
@@ -94,6 +97,9 @@ const LBRACKET = 91;
 const BACKSLASH = 92;
 const LBRACE = 123;
 const RBRACE = 125;
+
+/** longest value `NginxLexer.intern` shares (longer ones are rarely repeated) */
+const INTERN_MAX = 63;
 
 function isSpace(c: number): boolean {
   return c === SPACE || c === LF || c === TAB || c === CR;
@@ -138,10 +144,15 @@ export class NginxLexer {
   tokColumn = 1;
   /** a quoted string ran to the end of the file (what follows it is no longer nginx's reading) */
   unterminated = false;
+  /** see `intern` (a small text shares nothing: the cache would cost more than it saves) */
+  private readonly cache: (string | undefined)[];
+  private readonly internMax: number;
 
   constructor(text: string, file: string) {
     this.text = text;
     this.file = file;
+    this.internMax = text.length < 4096 ? 0 : INTERN_MAX;
+    this.cache = new Array<string | undefined>((this.internMax + 1) << 7);
   }
 
   /** a token from a start position to the current position */
@@ -212,88 +223,130 @@ export class NginxLexer {
     this.pos = end;
   }
 
+  /**
+   * A string of the text, shared with earlier equal ones: configs repeat the same names and
+   * values thousands of times (`add_header`, `always`, `$http_origin`), and one string per
+   * distinct short value keeps the tree small (a fresh copy per token doubles its strings) and
+   * lets later Map lookups reuse the string's cached hash. A direct-mapped cache (one slot per
+   * length and last character): a collision only costs a fresh slice.
+   */
+  private intern(start: number, end: number): string {
+    const text = this.text;
+    const n = end - start;
+    if (n > this.internMax || n === 0) return text.slice(start, end);
+    // the slot: the length and the last character (constant time: a hash over every character
+    // costs more than it saves while the code still runs unoptimized); a collision costs a slice
+    const cache = this.cache;
+    const slot = (n << 7) | (text.charCodeAt(end - 1) & 127);
+    const hit = cache[slot];
+    if (hit !== undefined && hit.length === n && text.startsWith(hit, start)) return hit;
+    const s = text.slice(start, end);
+    cache[slot] = s;
+    return s;
+  }
+
   /** reads the next token and returns its kind (WORD, SEMI, OPEN, CLOSE, COMMENT, EOF); see `token` and `tok*` */
   next(): number {
     const text = this.text;
     const len = text.length;
     // whitespace
-    while (this.pos < len) {
-      const c = text.charCodeAt(this.pos);
-      if (c === SPACE || c === TAB || c === CR) this.pos++;
+    let pos = this.pos;
+    let c = 0;
+    while (pos < len) {
+      c = text.charCodeAt(pos);
+      if (c === SPACE || c === TAB || c === CR) pos++;
       else if (c === LF) {
-        this.pos++;
+        pos++;
         this.line++;
-        this.lineStart = this.pos;
+        this.lineStart = pos;
       } else break;
     }
-    const start = this.pos;
     const line = this.line;
-    const column = start - this.lineStart + 1;
-    this.tokOffset = start;
+    const column = pos - this.lineStart + 1;
+    this.tokOffset = pos;
     this.tokLine = line;
     this.tokColumn = column;
     this.token = null;
-    if (start >= len) return EOF;
-    const c = text.charCodeAt(start);
+    if (pos >= len) {
+      this.pos = pos;
+      return EOF;
+    }
     if (c === SEMICOLON) {
-      this.pos++;
+      this.pos = pos + 1;
       return SEMI;
     }
     if (c === RBRACE) {
-      this.pos++;
+      this.pos = pos + 1;
       return CLOSE;
     }
-    if (c === LBRACE && this.templateEnd(start) < 0) {
-      this.pos++;
+    if (c === LBRACE && !this.templateAt(pos)) {
+      this.pos = pos + 1;
       return OPEN;
     }
     if (c === HASH) {
-      let end = text.indexOf('\n', start);
+      let end = text.indexOf('\n', pos);
       if (end < 0) end = len;
       let textEnd = end;
-      if (textEnd > start && text.charCodeAt(textEnd - 1) === CR) textEnd--;
-      this.pos = textEnd;
-      this.token = this.tokenFrom(text.slice(start + 1, textEnd), null, start, line, column);
+      if (textEnd > pos && text.charCodeAt(textEnd - 1) === CR) textEnd--;
       this.pos = end;
+      this.token = new Token(text.slice(pos + 1, textEnd), null, this.file, line, column, line, textEnd - this.lineStart + 1, pos, textEnd);
       return COMMENT;
     }
-    this.token = c === DQUOTE || c === SQUOTE ? this.quoted(c, start, line, column) : this.word(start, line, column);
+    this.token = c === DQUOTE || c === SQUOTE ? this.quoted(c, pos, line, column) : this.word(pos, line, column);
     return WORD;
+  }
+
+  /** a template placeholder (`{{ ... }}` / `{% ... %}`) starts at `at` and closes */
+  private templateAt(at: number): boolean {
+    const n = this.text.charCodeAt(at + 1);
+    return (n === LBRACE || n === PERCENT) && this.templateEnd(at) >= 0;
   }
 
   private quoted(q: number, start: number, line: number, column: number): Token {
     const text = this.text;
     const len = text.length;
-    this.pos = start + 1;
+    let pos = start + 1;
     let escaped = false;
     let closed = false;
     let template = false;
-    while (this.pos < len) {
-      const c = text.charCodeAt(this.pos);
-      if (c === LBRACE && text.charCodeAt(this.pos + 1) === LBRACE) {
-        // a one-line template placeholder holding this quote (`'{{ x|join("', '") }}'`) is opaque
-        const end = text.indexOf('}}', this.pos + 2);
-        const nl = text.indexOf('\n', this.pos);
-        if (end >= 0 && (nl < 0 || end < nl) && text.slice(this.pos, end).includes(String.fromCharCode(q))) {
-          template = true;
-          this.pos = end + 2;
-          continue;
-        }
-      }
-      if (c === BACKSLASH) {
-        escaped = true;
-        this.pos++;
-        if (this.pos < len) this.advance(text.charCodeAt(this.pos));
-        continue;
-      }
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
       if (c === q) {
         closed = true;
         break;
       }
-      this.advance(c);
+      if (c === LF) {
+        pos++;
+        this.line++;
+        this.lineStart = pos;
+        continue;
+      }
+      if (c === BACKSLASH) {
+        escaped = true;
+        pos++;
+        if (pos < len) {
+          if (text.charCodeAt(pos) === LF) {
+            this.line++;
+            this.lineStart = pos + 1;
+          }
+          pos++;
+        }
+        continue;
+      }
+      if (c === LBRACE && text.charCodeAt(pos + 1) === LBRACE) {
+        // a one-line template placeholder holding this quote (`'{{ x|join("', '") }}'`) is opaque
+        const end = text.indexOf('}}', pos + 2);
+        const nl = text.indexOf('\n', pos);
+        if (end >= 0 && (nl < 0 || end < nl) && text.slice(pos, end).includes(String.fromCharCode(q))) {
+          template = true;
+          pos = end + 2;
+          continue;
+        }
+      }
+      pos++;
     }
-    const inner = text.slice(start + 1, this.pos);
-    const value = escaped ? unescapeNginx(inner) : inner;
+    this.pos = pos;
+    const value = escaped ? unescapeNginx(text.slice(start + 1, pos)) : template ? text.slice(start + 1, pos) : this.intern(start + 1, pos);
     const quote = q === DQUOTE ? '"' : "'";
     if (!closed) {
       this.unterminated = true;
@@ -307,59 +360,82 @@ export class NginxLexer {
         offset: start,
         endOffset: start + 1,
       });
-      tok.template = template;
+      if (template) tok.template = true;
       return tok;
     }
-    this.pos++; // the closing quote
+    pos++; // the closing quote
+    this.pos = pos;
     const tok = this.tokenFrom(value, quote, start, line, column);
-    if (this.pos < len) {
-      const n = text.charCodeAt(this.pos);
+    if (pos < len) {
+      const n = text.charCodeAt(pos);
       if (!isSpace(n) && n !== SEMICOLON && n !== LBRACE && n !== RPAREN) {
-        const ch = text[this.pos];
+        const ch = text[pos];
         this.error(
           `unexpected "${ch}": a quoted parameter must be followed by a space, ";" or "{" (the quote closed at column ${tok.endColumn - 1} ends the parameter)`,
-          this.charSpan(this.pos),
+          this.charSpan(pos),
         );
       }
     }
-    tok.template = template;
+    if (template) tok.template = true;
     return tok;
   }
 
   private word(start: number, line: number, column: number): Token {
     const text = this.text;
     const len = text.length;
+    let pos = start;
     let escaped = false;
     let template = false;
     let afterDollar = false;
-    while (this.pos < len) {
-      const c = text.charCodeAt(this.pos);
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      // the common case first: a character that is none of \t \n \r space ; { \ $
+      if (c > DOLLAR ? c !== SEMICOLON && c !== LBRACE && c !== BACKSLASH : c > SPACE && c !== DOLLAR) {
+        afterDollar = false;
+        pos++;
+        continue;
+      }
       if (c === SPACE || c === LF || c === TAB || c === CR || c === SEMICOLON) break;
+      if (c === DOLLAR) {
+        afterDollar = true;
+        pos++;
+        continue;
+      }
       if (c === LBRACE) {
         if (afterDollar) {
           afterDollar = false;
-          this.pos++;
+          pos++;
           continue;
         }
-        const end = this.templateEnd(this.pos);
+        const end = this.templateEnd(pos);
         if (end < 0) break;
         template = true;
+        this.pos = pos;
         this.skipTo(end);
+        pos = end;
         continue;
       }
       if (c === BACKSLASH) {
         escaped = true;
         afterDollar = false;
-        this.pos++;
-        if (this.pos < len) this.advance(text.charCodeAt(this.pos));
+        pos++;
+        if (pos < len) {
+          if (text.charCodeAt(pos) === LF) {
+            this.line++;
+            this.lineStart = pos + 1;
+          }
+          pos++;
+        }
         continue;
       }
-      afterDollar = c === DOLLAR;
-      this.pos++;
+      // any other control character is part of the word
+      afterDollar = false;
+      pos++;
     }
-    const raw = text.slice(start, this.pos);
-    const tok = this.tokenFrom(escaped ? unescapeNginx(raw) : raw, null, start, line, column);
-    tok.template = template;
+    this.pos = pos;
+    const value = escaped ? unescapeNginx(text.slice(start, pos)) : template ? text.slice(start, pos) : this.intern(start, pos);
+    const tok = this.tokenFrom(value, null, start, line, column);
+    if (template) tok.template = true;
     return tok;
   }
 

@@ -26,11 +26,6 @@ export interface ParsedNginxFile {
 
 const DEFAULT_MAX_DEPTH = 200;
 
-interface Frame {
-  directives: NginxDirective[];
-  owner: NginxDirective | null;
-}
-
 function spanBetween(a: Span, b: Span): Span {
   return {
     file: a.file,
@@ -109,7 +104,16 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
 
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const lexer = new NginxLexer(text, path);
-  const stack: Frame[] = [{ directives, owner: null }];
+  /**
+   * Open blocks: the directive each belongs to (null for a stray `{`) and where its children
+   * start in `pending`. Children of all open blocks wait in the one `pending` array and are
+   * copied out, exact size, when their block closes (no array per block grown by push).
+   */
+  const owners: (NginxDirective | null)[] = [];
+  const starts: number[] = [];
+  const pending: NginxDirective[] = [];
+  /** the used part of `pending` (truncating an array through `length` is a slow runtime call) */
+  let pendingLen = 0;
   let name: Token | null = null;
   /** the arguments of the statement being read: a reused scratch array (a fresh `[]` per statement would grow to 17 slots) */
   const scratch: Token[] = [];
@@ -120,12 +124,27 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
   let skipDepth = 0;
   let templateReported = false;
 
+  const pushDirective = (n: Token, a: Token[], endLine: number, endColumn: number, endOffset: number): NginxDirective => {
+    const span: Span = { file: path, line: n.line, column: n.column, endLine, endColumn, offset: n.offset, endOffset };
+    const d: NginxDirective = { name: n.value, args: a, span, nameSpan: n };
+    if (n.quote) d.nameQuote = n.quote;
+    if (d.name === 'if' && !n.quote) {
+      const parsed = parseIfCondition(a, n);
+      if (parsed.condition) d.condition = parsed.condition;
+      if (parsed.error) diagnostics.push(parsed.error);
+    } else if (d.name === 'include' && !n.quote) includes.push(d);
+    if (owners.length === 0) directives.push(d);
+    else pending[pendingLen++] = d;
+    return d;
+  };
+
   /**
-   * Ends the statement being read. A statement with a lexical error that runs on to later
-   * lines keeps only what follows the broken line (nginx stops at the error; a reader sees a
-   * broken line and a good one). Returns the directive, or null when it was dropped.
+   * Ends the statement being read at (endLine, endColumn, endOffset). A statement with a
+   * lexical error that runs on to later lines keeps only what follows the broken line (nginx
+   * stops at the error; a reader sees a broken line and a good one). Returns the directive,
+   * or null when it was dropped.
    */
-  const finish = (end: Span, opensBlock: boolean): NginxDirective | null => {
+  const finish = (endLine: number, endColumn: number, endOffset: number, opensBlock: boolean): NginxDirective | null => {
     let n = name;
     let a = scratch.slice(0, argc);
     if (n && brokenLine) {
@@ -156,28 +175,46 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
           at,
         ),
       );
-      pushDirective(n, a.slice(0, cut - 1), last);
+      pushDirective(n, a.slice(0, cut - 1), last.endLine, last.endColumn, last.endOffset);
       n = next;
       a = a.slice(cut);
     }
-    return pushDirective(n, a, end);
+    return pushDirective(n, a, endLine, endColumn, endOffset);
   };
 
-  const pushDirective = (n: Token, a: Token[], end: Span): NginxDirective => {
-    const d: NginxDirective = { name: n.value, args: a, span: spanBetween(n, end), nameSpan: n };
-    if (n.quote) d.nameQuote = n.quote;
-    if (d.name === 'if' && !n.quote) {
-      const parsed = parseIfCondition(a, n);
-      if (parsed.condition) d.condition = parsed.condition;
-      if (parsed.error) diagnostics.push(parsed.error);
-    } else if (d.name === 'include' && !n.quote) includes.push(d);
-    stack[stack.length - 1]!.directives.push(d);
-    return d;
+  /** closes the innermost open block: its children become the owner's `block` */
+  const closeBlock = (): NginxDirective | null => {
+    const owner = owners.pop()!;
+    const start = starts.pop()!;
+    // an exact-size copy: an array grown by push keeps spare slots for the file's lifetime
+    if (owner) owner.block = pending.slice(start, pendingLen);
+    pendingLen = start;
+    return owner;
   };
 
   for (;;) {
     const before = lexer.diagnostics.length;
     const kind = lexer.next();
+    if (kind === WORD) {
+      const tok = lexer.token!;
+      if (skipDepth > 0) continue;
+      if (lexer.diagnostics.length > before && !brokenLine) brokenLine = lexer.diagnostics[before]!.span.line;
+      if (tok.template && !templateReported) {
+        templateReported = true;
+        diagnostics.push(templateDiagnostic(text, tok));
+      }
+      if (!name) {
+        if (isTemplateStatement(tok)) continue;
+        name = tok;
+      } else scratch[argc++] = tok;
+      continue;
+    }
+    if (kind === SEMI) {
+      if (skipDepth > 0) continue;
+      if (!name) diagnostics.push(parseError('unexpected ";"', lexer.punctSpan()));
+      else finish(lexer.tokLine, lexer.tokColumn + 1, lexer.tokOffset + 1, false);
+      continue;
+    }
     if (kind === COMMENT) {
       const t = lexer.token!;
       comments.push({ text: t.value, span: t });
@@ -192,66 +229,54 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       }
       continue;
     }
-    if (kind === WORD) {
-      const tok = lexer.token!;
-      if (lexer.diagnostics.length > before && !brokenLine) brokenLine = lexer.diagnostics[before]!.span.line;
-      if (tok.template && !templateReported) {
-        templateReported = true;
-        diagnostics.push(templateDiagnostic(text, tok));
-      }
-      if (!name) {
-        if (isTemplateStatement(tok)) continue;
-        name = tok;
-      } else scratch[argc++] = tok;
-      continue;
-    }
-    if (kind === SEMI) {
-      if (!name) diagnostics.push(parseError('unexpected ";"', lexer.punctSpan()));
-      else finish(lexer.punctSpan(), false);
-      continue;
-    }
     if (kind === OPEN) {
-      const open = lexer.punctSpan();
       if (!name) {
-        diagnostics.push(parseError('unexpected "{": a block must follow a directive name', open));
+        diagnostics.push(parseError('unexpected "{": a block must follow a directive name', lexer.punctSpan()));
         // read the block's content, but into nothing: it belongs to no directive
-        stack.push({ directives: [], owner: null });
+        owners.push(null);
+        starts.push(pendingLen);
         continue;
       }
       const isLua = !name.quote && name.value.endsWith('_by_lua_block');
-      const d = finish(open, true);
+      const d = finish(lexer.tokLine, lexer.tokColumn + 1, lexer.tokOffset + 1, true);
       if (!d) continue;
       if (isLua) {
-        const { body, close } = lexer.readLuaBlock(open);
+        const { body, close } = lexer.readLuaBlock(lexer.punctSpan());
         d.luaBody = body;
         d.args.push(body);
-        d.span = spanBetween(d.span, close ?? body);
+        const end = close ?? body;
+        const s = d.span;
+        s.endLine = end.endLine;
+        s.endColumn = end.endColumn;
+        s.endOffset = end.endOffset;
         continue;
       }
-      d.block = [];
-      if (stack.length > maxDepth) {
-        diagnostics.push(parseError(`blocks are nested more than ${maxDepth} levels deep: the content of this block was skipped`, open));
+      if (owners.length >= maxDepth) {
+        d.block = [];
+        diagnostics.push(parseError(`blocks are nested more than ${maxDepth} levels deep: the content of this block was skipped`, lexer.punctSpan()));
         skipDepth = 1;
         continue;
       }
-      stack.push({ directives: d.block, owner: d });
+      owners.push(d);
+      starts.push(pendingLen);
       continue;
     }
     if (kind === CLOSE) {
-      const close = lexer.punctSpan();
       if (name) {
-        diagnostics.push(parseError(`unexpected "}": the "${name.value}" directive is not terminated by ";"`, close));
-        finish(argc ? scratch[argc - 1]! : name, false);
+        diagnostics.push(parseError(`unexpected "}": the "${name.value}" directive is not terminated by ";"`, lexer.punctSpan()));
+        const last = argc ? scratch[argc - 1]! : name;
+        finish(last.endLine, last.endColumn, last.endOffset, false);
       }
-      if (stack.length === 1) {
-        diagnostics.push(parseError('unexpected "}": there is no open block to close', close));
+      if (owners.length === 0) {
+        diagnostics.push(parseError('unexpected "}": there is no open block to close', lexer.punctSpan()));
         continue;
       }
-      const frame = stack.pop()!;
-      if (frame.owner) {
-        frame.owner.span = spanBetween(frame.owner.span, close);
-        // an exact-size copy: the array grown by push keeps spare slots for the file's lifetime
-        frame.owner.block = frame.directives.slice();
+      const owner = closeBlock();
+      if (owner) {
+        const s = owner.span;
+        s.endLine = lexer.tokLine;
+        s.endColumn = lexer.tokColumn + 1;
+        s.endOffset = lexer.tokOffset + 1;
       }
       continue;
     }
@@ -262,10 +287,11 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
     // after a string that never closes, the missing ";" and "}" are its consequence, not news
     if (name) {
       if (!lexer.unterminated) diagnostics.push(parseError(`unexpected end of file, expecting ";" or "}": the "${name.value}" directive is not terminated`, eof));
-      finish(argc ? scratch[argc - 1]! : name, false);
+      const last = argc ? scratch[argc - 1]! : name;
+      finish(last.endLine, last.endColumn, last.endOffset, false);
     }
-    if (stack.length > 1 && !lexer.unterminated) {
-      const open = stack[stack.length - 1]!.owner;
+    if (owners.length > 0 && !lexer.unterminated) {
+      const open = owners[owners.length - 1]!;
       diagnostics.push(
         fatalError(
           open
@@ -275,6 +301,8 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
         ),
       );
     }
+    // blocks that never close keep what they hold
+    while (owners.length > 0) closeBlock();
     break;
   }
   // a string or Lua block that never closes swallows the rest of the file
