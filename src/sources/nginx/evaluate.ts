@@ -97,6 +97,15 @@ interface Level {
    * cached per level become garbage once its routes are built: peak memory stays flat.
    */
   inner?: Map<NginxDirective, Level>;
+  // facts that depend on the level only, computed once (fields, not WeakMaps: ephemerons slow the GC)
+  effective?: Effective;
+  more?: { set: HeaderDecl[]; cleared: string[] };
+  headers?: LevelHeaders;
+  auth?: { requirements: AuthRequirement[]; denyAll?: NginxDirective };
+  backend?: Backend;
+  methodNames?: string[];
+  /** the content handler (null: none) */
+  content?: NginxDirective | null;
 }
 
 function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
@@ -125,7 +134,7 @@ function makeLevel(kind: LevelKind, directives: NginxDirective[], parent: Level 
     if (list) list.push(x);
     else byName.set(x.name, [x]);
   }
-  return { kind, d, own, parent, unresolved, byName };
+  return { kind, d, own, parent, unresolved, byName, inner: undefined, effective: undefined, more: undefined, headers: undefined, auth: undefined, backend: undefined, methodNames: undefined, content: undefined };
 }
 
 function ownNamed(level: Level, name: string): NginxDirective[] {
@@ -299,9 +308,9 @@ function readsAlike(r: Reads, a: PathSpec, b: PathSpec): boolean {
 }
 
 function addReads(seen: Seen, r: Reads): void {
-  if (r.methods) for (const v of r.methods) seen.method.add(v);
-  if (r.tests) for (const t of r.tests) seen.tests.add(t);
-  if (r.unknowns) for (const u of r.unknowns) seen.unknowns.add(u);
+  if (r.methods) for (const v of r.methods) addOnce(seen.method, v);
+  if (r.tests) for (const t of r.tests) addOnce(seen.tests, t);
+  if (r.unknowns) for (const u of r.unknowns) addOnce(seen.unknowns, u);
 }
 
 /**
@@ -312,11 +321,16 @@ function addReads(seen: Seen, r: Reads): void {
  */
 interface Seen {
   /** projections of the method that were read; two methods with equal projections run alike */
-  method: Set<MethodView>;
+  method: MethodView[];
   /** origin tests whose truth was read */
-  tests: Set<number>;
+  tests: number[];
   /** unknown conditions whose truth was read */
-  unknowns: Set<string>;
+  unknowns: string[];
+}
+
+/** a run reads a handful of things: small arrays are cheaper than sets */
+function addOnce<T>(list: T[], x: T): void {
+  if (!list.includes(x)) list.push(x);
 }
 
 type MethodView = (method: string | null) => unknown;
@@ -325,7 +339,7 @@ const STATIC_METHOD: MethodView = (m) => (m === 'GET' || m === 'HEAD' ? 'GET' : 
 const IS_OPTIONS: MethodView = (m) => m === 'OPTIONS';
 
 function methodAs(env: Env, view: MethodView): unknown {
-  env.seen.method.add(view);
+  addOnce(env.seen.method, view);
   if (env.capturing) {
     const list = ((env.cap ??= {}).methods ??= []);
     if (!list.includes(view)) list.push(view);
@@ -334,7 +348,7 @@ function methodAs(env: Env, view: MethodView): unknown {
 }
 
 function testTrue(env: Env, idx: number): boolean {
-  env.seen.tests.add(idx);
+  addOnce(env.seen.tests, idx);
   if (env.capturing) {
     const list = ((env.cap ??= {}).tests ??= []);
     if (!list.includes(idx)) list.push(idx);
@@ -518,7 +532,7 @@ function evalCondition(c: IfCondition, env: Env, ifSpan: Span): boolean {
   if (typeof t === 'boolean') return t;
   const key = env.reg.unknownIndex(`${c.span.file}:${c.span.offset ?? c.span.line + ':' + c.span.column}`, `if ${condText(env.files, c)}`, ifSpan);
   if (key === undefined) return false;
-  env.seen.unknowns.add(key);
+  addOnce(env.seen.unknowns, key);
   if (env.capturing) {
     const list = ((env.cap ??= {}).unknowns ??= []);
     if (!list.includes(key)) list.push(key);
@@ -727,14 +741,9 @@ interface Effective {
   dropped: { decl: HeaderDecl; by: Span }[];
 }
 
-const effectiveCache = new WeakMap<Level, Effective>();
 function effectiveAddHeaders(level: Level | undefined): Effective {
   if (!level) return { decls: [], dropped: [] };
-  const cached = effectiveCache.get(level);
-  if (cached) return cached;
-  const e = computeEffective(level);
-  effectiveCache.set(level, e);
-  return e;
+  return (level.effective ??= computeEffective(level));
 }
 
 function computeEffective(level: Level): Effective {
@@ -753,15 +762,14 @@ function computeEffective(level: Level): Effective {
 }
 
 /** headers-more directives are merged down the levels (outer first) */
-const moreCache = new WeakMap<Level, { set: HeaderDecl[]; cleared: string[] }>();
 function moreSetDecls(level: Level | undefined): { set: HeaderDecl[]; cleared: string[] } {
   if (!level) return { set: [], cleared: [] };
-  const cached = moreCache.get(level);
+  const cached = level.more;
   if (cached) return cached;
   let any = false;
   for (let l: Level | undefined = level; l && !any; l = l.parent) any = l.byName.has('more_set_headers') || l.byName.has('more_clear_headers');
   const result = any ? computeMoreSet(level) : { set: [], cleared: [] };
-  moreCache.set(level, result);
+  level.more = result;
   return result;
 }
 
@@ -838,9 +846,8 @@ interface LevelHeaders {
   dropped: Effective['dropped'];
 }
 
-const levelHeadersCache = new WeakMap<Level, LevelHeaders>();
 function levelHeaders(level: Level): LevelHeaders {
-  let hit = levelHeadersCache.get(level);
+  let hit = level.headers;
   if (hit) return hit;
   const decls = [...effectiveAddHeaders(level).decls, ...moreSetDecls(level).set];
   const seen = new Map<string, number>();
@@ -854,7 +861,7 @@ function levelHeaders(level: Level): LevelHeaders {
   const dropped = effectiveAddHeaders(level).dropped.filter((x) => !effNames.has(x.decl.name.toLowerCase()));
   const index = new Map<string, number>();
   for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i);
-  levelHeadersCache.set(level, (hit = { decls, keys, index, dropped }));
+  level.headers = hit = { decls, keys, index, dropped };
   return hit;
 }
 
@@ -866,25 +873,26 @@ function withFlags(h: PathHeader, fixedStatus: number | undefined): PathHeader {
 }
 
 /** evaluates a value, recording what it reads of the PathSpec */
-function evalCaptured(text: string, env: Env): { val: Val; reads: Reads | undefined } {
+function evalCaptured(text: string, env: Env): Val {
   env.capturing = true;
   env.cap = undefined;
   try {
-    const val = evalText(text, env);
-    return { val, reads: env.cap };
+    return evalText(text, env);
   } finally {
     env.capturing = false;
-    env.cap = undefined;
   }
 }
 
 function evalHeader(lh: LevelHeaders, i: number, env: Env, fixedStatus: number | undefined): PathHeader {
   const decl = lh.decls[i]!;
-  const { val, reads } = evalCaptured(decl.value, env);
-  const conditions = [...val.conditions];
-  if (decl.types) conditions.push(`only for responses of Content-Type ${decl.types.join(' ')} (more_set_headers -t)`);
+  const val = evalCaptured(decl.value, env);
+  const reads = env.cap;
+  env.cap = undefined;
+  // conditions arrays are never changed once made: the value's own can be shared
+  let conditions = val.conditions;
+  if (decl.types) conditions = [...conditions, `only for responses of Content-Type ${decl.types.join(' ')} (more_set_headers -t)`];
   const flags = headerFlags(decl, fixedStatus);
-  const h: PathHeader = {
+  return {
     key: lh.keys[i]!,
     decl,
     outcome: toOutcome(val),
@@ -892,9 +900,8 @@ function evalHeader(lh: LevelHeaders, i: number, env: Env, fixedStatus: number |
     unless: val.unlessBackendSends,
     onSuccess: flags.onSuccess,
     onErrors: flags.onErrors,
+    reads,
   };
-  if (reads) h.reads = reads;
-  return h;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -904,13 +911,9 @@ function evalHeader(lh: LevelHeaders, i: number, env: Env, fixedStatus: number |
  * Access-phase facts and the backend depend on the final level only: computed once per level
  * and shared by every run that ends there (results are never mutated afterwards).
  */
-const authCache = new WeakMap<Level, { requirements: AuthRequirement[]; denyAll?: NginxDirective }>();
-const backendCache = new WeakMap<Level, Backend>();
 
 function authFor(level: Level, files: Map<string, string>): { requirements: AuthRequirement[]; denyAll?: NginxDirective } {
-  let hit = authCache.get(level);
-  if (!hit) authCache.set(level, (hit = computeAuth(level, files)));
-  return hit;
+  return (level.auth ??= computeAuth(level, files));
 }
 
 function computeAuth(level: Level, files: Map<string, string>): { requirements: AuthRequirement[]; denyAll?: NginxDirective } {
@@ -951,6 +954,11 @@ function computeAuth(level: Level, files: Map<string, string>): { requirements: 
 }
 
 function contentOf(level: Level): NginxDirective | undefined {
+  if (level.content === undefined) level.content = computeContent(level) ?? null;
+  return level.content ?? undefined;
+}
+
+function computeContent(level: Level): NginxDirective | undefined {
   // if / limit_except blocks inherit their location's handler; nested locations do not
   for (let l: Level | undefined = level; l; l = l.parent) {
     const d = [...l.byName.keys()].some((k) => CONTENT_DIRECTIVES.has(k)) ? l.own.filter((x) => CONTENT_DIRECTIVES.has(x.name)).at(-1) : undefined;
@@ -1026,7 +1034,7 @@ interface ScriptRun {
 }
 
 function copySeen(s: Seen): Seen {
-  return { method: new Set(s.method), tests: new Set(s.tests), unknowns: new Set(s.unknowns) };
+  return { method: s.method.slice(), tests: s.tests.slice(), unknowns: s.unknowns.slice() };
 }
 
 /** whether every read recorded in `seen` gives the same answer for `a` as for `b` */
@@ -1058,7 +1066,7 @@ interface PathResult {
   script: { seen: Seen; level: Level; fixed: number | undefined; vars: Map<string, Val> };
 }
 
-const newSeen = (): Seen => ({ method: new Set(), tests: new Set(), unknowns: new Set() });
+const newSeen = (): Seen => ({ method: [], tests: [], unknowns: [] });
 
 function describeReturn(f: Extract<Final, { kind: 'return' }>, files: Map<string, string>): string {
   const ret = (rawText(files, f.directive.span) ?? `return ${f.status}`).replace(/\s+/g, ' ');
@@ -1141,8 +1149,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
         description: level.kind === 'limit_except' && level.d ? `limit_except ${level.d.args.map((a) => a.value).join(' ')} { deny all; }` : 'deny all',
       };
     } else if (content) {
-      let backend = backendCache.get(level);
-      if (!backend) backendCache.set(level, (backend = backendFor(content, level, moreReplaced(more), files)));
+      const backend = (level.backend ??= backendFor(content, level, moreReplaced(more), files));
       const gatewayAnswers = backend.kind === 'none';
       shape = {
         answeredBy: gatewayAnswers ? 'gateway' : 'backend',
@@ -1159,7 +1166,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span: ctx.location.own[0]?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 }, description: backend.description };
     } else {
       const root = nearest(level, ['root', 'alias', 'try_files'])?.ds.at(-1);
-      let backend = backendCache.get(level);
+      let backend = level.backend;
       if (!backend) {
         backend = {
           kind: 'static',
@@ -1168,7 +1175,7 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
           description: root ? `static files (${(rawText(files, root.span) ?? root.name).replace(/;$/, '')})` : 'static files (default root)',
           span: root?.span,
         };
-        backendCache.set(level, backend);
+        level.backend = backend;
       }
       const span = (ctx.location.d ?? ctx.server?.d)?.span ?? root?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
       const method = methodAs(env, STATIC_METHOD);
@@ -1209,7 +1216,8 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
   }
   const script = { seen: env.seen, level, fixed, vars: env.vars };
   env.seen = copySeen(script.seen);
-  const result: PathResult = { path, shape, ...evalResponseHeaders(env, level, fixed, run?.last), notes: env.notes, seen: env.seen, script };
+  const hs = evalResponseHeaders(env, level, fixed, run?.last);
+  const result: PathResult = { path, shape, lh: hs.lh, headers: hs.headers, dropped: hs.dropped, notes: env.notes, seen: env.seen, script };
   if (run) run.last = result;
   return result;
 }
@@ -1249,10 +1257,9 @@ function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined, 
       continue;
     }
     const x = lh.dropped[i]!;
-    const { val, reads } = evalCaptured(x.decl.value, env);
-    const d: PathDrop = { decl: x.decl, by: x.by, outcome: toOutcome(val) };
-    if (reads) d.reads = reads;
-    dropped[i] = d;
+    const val = evalCaptured(x.decl.value, env);
+    dropped[i] = { decl: x.decl, by: x.by, outcome: toOutcome(val), reads: env.cap };
+    env.cap = undefined;
   }
   return { lh, headers, dropped };
 }
@@ -1264,11 +1271,10 @@ function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined, 
  */
 function rerunHeaders(base: PathResult, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
   const { seen, level, fixed, vars } = base.script;
-  const env: Env = { path, reg, globals, vars, files, notes: [], seen: newSeen() };
-  for (const v of seen.method) env.seen.method.add(v);
-  for (const t of seen.tests) env.seen.tests.add(t);
-  for (const u of seen.unknowns) env.seen.unknowns.add(u);
-  return { path, shape: base.shape, ...evalResponseHeaders(env, level, fixed, base), notes: [...base.notes], seen: env.seen, script: base.script };
+  const env: Env = { path, reg, globals, vars, files, notes: [], seen: copySeen(seen) };
+  const hs = evalResponseHeaders(env, level, fixed, base);
+  // notes are never changed once a run is made: the base run's are shared
+  return { path, shape: base.shape, lh: hs.lh, headers: hs.headers, dropped: hs.dropped, notes: base.notes, seen: env.seen, script: base.script };
 }
 
 
@@ -1294,7 +1300,8 @@ function sameOutcome(a: OriginOutcome, b: OriginOutcome): boolean {
  * same own keys in the same order (undefined values left out), equal leaves. Runs of one route
  * share most sub-objects (auth, backend, spans), which compare by reference.
  */
-const SKIP_IN_SHAPE: ReadonlySet<string> = new Set(['auth', 'headers']);
+/** responders compared apart from their methods (both hold methods as their first key) */
+const SKIP_IN_RESPONDER: ReadonlySet<string> = new Set(['methods', 'auth', 'headers']);
 
 function jsonEqual(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
   if (a === b) return true;
@@ -1313,11 +1320,20 @@ function jsonEqual(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean 
   if (Array.isArray(b)) return false;
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => !skip?.has(k) && ao[k] !== undefined && typeof ao[k] !== 'function');
-  const bk = Object.keys(bo).filter((k) => !skip?.has(k) && bo[k] !== undefined && typeof bo[k] !== 'function');
-  if (ak.length !== bk.length) return false;
-  for (let i = 0; i < ak.length; i++) if (ak[i] !== bk[i] || !jsonEqual(ao[ak[i]!], bo[bk[i]!])) return false;
-  return true;
+  const ak = Object.keys(ao);
+  const bk = Object.keys(bo);
+  // walk both key lists, leaving out what JSON leaves out
+  const left = (o: Record<string, unknown>, k: string): boolean => !!skip?.has(k) || o[k] === undefined || typeof o[k] === 'function';
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < ak.length && left(ao, ak[i]!)) i++;
+    while (j < bk.length && left(bo, bk[j]!)) j++;
+    if (i === ak.length || j === bk.length) return i === ak.length && j === bk.length;
+    if (ak[i] !== bk[j] || !jsonEqual(ao[ak[i]!], bo[bk[j]!])) return false;
+    i++;
+    j++;
+  }
 }
 
 function sameShape(a: PathResult, b: PathResult): boolean {
@@ -1369,9 +1385,9 @@ function methodRuns(ctx: RouteCtx, method: string | null, reg: Registry, globals
   // A test or unknown condition the base run never read cannot change the run: reuse it.
   // One the script never read only changes header values: rerun just those.
   const testRun = (i: number): PathResult => {
-    if (!base.seen.tests.has(i)) return base;
+    if (!base.seen.tests.includes(i)) return base;
     const path: PathSpec = { method, originTest: i, unknown: null };
-    return base.script.seen.tests.has(i) ? simulate(ctx, path, reg, globals, files) : rerunHeaders(base, path, reg, globals, files);
+    return base.script.seen.tests.includes(i) ? simulate(ctx, path, reg, globals, files) : rerunHeaders(base, path, reg, globals, files);
   };
   const byTest: PathResult[] = [];
   // tests are discovered while simulating: keep going until every known test has its run
@@ -1379,7 +1395,7 @@ function methodRuns(ctx: RouteCtx, method: string | null, reg: Registry, globals
   const byUnknown: UnknownRun[] = [];
   for (let i = 0; i < reg.unknowns.length; i++) {
     const u = reg.unknowns[i]!;
-    byUnknown.push({ u, r: base.seen.unknowns.has(u.key) ? simulate(ctx, { method, originTest: -1, unknown: u.key }, reg, globals, files) : base });
+    byUnknown.push({ u, r: base.seen.unknowns.includes(u.key) ? simulate(ctx, { method, originTest: -1, unknown: u.key }, reg, globals, files) : base });
     // an unknown condition may have revealed new origin tests
     for (let j = byTest.length; j < reg.tests.length; j++) byTest[j] = testRun(j);
   }
@@ -1545,9 +1561,8 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
 }
 
 /** the method names a level's directive tree names (limit_except, $request_method tests), in tree order */
-const methodNamesCache = new WeakMap<Level, string[]>();
 function methodNamesOf(level: Level): string[] {
-  let names = methodNamesCache.get(level);
+  let names = level.methodNames;
   if (names) return names;
   const found = new Set<string>();
   walkAll(level.own, (d) => {
@@ -1558,7 +1573,7 @@ function methodNamesOf(level: Level): string[] {
       else for (const m of STANDARD_METHODS) found.add(m);
     }
   });
-  methodNamesCache.set(level, (names = [...found]));
+  level.methodNames = names = [...found];
   return names;
 }
 
@@ -1631,7 +1646,7 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
   // position and value, and the rest of their responders (all but methods, auth and headers)
   // would serialize alike.
   const sameResult = (a: MethodResult, b: MethodResult): boolean =>
-    a === b || (sameIdentity(a, b) && jsonEqual({ ...a.responder, methods: null }, { ...b.responder, methods: null }, SKIP_IN_SHAPE));
+    a === b || (sameIdentity(a, b) && jsonEqual(a.responder, b.responder, SKIP_IN_RESPONDER));
   const other = results.get(null)!;
   const groups: { methods: string[]; r: MethodResult }[] = [];
   for (const m of methods) {
