@@ -1,12 +1,15 @@
 // Builds dist/ from src/: first the generated tables, then one ESM bundle with lazy chunks.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generator = join(root, 'scripts', 'gen-nginx-contexts.mjs');
 if (existsSync(generator)) await import(generator);
+
+// Chunk names carry content hashes: empty dist/ first, or stale chunks of earlier builds pile up.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 await build({
   entryPoints: [join(root, 'src/cli/main.ts')],

@@ -6,7 +6,7 @@
  */
 import { allRules } from '../../rules/index.js';
 import { configuredSeverity, isIgnored, type ConfigLoader, type ResolvedConfig } from '../config/index.js';
-import { lintAndFix, type FixedResult, type FixOptions } from '../engine/fix.js';
+import type { FixedResult, FixOptions } from '../engine/fix.js';
 import { countResult, lintFiles, type LintOptions } from '../engine/lint.js';
 import type { Severity, SeverityOrOff } from '../engine/rule.js';
 import { applySuppressions } from '../engine/suppressions.js';
@@ -57,10 +57,12 @@ export async function lintConfigured(inputs: readonly InputFile[], options: Conf
   }
   const results: FixedResult[] = [];
   const changed = new Map<string, string>();
+  // the fix loop loads only for --fix, --fix-dry-run and code actions
+  const fixer = options.fix ? await import('../engine/fix.js') : undefined;
   for (const [config, files] of groups) {
     const lintOptions = lintOptionsFor(config, options);
-    if (options.fix) {
-      const run = await lintAndFix(files, lintOptions, options.fix);
+    if (fixer && options.fix) {
+      const run = await fixer.lintAndFix(files, lintOptions, options.fix);
       results.push(...run.results);
       for (const [k, v] of run.changed) changed.set(k, v);
     } else {

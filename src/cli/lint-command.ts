@@ -3,14 +3,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { ConfigLoader, effectiveConfig } from '../config/index.js';
-import { applyBaseline, BaselineError, describeStale, readBaseline, repoRoot, updatedBaseline, writeBaseline, type Baseline } from '../engine/baseline.js';
+import type { Baseline } from '../engine/baseline.js';
 import type { LintResult } from '../engine/lint.js';
 import { lintConfigured } from './configured-lint.js';
 import type { Severity, SeverityOrOff } from '../engine/rule.js';
 import { formatterNames, loadFormatter } from '../formatters/index.js';
 import type { InputFile } from '../sources/types.js';
-import { discoverFiles, UsageError } from './discover.js';
-import { fsHost } from './host.js';
+import { discoverFiles } from './discover.js';
+import { hostFor, readTextFile } from './file-host.js';
+import { UsageError } from './usage-error.js';
 
 export interface LintCommandOptions {
   format?: string;
@@ -62,11 +63,13 @@ function colorByDefault(toFile: boolean): boolean {
   return !toFile && !!process.stdout.isTTY;
 }
 
-function readBaselineOrUsage(path: string): Baseline {
+type BaselineModule = typeof import('../engine/baseline.js');
+
+function readBaselineOrUsage(baseline: BaselineModule, path: string): Baseline {
   try {
-    return readBaseline(path);
+    return baseline.readBaseline(path);
   } catch (err) {
-    if (err instanceof BaselineError) throw new UsageError(err.message);
+    if (err instanceof baseline.BaselineError) throw new UsageError(err.message);
     throw err;
   }
 }
@@ -105,12 +108,14 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
   } else {
     if (patterns.length === 0 && !opts.aws?.length) throw new UsageError('No files given. Usage: corslint [options] <paths or globs...>');
     const paths = patterns.length ? await discoverFiles(patterns, { cwd }) : [];
-    inputs = paths.map((path) => ({ path, text: fsHost.readFile(path) ?? '' }));
+    inputs = paths.map((path) => ({ path, text: readTextFile(path) ?? '' }));
   }
 
+  // the glob library loads only when some input may include other files
+  const fileHost = await hostFor(inputs);
   const host = opts.stdin
-    ? { ...fsHost, readFile: (p: string) => (p === inputs[0]!.path ? inputs[0]!.text : fsHost.readFile(p)) }
-    : fsHost;
+    ? { ...fileHost, readFile: (p: string) => (p === inputs[0]!.path ? inputs[0]!.text : fileHost.readFile(p)) }
+    : fileHost;
   const fixing = !!(opts.fix || opts.fixDryRun);
   const run = await lintConfigured(inputs, {
     loader,
@@ -128,18 +133,20 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     for (const [file, text] of run.changed) writeFileSync(file, text);
     results = results.map(({ output: _output, ...r }: LintResult & { output?: string }) => r as LintResult);
   }
-  if (opts.baselineWrite) {
-    const path = resolve(cwd, opts.baselineWrite);
-    const root = repoRoot(dirname(path));
-    let previous: Baseline | undefined;
-    if (existsSync(path)) previous = readBaselineOrUsage(path);
-    writeBaseline(path, updatedBaseline(previous, results, root));
-  }
   const baselinePath = opts.baseline ?? opts.baselineWrite;
-  if (baselinePath) {
+  // baselines load their code only when asked for
+  const baseline = baselinePath ? await import('../engine/baseline.js') : undefined;
+  if (baseline && opts.baselineWrite) {
+    const path = resolve(cwd, opts.baselineWrite);
+    const root = baseline.repoRoot(dirname(path));
+    let previous: Baseline | undefined;
+    if (existsSync(path)) previous = readBaselineOrUsage(baseline, path);
+    baseline.writeBaseline(path, baseline.updatedBaseline(previous, results, root));
+  }
+  if (baseline && baselinePath) {
     const path = resolve(cwd, baselinePath);
-    const stale = applyBaseline(results, readBaselineOrUsage(path), repoRoot(dirname(path)));
-    if (stale.length) process.stderr.write(describeStale(stale, baselinePath));
+    const stale = baseline.applyBaseline(results, readBaselineOrUsage(baseline, path), baseline.repoRoot(dirname(path)));
+    if (stale.length) process.stderr.write(baseline.describeStale(stale, baselinePath));
   }
 
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);

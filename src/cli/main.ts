@@ -1,6 +1,6 @@
 /** The corslint command line. Exit codes: 0 clean, 1 lint errors, 2 usage/config/internal failure. */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './discover.js';
+import { UsageError } from './usage-error.js';
 import { runLint, type LintCommandOptions } from './lint-command.js';
 
 const VERSION = '0.1.0';

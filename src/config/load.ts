@@ -3,13 +3,16 @@
  * `package.json#corslint`, `.corslintrc.yaml|.yml|.json`, `corslint.config.js|.mjs`, searched
  * upward from the file's directory (lilconfig), or the one file given with `--config`.
  * A bad config is a usage error (exit 2) naming the key path and what was expected.
+ * lilconfig (and zod, for validation) load only when a config file may exist: a quick walk up
+ * the same directories first looks for any of the search places (see `mayHaveConfig`).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { lilconfig, type Loader } from 'lilconfig';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Loader } from 'lilconfig';
 import type { ZodError } from 'zod';
 import type { ClientSpec, RuleSettings, SeverityOrOff } from '../engine/rule.js';
-import { UsageError } from '../cli/discover.js';
+import { UsageError } from '../cli/usage-error.js';
 import { compileGlobs, type GlobMatcher } from './glob.js';
 
 export const SEARCH_PLACES = [
@@ -175,15 +178,72 @@ export interface ConfigLoaderOptions {
 }
 
 /** Resolves the configuration of each file; caches per directory and per config file. */
+type Explorer = ReturnType<typeof import('lilconfig').lilconfig>;
+
+/** lilconfig's parent directory (`/` rather than `` at the top). */
+function parentDir(p: string): string {
+  return dirname(p) || sep;
+}
+
+/**
+ * Whether `package.json` may hold a configuration for lilconfig: it does when its `corslint`
+ * key is set (truthy); unreadable or invalid files count as "may" (lilconfig then reports them).
+ */
+function packageMayConfigure(path: string): boolean {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    return pkg === null || Boolean((pkg as { corslint?: unknown }).corslint);
+  } catch {
+    return true;
+  }
+}
+
 export class ConfigLoader {
-  private readonly explorer = lilconfig('corslint', {
-    searchPlaces: SEARCH_PLACES,
-    loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, '.json': jsonLoader },
-  });
+  private explorerPromise: Promise<Explorer> | undefined;
   private readonly byFile = new Map<string, Promise<ResolvedConfig>>();
   private explicit: Promise<ResolvedConfig> | undefined;
+  /** per directory: whether lilconfig's search from there may find a config (see mayHaveConfig) */
+  private readonly mayHave = new Map<string, boolean>();
+  /** where lilconfig stops searching upward, as lilconfig computes it */
+  private readonly stopDir = resolve(homedir());
 
   constructor(private readonly options: ConfigLoaderOptions) {}
+
+  private explorer(): Promise<Explorer> {
+    // lilconfig is CommonJS: as a lazy chunk of the bundle only its `default` export (module.exports) is there
+    this.explorerPromise ??= import('lilconfig').then((m) =>
+      m.default.lilconfig('corslint', {
+        searchPlaces: SEARCH_PLACES,
+        loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, '.json': jsonLoader },
+      }),
+    );
+    return this.explorerPromise;
+  }
+
+  /**
+   * Whether lilconfig's search from `dir` may find a configuration (or fail on one): the same
+   * walk up to the home directory or the root, true as soon as a search place exists there
+   * (a package.json only with a `corslint` key). False means the search would find nothing.
+   */
+  private mayHaveConfig(dir: string): boolean {
+    const visited: string[] = [];
+    let result = false;
+    for (let d = dir; ; d = parentDir(d)) {
+      const known = this.mayHave.get(d);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      visited.push(d);
+      if (SEARCH_PLACES.some((place) => existsSync(join(d, place)) && (place !== 'package.json' || packageMayConfigure(join(d, place))))) {
+        result = true;
+        break;
+      }
+      if (d === this.stopDir || d === parentDir(d)) break;
+    }
+    for (const d of visited) this.mayHave.set(d, result);
+    return result;
+  }
 
   /** The configuration that applies to `filePath` (absolute). */
   async forFile(filePath: string): Promise<ResolvedConfig> {
@@ -191,9 +251,11 @@ export class ConfigLoader {
       this.explicit ??= this.loadExplicit(resolve(this.options.cwd, this.options.configFile));
       return this.explicit;
     }
+    const dir = resolve(dirname(filePath));
+    if (!this.mayHaveConfig(dir)) return this.defaults(this.options.cwd);
     let found: { config: unknown; filepath: string } | null;
     try {
-      found = await this.explorer.search(dirname(filePath));
+      found = await (await this.explorer()).search(dir);
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       throw new ConfigError(`Cannot load the configuration near ${filePath}: ${(err as Error).message}`);
@@ -205,7 +267,7 @@ export class ConfigLoader {
   private async loadExplicit(path: string): Promise<ResolvedConfig> {
     let loaded: { config: unknown; filepath: string } | null;
     try {
-      loaded = await this.explorer.load(path);
+      loaded = await (await this.explorer()).load(path);
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       const code = (err as NodeJS.ErrnoException).code;

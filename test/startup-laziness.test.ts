@@ -1,0 +1,125 @@
+/**
+ * What the lint command defers so that `corslint file.conf` starts quickly, without changing
+ * results: the glob host only for inputs that may include files, lilconfig only when a config
+ * file may exist upward, tinyglobby/ignore only for directory and glob arguments.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../rules/index.js';
+import { hostFor, mayInclude } from '../src/cli/file-host.js';
+import { fsHost } from '../src/cli/host.js';
+import { discoverFiles, UsageError as DiscoverUsageError } from '../src/cli/discover.js';
+import { UsageError } from '../src/cli/usage-error.js';
+import { ConfigError, ConfigLoader } from '../src/config/index.js';
+
+const KNOWN = allRules.map((r) => r.meta.id);
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'corslint-lazy-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+describe('the glob host only when an input may include files', () => {
+  it.each([
+    'include conf.d/*.conf;',
+    'http {\n  include /etc/nginx/sites-enabled/*;\n}',
+    '"include" x/*.conf;',
+    "'inc'lude x;",
+    'inc\\lude x/*.conf;',
+    'INCLUDE x;',
+  ])('%j may include', (text) => {
+    expect(mayInclude(text)).toBe(true);
+  });
+
+  it.each(['server { listen 80; }', 'location /inc { return 204; }', ''])('%j cannot include', (text) => {
+    expect(mayInclude(text)).toBe(false);
+  });
+
+  it('inputs that may include get the file system host with globbing', async () => {
+    const dir = tree({ 'conf.d/a.conf': '', 'conf.d/b.conf': '', 'conf.d/c.txt': '' });
+    const host = await hostFor([{ path: join(dir, 'nginx.conf'), text: 'include conf.d/*.conf;' }]);
+    expect(host).toBe(fsHost);
+    expect(host.glob(join(dir, 'conf.d/*.conf'))).toEqual([join(dir, 'conf.d/a.conf'), join(dir, 'conf.d/b.conf')]);
+  });
+
+  it('other inputs get a host that reads files, and a glob request is a loud bug, not an empty answer', async () => {
+    const dir = tree({ 'a.conf': 'server { listen 80; }' });
+    const host = await hostFor([{ path: join(dir, 'a.conf'), text: 'server { listen 80; }' }]);
+    expect(host).not.toBe(fsHost);
+    expect(host.readFile(join(dir, 'a.conf'))).toBe('server { listen 80; }');
+    expect(host.readFile(join(dir, 'missing.conf'))).toBeUndefined();
+    expect(() => host.glob(join(dir, '*.conf'))).toThrow(/corslint bug/);
+  });
+});
+
+describe('config discovery without loading lilconfig when nothing is there', () => {
+  it('walks past a package.json without a corslint key to a config above, like lilconfig', async () => {
+    const dir = tree({
+      '.corslintrc.yaml': 'sites: [example.com]\n',
+      'app/package.json': JSON.stringify({ name: 'app' }),
+      'app/falsy/package.json': JSON.stringify({ name: 'falsy', corslint: false }),
+      'app/falsy/x.conf': '',
+      'app/x.conf': '',
+    });
+    const loader = new ConfigLoader({ cwd: dir, knownRules: KNOWN });
+    const a = await loader.forFile(join(dir, 'app/x.conf'));
+    expect(a.filepath).toBe(join(dir, '.corslintrc.yaml'));
+    expect(a.settings.sites).toEqual(['example.com']);
+    const b = await loader.forFile(join(dir, 'app/falsy/x.conf'));
+    expect(b.filepath).toBe(join(dir, '.corslintrc.yaml'));
+  });
+
+  it('a package.json with a corslint key is the config', async () => {
+    const dir = tree({ 'package.json': JSON.stringify({ name: 'x', corslint: { sites: ['example.org'] } }), 'x.conf': '' });
+    const config = await new ConfigLoader({ cwd: dir, knownRules: KNOWN }).forFile(join(dir, 'x.conf'));
+    expect(config.filepath).toBe(join(dir, 'package.json'));
+    expect(config.settings.sites).toEqual(['example.org']);
+  });
+
+  it('no config anywhere up the tree: the defaults, for every file', async () => {
+    const dir = tree({ 'a/x.conf': '', 'a/b/y.conf': '' });
+    const loader = new ConfigLoader({ cwd: dir, knownRules: KNOWN });
+    for (const f of ['a/x.conf', 'a/b/y.conf', 'a/x.conf']) {
+      const config = await loader.forFile(join(dir, f));
+      expect(config.filepath).toBeUndefined();
+      expect(config.settings).toEqual({ clients: [], sites: [] });
+    }
+  });
+
+  it('broken package.json files still fail as configuration errors', async () => {
+    const dir = tree({ 'bad/package.json': '{ "name": ', 'bad/x.conf': '', 'nul/package.json': 'null', 'nul/x.conf': '' });
+    const loader = new ConfigLoader({ cwd: dir, knownRules: KNOWN });
+    await expect(loader.forFile(join(dir, 'bad/x.conf'))).rejects.toBeInstanceOf(ConfigError);
+    await expect(loader.forFile(join(dir, 'nul/x.conf'))).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('an empty .corslintrc.json is skipped (lilconfig decides), a config above it applies', async () => {
+    const dir = tree({ '.corslintrc.yml': 'sites: [example.net]\n', 'sub/.corslintrc.json': '  \n', 'sub/x.conf': '' });
+    const config = await new ConfigLoader({ cwd: dir, knownRules: KNOWN }).forFile(join(dir, 'sub/x.conf'));
+    expect(config.filepath).toBe(join(dir, '.corslintrc.yml'));
+  });
+});
+
+describe('discovery loads globbing only for directories and globs', () => {
+  it('named files, directories and globs', async () => {
+    const dir = tree({ 'a.conf': '', 'sub/b.conf': '', 'sub/c.yaml': '', '.gitignore': 'sub/c.yaml\n' });
+    mkdirSync(join(dir, '.git'));
+    expect(await discoverFiles(['a.conf'], { cwd: dir })).toEqual([join(dir, 'a.conf')]);
+    expect(await discoverFiles(['sub'], { cwd: dir })).toEqual([join(dir, 'sub/b.conf')]);
+    expect(await discoverFiles(['**/*.conf'], { cwd: dir, ignores: ['sub/**'] })).toEqual([join(dir, 'a.conf')]);
+  });
+
+  it('a missing path or an empty glob is a usage error (one class, wherever it is imported from)', async () => {
+    const dir = tree({ 'a.conf': '' });
+    expect(DiscoverUsageError).toBe(UsageError);
+    await expect(discoverFiles(['nope.conf'], { cwd: dir })).rejects.toThrow(/No such file or directory: nope.conf/);
+    await expect(discoverFiles(['*.yaml'], { cwd: dir })).rejects.toThrow(/No files matching the pattern "\*\.yaml"/);
+    await expect(discoverFiles(['nope.conf'], { cwd: dir })).rejects.toBeInstanceOf(UsageError);
+  });
+});
