@@ -106,6 +106,8 @@ interface Level {
   methodNames?: string[];
   /** the content handler (null: none) */
   content?: NginxDirective | null;
+  /** the nearest root / alias / try_files (null: none) */
+  root?: NginxDirective | null;
 }
 
 function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
@@ -134,7 +136,7 @@ function makeLevel(kind: LevelKind, directives: NginxDirective[], parent: Level 
     if (list) list.push(x);
     else byName.set(x.name, [x]);
   }
-  return { kind, d, own, parent, unresolved, byName, inner: undefined, effective: undefined, more: undefined, headers: undefined, auth: undefined, backend: undefined, methodNames: undefined, content: undefined };
+  return { kind, d, own, parent, unresolved, byName, inner: undefined, effective: undefined, more: undefined, headers: undefined, auth: undefined, backend: undefined, methodNames: undefined, content: undefined, root: undefined };
 }
 
 function ownNamed(level: Level, name: string): NginxDirective[] {
@@ -144,9 +146,25 @@ function ownNamed(level: Level, name: string): NginxDirective[] {
 /** the nearest level (from `level` up) that declares any of `names`, with those directives in order */
 function nearest(level: Level | undefined, names: string[]): { level: Level; ds: NginxDirective[] } | undefined {
   for (let l = level; l; l = l.parent) {
-    if (!names.some((n) => l.byName.has(n))) continue;
+    let found = false;
+    for (const n of names) {
+      if (l.byName.has(n)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) continue;
     const ds = names.length === 1 ? l.byName.get(names[0]!)! : l.own.filter((d) => names.includes(d.name));
     return { level: l, ds };
+  }
+  return undefined;
+}
+
+/** the last directive of that name on the nearest level that has one */
+function nearestLast(level: Level | undefined, name: string): NginxDirective | undefined {
+  for (let l = level; l; l = l.parent) {
+    const ds = l.byName.get(name);
+    if (ds) return ds[ds.length - 1];
   }
   return undefined;
 }
@@ -251,11 +269,17 @@ interface UnknownCond {
 class Registry {
   tests: OriginTest[] = [];
   unknowns: UnknownCond[] = [];
+  private byKey = new Map<string, number>();
+  /** the index of a registered test, or -1 */
+  lookup(key: string): number {
+    return this.byKey.get(key) ?? -1;
+  }
   testIndex(key: string, matcher: () => OriginMatcher): number {
-    const i = this.tests.findIndex((t) => t.key === key);
+    const i = this.lookup(key);
     if (i >= 0) return i;
     if (this.tests.length >= MAX_ORIGIN_TESTS) return -2;
     this.tests.push({ key, matcher: matcher() });
+    this.byKey.set(key, this.tests.length - 1);
     return this.tests.length - 1;
   }
   unknownIndex(key: string, text: string, span: Span): string | undefined {
@@ -466,7 +490,9 @@ function evalMap(map: MapDef, env: Env, depth: number): Val {
   const { exact, regex, ordered } = (map.sorted ??= sortEntries(map.entries));
   if (isOriginOnly(src)) {
     for (const e of ordered) {
-      const idx = env.reg.testIndex(mapTestKey(map, e), () => mapEntryMatcher(map, e, env.files));
+      const key = mapTestKey(map, e);
+      let idx = env.reg.lookup(key);
+      if (idx < 0) idx = env.reg.testIndex(key, () => mapEntryMatcher(map, e, env.files));
       if (testTrue(env, idx)) return valueOf(e.value);
     }
     if (map.unresolved.length) {
@@ -918,17 +944,17 @@ function authFor(level: Level, files: Map<string, string>): { requirements: Auth
 
 function computeAuth(level: Level, files: Map<string, string>): { requirements: AuthRequirement[]; denyAll?: NginxDirective } {
   const reqs: AuthRequirement[] = [];
-  const satisfy = nearest(level, ['satisfy'])?.ds.at(-1)?.args[0]?.value === 'any';
+  const satisfy = nearestLast(level, 'satisfy')?.args[0]?.value === 'any';
   const describe = (d: NginxDirective): string => (rawText(files, d.span) ?? d.name).replace(/\s+/g, ' ').replace(/;$/, '');
-  const basic = nearest(level, ['auth_basic'])?.ds.at(-1);
+  const basic = nearestLast(level, 'auth_basic');
   if (basic && basic.args[0]?.value !== 'off') {
     reqs.push({ mechanism: 'basic', header: 'Authorization', description: describe(basic), failureStatus: 401, span: basic.span });
   }
-  const sub = nearest(level, ['auth_request'])?.ds.at(-1);
+  const sub = nearestLast(level, 'auth_request');
   if (sub && sub.args[0]?.value !== 'off') {
     reqs.push({ mechanism: 'subrequest', description: describe(sub), failureStatus: 401, span: sub.span });
   }
-  const jwt = nearest(level, ['auth_jwt'])?.ds.at(-1);
+  const jwt = nearestLast(level, 'auth_jwt');
   if (jwt && jwt.args[0]?.value !== 'off') {
     reqs.push({ mechanism: 'authorization-header', header: 'Authorization', description: describe(jwt), failureStatus: 401, span: jwt.span });
   }
@@ -1165,7 +1191,8 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       const backend: Backend = { kind: 'unknown', emitsCors: 'unknown', hiddenHeaders: hiddenHeaders(level, 'proxy_hide_header', moreReplaced(more)), description: 'the handler of the location that includes this snippet' };
       shape = { answeredBy: 'backend', status: { kind: 'backend' }, auth: requirements, backend, span: ctx.location.own[0]?.span ?? { file: '', line: 1, column: 1, endLine: 1, endColumn: 1 }, description: backend.description };
     } else {
-      const root = nearest(level, ['root', 'alias', 'try_files'])?.ds.at(-1);
+      if (level.root === undefined) level.root = nearest(level, ['root', 'alias', 'try_files'])?.ds.at(-1) ?? null;
+      const root = level.root ?? undefined;
       let backend = level.backend;
       if (!backend) {
         backend = {
@@ -1355,7 +1382,7 @@ interface MethodResult {
   dropped: { header: HeaderRule; droppedBy: Span }[];
   notes: string[];
   /** every method projection any of its runs read (see Seen) */
-  methodViews: Set<MethodView>;
+  methodViews: MethodView[];
 }
 
 function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): HeaderRule {
@@ -1488,15 +1515,15 @@ function applyUnknowns(headers: HeaderRule[], notes: string[], base: PathResult,
 /** outer declarations lost to inheritance, over the runs in order (each declaration once) */
 function mergeDropped(runs: PathResult[]): MethodResult['dropped'] {
   const dropped: MethodResult['dropped'] = [];
-  const seenDrop = new Set<string>();
-  const done = new Set<PathResult>();
+  let seenDrop: Set<string> | undefined;
+  const done: PathResult[] = [];
   for (const r of runs) {
-    if (done.has(r)) continue; // a run met again adds nothing new
-    done.add(r);
+    if (r.dropped.length === 0 || done.includes(r)) continue; // a run met again adds nothing new
+    done.push(r);
     for (const d of r.dropped) {
       if (d.outcome === null) continue;
       const k = `${d.decl.span.file}:${d.decl.span.offset}:${d.by.offset}`;
-      if (seenDrop.has(k)) continue;
+      if ((seenDrop ??= new Set()).has(k)) continue;
       seenDrop.add(k);
       const flags = headerFlags(d.decl, r.shape.status.kind === 'fixed' ? r.shape.status.code : undefined);
       const header: HeaderRule = {
@@ -1521,17 +1548,16 @@ function originLabel(t: OriginMatcher): string {
 
 function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, globals: Globals, files: Map<string, string>): MethodResult {
   const { base, byTest, byUnknown } = methodRuns(ctx, method, reg, globals, files);
-  const methodViews = new Set<MethodView>();
-  for (const v of base.seen.method) methodViews.add(v);
+  const methodViews = base.seen.method.slice();
   // the origin runs that differ from the base run (every test has its own run when it does)
   const others: { r: PathResult; i: number }[] = [];
   for (let i = 0; i < byTest.length; i++) {
     const r = byTest[i]!;
     if (r === base) continue;
     others.push({ r, i });
-    for (const v of r.seen.method) methodViews.add(v);
+    for (const v of r.seen.method) addOnce(methodViews, v);
   }
-  for (const x of byUnknown) if (x.r !== base) for (const v of x.r.seen.method) methodViews.add(v);
+  for (const x of byUnknown) if (x.r !== base) for (const v of x.r.seen.method) addOnce(methodViews, v);
   const notes = [...base.notes];
 
   // the responder's shape: the base run's, unless it is an error the allowlisted origins avoid
@@ -1637,8 +1663,15 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
   // gives the same answer) runs exactly like it: the registry only grows, and tests the earlier
   // runs never read leave them unchanged.
   const simulated: { method: string | null; r: MethodResult }[] = [];
-  for (const m of [...methods, null]) {
-    let r = simulated.find((x) => [...x.r.methodViews].every((view) => view(x.method) === view(m)))?.r;
+  for (let k = 0; k <= methods.length; k++) {
+    const m = k < methods.length ? methods[k]! : null;
+    let r: MethodResult | undefined;
+    for (const x of simulated) {
+      if (x.r.methodViews.every((view) => view(x.method) === view(m))) {
+        r = x.r;
+        break;
+      }
+    }
     if (!r) simulated.push({ method: m, r: (r = simulateMethod(ctx, m, reg, globals, files)) });
     results.set(m, r);
   }
