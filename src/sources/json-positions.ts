@@ -7,7 +7,7 @@
  * diagnostics at their position.
  */
 import { printParseErrorCode, visit, type JSONVisitor, type ParseErrorCode } from 'jsonc-parser';
-import { Collector, LineIndex, PosMap, spanOf, type OpenCollection, type ParsedDocument, type YNode, type YSeq } from './yaml-positions.js';
+import { Collector, LineIndex, PosMap, spanOf, TextCache, type OpenCollection, type ParsedDocument, type YNode, type YSeq } from './yaml-positions.js';
 
 interface Frame {
   node: PosMap | YSeq;
@@ -125,6 +125,7 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
  */
 function readStrictJson(text: string, v: StrictVisitor): boolean {
   const len = text.length;
+  const texts = new TextCache(text);
   let pos = 0;
   const fail = (): never => {
     throw NOT_STRICT;
@@ -154,7 +155,7 @@ function readStrictJson(text: string, v: StrictVisitor): boolean {
       p++;
     }
     pos = p + 1;
-    if (!escaped) return text.slice(start + 1, p);
+    if (!escaped) return texts.get(start + 1, p);
     try {
       // JSON.parse decodes escapes exactly as JSON defines them (and rejects bad ones).
       return JSON.parse(text.slice(start, pos)) as string;

@@ -29,8 +29,18 @@ const KEEP = 3;
 // eslint-disable-next-line no-control-regex
 const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \n]|$)/gm;
-/** Tags this reader accepts: `!Name`, `!!name` (js-yaml validates others, and reports errors). */
-const SIMPLE_TAG = /^!!?[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
+/** Tags this reader accepts: `!Name`, `!!name` (js-yaml validates others, and reports errors); `/^!!?[A-Za-z0-9_][A-Za-z0-9_.:-]*$/` without slicing the tag. */
+function isSimpleTag(src: string, start: number, end: number): boolean {
+  let p = start + 1;
+  if (src.charCodeAt(p) === 33) p++;
+  if (p >= end) return false;
+  for (let first = true; p < end; p++, first = false) {
+    const c = src.charCodeAt(p);
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!word && (first || !(c === 46 || c === 58 || c === 45))) return false;
+  }
+  return true;
+}
 const MAX_DEPTH = 100;
 
 class GiveUp {}
@@ -58,6 +68,8 @@ class Reader {
   private pos = 0;
   /** column of the content at `pos` after `nextLine`, -1 at the end of the text */
   private indent = -1;
+  /** start of the line `nextLine` moved to */
+  private lineStart = 0;
   private depth = 0;
   private readonly len: number;
 
@@ -156,15 +168,24 @@ class Reader {
       return;
     }
     const src = this.src;
-    const lineStart = src.lastIndexOf('\n', this.pos - 1) + 1;
+    // `pos` is at a line start here (lastIndexOf is a slow runtime call: only for safety)
+    const lineStart = this.pos === 0 || src.charCodeAt(this.pos - 1) === 10 ? this.pos : src.lastIndexOf('\n', this.pos - 1) + 1;
     let p = lineStart;
     while (src.charCodeAt(p) === 32) p++;
     this.pos = p;
+    this.lineStart = lineStart;
     this.indent = p - lineStart;
   }
 
   private column(p: number): number {
-    return p - (this.src.lastIndexOf('\n', p - 1) + 1);
+    const src = this.src;
+    const ls = this.lineStart;
+    if (ls <= p) {
+      // on the line `nextLine` entered last, unless a line break lies between
+      const nl = src.indexOf('\n', ls);
+      if (nl === -1 || nl >= p) return p - ls;
+    }
+    return p - (src.lastIndexOf('\n', p - 1) + 1);
   }
 
   /** True when the line's next content line is indented at least `min` and is not a comment (a plain scalar would continue there). */
@@ -502,7 +523,7 @@ class Reader {
       if (isSpaceOrEnd(c) || (inFlow && isFlowIndicator(c))) break;
       p++;
     }
-    if (!SIMPLE_TAG.test(src.slice(start, p))) this.giveUp();
+    if (!isSimpleTag(src, start, p)) this.giveUp();
     this.pos = p;
     return [start, p];
   }
@@ -546,6 +567,7 @@ class Reader {
     const valueStart = this.pos;
     let valueEnd = this.pos;
     let stopped = false;
+    let stopLine = 0;
     while (this.pos < this.len) {
       const linePosition = this.pos;
       let column = 0;
@@ -564,6 +586,7 @@ class Reader {
       if (contentIndent === -1 && !blank && column < parentIndent) {
         this.pos = linePosition + column;
         stopped = true;
+        stopLine = linePosition;
         break;
       }
       if (!detectedIndent && !blank && contentIndent === -1) contentIndent = column;
@@ -571,6 +594,7 @@ class Reader {
       if (!blank && column < requiredIndent) {
         this.pos = linePosition + column;
         stopped = true;
+        stopLine = linePosition;
         break;
       }
       const nl = src.indexOf('\n', linePosition + column);
@@ -585,7 +609,7 @@ class Reader {
     this.scalar(valueStart, valueEnd, style, false, ts, te, chomping, contentIndent);
     if (stopped) {
       // `pos` is at the first character of a less indented line: comment lines are skipped like js-yaml does.
-      this.pos = src.lastIndexOf('\n', this.pos - 1) + 1;
+      this.pos = stopLine;
       this.nextLine();
     } else {
       this.indent = -1;

@@ -171,9 +171,36 @@ export function mapSize(m: YMap): number {
   return m instanceof PosMap ? m.size : m.byKey.size;
 }
 
+/**
+ * Short texts of a source as strings, the same string object each time a text repeats (keys,
+ * `Api`, `AWS_PROXY`, tags): one slot per hash, checked in place, so a repeated text allocates
+ * nothing and keeps its computed hash for later `Map` and property lookups.
+ */
+export class TextCache {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+  constructor(private readonly src: string) {}
+  get(start: number, end: number): string {
+    const src = this.src;
+    const len = end - start;
+    if (len <= 0 || len > 40) return src.slice(start, end);
+    const h = (len * 97 + src.charCodeAt(start) * 31 + src.charCodeAt(end - 1) * 7 + src.charCodeAt(start + (len >> 1))) & 4095;
+    const c = this.slots[h];
+    if (c !== undefined && c.length === len) {
+      let i = 0;
+      while (i < len && c.charCodeAt(i) === src.charCodeAt(start + i)) i++;
+      if (i === len) return c;
+    }
+    const text = src.slice(start, end);
+    this.slots[h] = text;
+    return text;
+  }
+}
+
 /** Offsets to 1-based line/column. */
 export class LineIndex {
   private readonly starts: number[];
+  /** the line of the last lookup: spans are mostly asked for in text order, and a span's end is near its start */
+  private last = 0;
   constructor(text: string) {
     const starts = [0];
     let i = text.indexOf('\n');
@@ -183,8 +210,20 @@ export class LineIndex {
     }
     this.starts = starts;
   }
-  position(offset: number): { line: number; column: number } {
+  /** 0-based line of an offset (offsets before the text are on line 0, after it on the last line) */
+  lineAt(offset: number): number {
     const s = this.starts;
+    let i = this.last;
+    if (s[i]! <= offset) {
+      // the hint's line or one of the next few
+      for (let k = 0; k < 8; k++) {
+        if (i + 1 >= s.length || s[i + 1]! > offset) {
+          this.last = i;
+          return i;
+        }
+        i++;
+      }
+    }
     let lo = 0;
     let hi = s.length - 1;
     while (lo < hi) {
@@ -192,7 +231,16 @@ export class LineIndex {
       if (s[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - s[lo]! + 1 };
+    this.last = lo;
+    return lo;
+  }
+  /** offset where a 0-based line starts */
+  lineStart(line: number): number {
+    return this.starts[line]!;
+  }
+  position(offset: number): { line: number; column: number } {
+    const line = this.lineAt(offset);
+    return { line: line + 1, column: offset - this.starts[line]! + 1 };
   }
 }
 
@@ -208,9 +256,11 @@ export interface ParsedDocument {
 
 /** The span of an offset range in a parsed document. */
 export function spanOf(doc: { file: string; lines: LineIndex }, start: number, end: number): Span {
-  const a = doc.lines.position(start);
-  const b = doc.lines.position(Math.max(start, end));
-  return { file: doc.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, offset: start, endOffset: Math.max(start, end) };
+  const lines = doc.lines;
+  const e = Math.max(start, end);
+  const a = lines.lineAt(start);
+  const b = lines.lineAt(e);
+  return { file: doc.file, line: a + 1, column: start - lines.lineStart(a) + 1, endLine: b + 1, endColumn: e - lines.lineStart(b) + 1, offset: start, endOffset: e };
 }
 
 // CloudFormation short forms: tag → long-form key. `!Ref` and `!Condition` are not `Fn::`.
@@ -347,6 +397,7 @@ class TreeBuilder implements YamlSink {
   private readonly anchors = new Map<string, { node: YNode; weight: number }>();
   private readonly stack: Frame[] = [];
   private readonly collector = new Collector();
+  private readonly texts: TextCache;
   private expanded = 0;
   root: YNode | null = null;
   documents = 0;
@@ -357,7 +408,9 @@ class TreeBuilder implements YamlSink {
     private readonly P: (o: number) => number,
     private readonly doc: ParsedDocument,
     private readonly maxExpanded: number,
-  ) {}
+  ) {
+    this.texts = new TextCache(source);
+  }
 
   private error(start: number, end: number, message: string, fatal = true) {
     this.doc.diagnostics.push({ ruleId: 'parse-error', message, span: spanOf(this.doc, start, end), fatal });
@@ -439,7 +492,7 @@ class TreeBuilder implements YamlSink {
     const P = this.P;
     const quoted = style === 2 || style === 3;
     const value = fast
-      ? source.slice(valueStart, valueEnd)
+      ? this.texts.get(valueStart, valueEnd)
       : getScalarValue(source, { type: 4, valueStart, valueEnd, anchorStart, anchorEnd, tagStart, tagEnd, style, chomping, indent, fast } as Event & { type: 4 });
     const start = P(quoted ? valueStart - 1 : valueStart);
     const end = P(quoted ? valueEnd + 1 : valueEnd);
@@ -452,7 +505,7 @@ class TreeBuilder implements YamlSink {
       top.keyEnd = end;
       return;
     }
-    const tag = tagStart >= 0 ? source.slice(tagStart, tagEnd) : undefined;
+    const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     let node: YNode;
     if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) {
       const scalar: YScalar = { kind: 'scalar', value, text: value, quoted, start, end };
@@ -468,7 +521,7 @@ class TreeBuilder implements YamlSink {
 
   collection(type: 2 | 3, start: number, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number) {
     const P = this.P;
-    const tag = tagStart >= 0 ? this.source.slice(tagStart, tagEnd) : undefined;
+    const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     const s = P(start);
     const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : { kind: 'seq', items: OPEN, start: s, end: s + 1 };
     const frame: Frame = { node, open: type === 3 ? this.collector.openMap() : this.collector.openSeq(), keyText: undefined, keyStart: 0, keyEnd: 0, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };

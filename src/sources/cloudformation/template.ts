@@ -19,6 +19,8 @@ export interface Resource {
   keyEnd: number;
   /** the resource's `Condition` evaluated statically: false means it is never created */
   created: boolean | undefined;
+  /** `Template.spanResource`, once computed */
+  keySpan?: Span;
 }
 
 export type Str = { ok: true; text: string } | { ok: false; reason: string };
@@ -58,7 +60,7 @@ export class Template {
       if (type.startsWith('AWS::Serverless::')) this.isSam = true as boolean;
       const condName = child(p.value, 'Condition');
       const created = isScalar(condName) ? this.condition(condName.text) : true;
-      this.resources.set(p.key, { id: p.key, type, props: child(p.value, 'Properties'), node: p.value, keyStart: p.keyStart, keyEnd: p.keyEnd, created });
+      this.resources.set(p.key, { id: p.key, type, props: child(p.value, 'Properties'), node: p.value, keyStart: p.keyStart, keyEnd: p.keyEnd, created, keySpan: undefined });
     }
     // After the loop: a duplicate logical id keeps its last definition, at the first one's place.
     for (const r of this.resources.values()) {
@@ -82,8 +84,9 @@ export class Template {
   spanPair(p: YPair): Span {
     return spanOf(this.doc, p.keyStart, Math.max(p.keyEnd, p.value.end));
   }
+  /** the logical id's span (one object per resource: spans are never modified) */
   spanResource(r: Resource): Span {
-    return spanOf(this.doc, r.keyStart, r.keyEnd);
+    return (r.keySpan ??= spanOf(this.doc, r.keyStart, r.keyEnd));
   }
 
   ofType(...types: string[]): Resource[] {
