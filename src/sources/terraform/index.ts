@@ -1,7 +1,7 @@
 /**
  * Terraform source (hashicorp/aws provider): the `.tf` files of one directory given together
  * form a module; its API Gateway REST and HTTP APIs, CloudFront distributions and policies and
- * S3 bucket CORS are written as the equivalent CloudFormation resources (`vehicle.ts`) and
+ * S3 bucket CORS are written as the equivalent CloudFormation resources (`as-cloudformation.ts`) and
  * normalized by the CloudFormation source's builders, then every span is moved back to the
  * Terraform file, line and column it comes from.
  */
@@ -12,7 +12,7 @@ import type { InputFile, SourceAdapter } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
 import { parseHcl, spanAt } from './hcl.js';
 import { TfModule, type At, type TfFile } from './module.js';
-import { managedPolicyId, VehicleBuilder } from './vehicle.js';
+import { managedPolicyId, VehicleBuilder } from './as-cloudformation.js';
 
 const VEHICLE = '\u0000terraform-module';
 
