@@ -3,9 +3,9 @@
  * ignore libraries (tinyglobby with picomatch and fdir, ignore: about 120 KB) load only when a
  * directory or a glob argument needs them: a run on named files never pays for them.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Ignore } from 'ignore';
+import { fs } from './node-fs.js';
 import { UsageError } from './usage-error.js';
 
 export { UsageError };
@@ -19,7 +19,7 @@ const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/.t
 async function gitignoreFor(dir: string): Promise<{ root: string; ig: Ignore }> {
   let root = dir;
   for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) {
+    if (fs.existsSync(join(d, '.git'))) {
       root = d;
       break;
     }
@@ -32,9 +32,9 @@ async function gitignoreFor(dir: string): Promise<{ root: string; ig: Ignore }> 
   for (let i = 0; i <= parts.length; i++) {
     const d = join(root, ...parts.slice(0, i));
     const file = join(d, '.gitignore');
-    if (!existsSync(file)) continue;
+    if (!fs.existsSync(file)) continue;
     const prefix = relative(root, d).split(sep).join('/');
-    for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
       const t = line.trim();
       if (!t || t.startsWith('#')) continue;
       if (!prefix) ig.add(t);
@@ -68,8 +68,8 @@ export async function discoverFiles(patterns: string[], options: DiscoverOptions
   };
   for (const pattern of patterns) {
     const abs = resolve(cwd, pattern);
-    if (existsSync(abs)) {
-      const st = statSync(abs);
+    if (fs.existsSync(abs)) {
+      const st = fs.statSync(abs);
       if (st.isFile()) {
         // A file named explicitly is linted even when ignored (as pre-commit passes it).
         out.add(abs);

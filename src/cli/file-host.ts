@@ -5,12 +5,12 @@
  * read then too): so a run whose inputs contain no `include` at all never calls it, and gets a
  * host without tinyglobby (picomatch and fdir: about 90 KB to load). Any other run gets `fsHost`.
  */
-import { readFileSync } from 'node:fs';
 import type { InputFile, SourceHost } from '../sources/types.js';
+import { fs } from './node-fs.js';
 
 export function readTextFile(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return fs.readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

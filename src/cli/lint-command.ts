@@ -1,5 +1,4 @@
 /** `corslint [paths...]`: discover, lint, format, and decide the exit code. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { ConfigLoader, effectiveConfig } from '../config/index.js';
@@ -11,6 +10,8 @@ import { formatterNames, loadFormatter } from '../formatters/index.js';
 import type { InputFile } from '../sources/types.js';
 import { discoverFiles } from './discover.js';
 import { hostFor, readTextFile } from './file-host.js';
+import { fs } from './node-fs.js';
+import { stdout } from './stdout.js';
 import { UsageError } from './usage-error.js';
 
 export interface LintCommandOptions {
@@ -60,7 +61,7 @@ function colorByDefault(toFile: boolean): boolean {
   if (process.env.NO_COLOR) return false;
   const force = process.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
-  return !toFile && !!process.stdout.isTTY;
+  return !toFile && !!stdout().isTTY;
 }
 
 type BaselineModule = typeof import('../engine/baseline.js');
@@ -76,7 +77,7 @@ function readBaselineOrUsage(baseline: BaselineModule, path: string): Baseline {
 
 function readStdin(): string {
   try {
-    return readFileSync(0, 'utf8');
+    return fs.readFileSync(0, 'utf8');
   } catch {
     return '';
   }
@@ -97,7 +98,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
   if (opts.printConfig !== undefined) {
     const file = resolve(cwd, opts.printConfig);
     const config = await loader.forFile(file);
-    process.stdout.write(JSON.stringify(effectiveConfig(config, file, allRules.map((r) => r.meta), ruleFlags), null, 2) + '\n');
+    stdout().write(JSON.stringify(effectiveConfig(config, file, allRules.map((r) => r.meta), ruleFlags), null, 2) + '\n');
     return 0;
   }
 
@@ -130,7 +131,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
   if (opts.aws?.length) results = [...results, ...(await (await import('./aws-lint.js')).lintAwsTargets(opts.aws, { cwd, loader, ruleFlags }))];
   // --fix writes files; with --stdin (or --fix-dry-run) the fixed text is only reported as `output`
   if (opts.fix && !opts.fixDryRun && !opts.stdin) {
-    for (const [file, text] of run.changed) writeFileSync(file, text);
+    for (const [file, text] of run.changed) fs.writeFileSync(file, text);
     results = results.map(({ output: _output, ...r }: LintResult & { output?: string }) => r as LintResult);
   }
   const baselinePath = opts.baseline ?? opts.baselineWrite;
@@ -140,7 +141,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     const path = resolve(cwd, opts.baselineWrite);
     const root = baseline.repoRoot(dirname(path));
     let previous: Baseline | undefined;
-    if (existsSync(path)) previous = readBaselineOrUsage(baseline, path);
+    if (fs.existsSync(path)) previous = readBaselineOrUsage(baseline, path);
     baseline.writeBaseline(path, baseline.updatedBaseline(previous, results, root));
   }
   if (baseline && baselinePath) {
@@ -155,8 +156,8 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
 
   const color = opts.color ?? colorByDefault(!!opts.outputFile);
   const output = formatter(results as LintResult[], { cwd, rules: allRules.map((r) => r.meta), color });
-  if (opts.outputFile) writeFileSync(resolve(cwd, opts.outputFile), output);
-  else if (output) process.stdout.write(output);
+  if (opts.outputFile) fs.writeFileSync(resolve(cwd, opts.outputFile), output);
+  else if (output) stdout().write(output);
 
   if (errors > 0) return 1;
   if (maxWarnings >= 0 && warnings > maxWarnings) {

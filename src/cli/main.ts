@@ -1,5 +1,6 @@
 /** The corslint command line. Exit codes: 0 clean, 1 lint errors, 2 usage/config/internal failure. */
 import { Command, CommanderError } from 'commander';
+import { stdout } from './stdout.js';
 import { UsageError } from './usage-error.js';
 import { runLint, type LintCommandOptions } from './lint-command.js';
 
@@ -17,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Lint the CORS behaviour of nginx, API Gateway, CloudFront and S3 configurations')
     .version(VERSION, '-v, --version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => stdout().write(s), writeErr: (s) => process.stderr.write(s) })
     .argument('[paths...]', 'files, directories or globs to lint')
     .option('-f, --format <name>', 'output format: stylish, json, compact, sarif, github, gitlab, junit', 'stylish')
     .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
     .action(async (paths: string[], opts: import('./simulate-command.js').SimulateCommandOptions) => {
+      stdout();
       const { runSimulate } = await import('./simulate-command.js');
       exitCode = await runSimulate(paths, opts);
     });
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     .description('List every rule with its default severity')
     .option('-f, --format <name>', 'text or json', 'text')
     .action(async (opts: { format?: string }) => {
+      stdout();
       exitCode = (await import('./rules-command.js')).runRules(opts);
     });
   program
@@ -74,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
     .description("Print a rule's documentation")
     .argument('<rule>', 'rule ID, e.g. reflected-origin')
     .action(async (id: string) => {
+      stdout();
       exitCode = (await import('./rules-command.js')).runExplain(id);
     });
   program
@@ -81,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Run the language server (diagnostics and fixes for editors)')
     .option('--stdio', 'talk JSON-RPC over stdin/stdout (the default)')
     .action(async () => {
+      stdout();
       exitCode = await (await import('../lsp/server.js')).runLanguageServer();
     });
 
@@ -99,15 +104,6 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   return exitCode;
-}
-
-// A reader that stops early (`corslint ... | head`) closes the pipe: that is not a crash.
-// Registered once per process (tests import this module repeatedly).
-if (process.stdout.listenerCount('error') === 0) {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

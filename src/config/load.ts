@@ -6,12 +6,11 @@
  * lilconfig (and zod, for validation) load only when a config file may exist: a quick walk up
  * the same directories first looks for any of the search places (see `mayHaveConfig`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Loader } from 'lilconfig';
 import type { ZodError } from 'zod';
 import type { ClientSpec, RuleSettings, SeverityOrOff } from '../engine/rule.js';
+import { fs, os } from '../cli/node-fs.js';
 import { UsageError } from '../cli/usage-error.js';
 import { compileGlobs, type GlobMatcher } from './glob.js';
 
@@ -87,7 +86,7 @@ async function lineOf(filepath: string, path: readonly PropertyKey[]): Promise<n
   if (!/\.(ya?ml|json)$/.test(filepath) || /package\.json$/.test(filepath)) return undefined;
   try {
     const { lineOfPath } = await import('./yaml.js');
-    return lineOfPath(readFileSync(filepath, 'utf8'), path);
+    return lineOfPath(fs.readFileSync(filepath, 'utf8'), path);
   } catch {
     return undefined;
   }
@@ -191,7 +190,7 @@ function parentDir(p: string): string {
  */
 function packageMayConfigure(path: string): boolean {
   try {
-    const pkg: unknown = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    const pkg: unknown = JSON.parse(fs.readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
     return pkg === null || Boolean((pkg as { corslint?: unknown }).corslint);
   } catch {
     return true;
@@ -205,7 +204,7 @@ export class ConfigLoader {
   /** per directory: whether lilconfig's search from there may find a config (see mayHaveConfig) */
   private readonly mayHave = new Map<string, boolean>();
   /** where lilconfig stops searching upward, as lilconfig computes it */
-  private readonly stopDir = resolve(homedir());
+  private readonly stopDir = resolve(os.homedir());
 
   constructor(private readonly options: ConfigLoaderOptions) {}
 
@@ -235,7 +234,7 @@ export class ConfigLoader {
         break;
       }
       visited.push(d);
-      if (SEARCH_PLACES.some((place) => existsSync(join(d, place)) && (place !== 'package.json' || packageMayConfigure(join(d, place))))) {
+      if (SEARCH_PLACES.some((place) => fs.existsSync(join(d, place)) && (place !== 'package.json' || packageMayConfigure(join(d, place))))) {
         result = true;
         break;
       }
