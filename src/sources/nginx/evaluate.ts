@@ -299,6 +299,9 @@ interface PathSpec {
   unknown: string | null;
 }
 
+/** the variables of a run that has `set` none yet (never changed: the first `set` makes a map) */
+const NO_VARS: Map<string, Val> = new Map();
+
 interface Env {
   path: PathSpec;
   reg: Registry;
@@ -434,7 +437,7 @@ function evalVar(rawName: string, env: Env, depth: number): Val {
   const name = rawName.toLowerCase();
   if (depth > MAX_VAR_DEPTH) return unknownVal(`$${name} refers to itself too deeply`);
   if (/^[0-9]$/.test(name)) return unknownVal(`regex capture $${name}`);
-  const set = env.vars.get(name);
+  const set = env.vars === NO_VARS ? undefined : env.vars.get(name);
   if (set) return set;
   if (name === 'http_origin') return ORIGIN_VAL;
   if (name === 'request_method') {
@@ -653,6 +656,7 @@ function runScript(directives: NginxDirective[], level: Level, env: Env, state: 
     switch (d.name) {
       case 'set': {
         const v = varName(d.args[0]);
+        if (v && env.vars === NO_VARS) env.vars = new Map();
         if (v && d.args[1]) env.vars.set(v, evalText(d.args[1].value, env));
         else if (v) env.vars.set(v, EMPTY);
         break;
@@ -661,6 +665,7 @@ function runScript(directives: NginxDirective[], level: Level, env: Env, state: 
       case 'set_by_lua_block':
       case 'set_by_lua_file': {
         const v = varName(d.args[0]);
+        if (v && env.vars === NO_VARS) env.vars = new Map();
         if (v) env.vars.set(v, unknownVal(`$${v} is set by ${d.name} (Lua the linter does not run)`));
         break;
       }
@@ -779,6 +784,7 @@ function computeEffective(level: Level): Effective {
   if (mode === 'off') return { decls: own, dropped: [] };
   if (mode === 'merge') return { decls: [...parent.decls, ...own], dropped: parent.dropped };
   if (own.length === 0) return parent;
+  if (parent.decls.length === 0 && parent.dropped.length === 0) return { decls: own, dropped: [] };
   const names = new Set(own.map((h) => h.name.toLowerCase()));
   const dropped = [
     ...parent.dropped.filter((x) => !names.has(x.decl.name.toLowerCase())),
@@ -875,18 +881,22 @@ interface LevelHeaders {
 function levelHeaders(level: Level): LevelHeaders {
   let hit = level.headers;
   if (hit) return hit;
-  const decls = [...effectiveAddHeaders(level).decls, ...moreSetDecls(level).set];
-  const seen = new Map<string, number>();
-  const keys = decls.map((decl) => {
-    const lower = decl.name.toLowerCase();
-    const n = seen.get(lower) ?? 0;
-    seen.set(lower, n + 1);
-    return `${decl.via}:${lower}#${n}`;
-  });
-  const effNames = new Set(decls.map((d) => d.name.toLowerCase()));
-  const dropped = effectiveAddHeaders(level).dropped.filter((x) => !effNames.has(x.decl.name.toLowerCase()));
+  const eff = effectiveAddHeaders(level);
+  const moreSet = moreSetDecls(level).set;
+  // never changed once made: the effective list itself serves when headers-more adds nothing
+  const decls = moreSet.length ? [...eff.decls, ...moreSet] : eff.decls;
+  const lowers: string[] = new Array(decls.length);
+  const keys: string[] = new Array(decls.length);
   const index = new Map<string, number>();
-  for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i);
+  for (let i = 0; i < decls.length; i++) {
+    const decl = decls[i]!;
+    const lower = (lowers[i] = decl.name.toLowerCase());
+    let n = 0;
+    for (let j = 0; j < i; j++) if (lowers[j] === lower) n++;
+    const key = (keys[i] = `${decl.via}:${lower}#${n}`);
+    index.set(key, i);
+  }
+  const dropped = eff.dropped.length ? eff.dropped.filter((x) => !lowers.includes(x.decl.name.toLowerCase())) : eff.dropped;
   level.headers = hit = { decls, keys, index, dropped };
   return hit;
 }
@@ -1124,28 +1134,16 @@ function runRewritePhase(ctx: RouteCtx, env: Env): { final: Final | undefined; f
   return { final, fromServer, level: state.level };
 }
 
-function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>, literalIfs?: ReadonlySet<NginxDirective>): PathResult {
-  // runs with literal auth `if`s are rare detours: they neither use nor feed the memo
-  const sr = literalIfs ? undefined : ctx.scripts?.find((x) => seenAlike(x.seen, x.path, path));
-  let env: Env;
-  let final: Final | undefined;
-  let fromServer: boolean;
-  let scriptLevel: Level;
-  let run: ScriptRun | undefined = sr;
-  if (sr) {
-    env = { path, reg, globals, vars: sr.vars, files, notes: sr.notes, seen: copySeen(sr.seen), literalIfs, authIfs: sr.authIfs };
-    ({ final, fromServer, level: scriptLevel } = sr);
-  } else {
-    env = { path, reg, globals, vars: new Map(), files, notes: [], seen: newSeen(), literalIfs };
-    ({ final, fromServer, level: scriptLevel } = runRewritePhase(ctx, env));
-    if (!literalIfs) {
-      run = { path, seen: copySeen(env.seen), final, level: scriptLevel, fromServer, vars: env.vars, notes: env.notes, authIfs: env.authIfs };
-      (ctx.scripts ??= []).push(run);
-    }
-  }
-  const level = final && final.kind === 'return' ? final.level : scriptLevel;
+/** what answers the request once the rewrite phase is done, and with which status when the gateway fixes it */
+function responseShape(
+  ctx: RouteCtx,
+  env: Env,
+  final: Final | undefined,
+  fromServer: boolean,
+  level: Level,
+  files: Map<string, string>,
+): { shape: PathResult['shape']; fixed: number | undefined } {
   const more = moreSetDecls(level);
-
   let shape: PathResult['shape'];
   let fixed: number | undefined;
   if (final && final.kind === 'return') {
@@ -1233,6 +1231,31 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
       }
     }
   }
+  return { shape, fixed };
+}
+
+function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>, literalIfs?: ReadonlySet<NginxDirective>): PathResult {
+  // runs with literal auth `if`s are rare detours: they neither use nor feed the memo
+  const sr = literalIfs ? undefined : ctx.scripts?.find((x) => seenAlike(x.seen, x.path, path));
+  let env: Env;
+  let final: Final | undefined;
+  let fromServer: boolean;
+  let scriptLevel: Level;
+  let run: ScriptRun | undefined = sr;
+  if (sr) {
+    env = { path, reg, globals, vars: sr.vars, files, notes: sr.notes, seen: copySeen(sr.seen), literalIfs, authIfs: sr.authIfs };
+    ({ final, fromServer, level: scriptLevel } = sr);
+  } else {
+    env = { path, reg, globals, vars: NO_VARS, files, notes: [], seen: newSeen(), literalIfs };
+    ({ final, fromServer, level: scriptLevel } = runRewritePhase(ctx, env));
+    if (!literalIfs) {
+      run = { path, seen: copySeen(env.seen), final, level: scriptLevel, fromServer, vars: env.vars, notes: env.notes, authIfs: env.authIfs };
+      (ctx.scripts ??= []).push(run);
+    }
+  }
+  const level = final && final.kind === 'return' ? final.level : scriptLevel;
+  const { shape: shape0, fixed } = responseShape(ctx, env, final, fromServer, level, files);
+  let shape = shape0;
   if (env.authIfs) {
     // An auth `if`'s 4xx carries its own level's headers: when they differ from this run's
     // answer, the requirement would predict the wrong ones; simulate it as a plain condition.
