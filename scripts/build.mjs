@@ -8,6 +8,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generator = join(root, 'scripts', 'gen-nginx-contexts.mjs');
 if (existsSync(generator)) await import(generator);
 
+/**
+ * commander requires node:child_process at load for executable subcommands, which corslint does
+ * not use; loading it pulls in net and the streams stack on every start. Its require becomes a
+ * proxy that loads the module on first use (identical behaviour, paid only if ever used).
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 // Chunk names carry content hashes: empty dist/ first, or stale chunks of earlier builds pile up.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
@@ -27,4 +45,5 @@ await build({
   external: ['@aws-sdk/*', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
   banner: { js: "import { createRequire as __cjsRequire } from 'node:module'; const require = __cjsRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander],
 });
