@@ -69,6 +69,7 @@ const HIDE_DIRECTIVE: Record<string, string> = {
   scgi_pass: 'scgi_hide_header',
 };
 const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const METHOD_NAME = /^[A-Z]+$/;
 const GLOB_MAGIC = /[*?[]/;
 /** bounds on exploration: beyond these, further tests are treated as not matching */
 const MAX_ORIGIN_TESTS = 48;
@@ -1669,13 +1670,13 @@ function sameIdentity(a: MethodResult, b: MethodResult): boolean {
 }
 
 function methodUniverse(ctx: RouteCtx, reg: Registry): string[] {
-  const names = new Set<string>(['OPTIONS']);
-  for (const m of methodNamesOf(ctx.location)) names.add(m);
-  if (ctx.server) for (const m of methodNamesOf(ctx.server)) names.add(m);
+  const names: string[] = ['OPTIONS'];
+  for (const m of methodNamesOf(ctx.location)) addOnce(names, m);
+  if (ctx.server) for (const m of methodNamesOf(ctx.server)) addOnce(names, m);
   // the static handler and limit_except treat methods differently
-  if ((!contentOf(ctx.location) && !ctx.snippet) || ctx.location.own.some((d) => d.name === 'limit_except')) for (const m of STANDARD_METHODS) names.add(m);
+  if ((!contentOf(ctx.location) && !ctx.snippet) || ctx.location.byName.has('limit_except')) for (const m of STANDARD_METHODS) addOnce(names, m);
   void reg;
-  return [...names].filter((m) => /^[A-Z]+$/.test(m));
+  return names.every((m) => METHOD_NAME.test(m)) ? names : names.filter((m) => METHOD_NAME.test(m));
 }
 
 function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, string>): { responders: Responder[]; dropped: DroppedHeader[]; notes: string[] } {
@@ -1701,8 +1702,15 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
   // Two results are the same responder when their auth, headers and drops match by declaration
   // position and value, and the rest of their responders (all but methods, auth and headers)
   // would serialize alike.
-  const sameResult = (a: MethodResult, b: MethodResult): boolean =>
-    a === b || (sameIdentity(a, b) && jsonEqual(a.responder, b.responder, SKIP_IN_RESPONDER));
+  // methods share results: each pair is compared once
+  const compared: { a: MethodResult; b: MethodResult; same: boolean }[] = [];
+  const sameResult = (a: MethodResult, b: MethodResult): boolean => {
+    if (a === b) return true;
+    for (const c of compared) if ((c.a === a && c.b === b) || (c.a === b && c.b === a)) return c.same;
+    const same = sameIdentity(a, b) && jsonEqual(a.responder, b.responder, SKIP_IN_RESPONDER);
+    compared.push({ a, b, same });
+    return same;
+  };
   const other = results.get(null)!;
   const groups: { methods: string[]; r: MethodResult }[] = [];
   for (const m of methods) {
