@@ -398,9 +398,15 @@ function translateOrThrow(src: string, caseInsensitive: boolean): Translation {
     throw new Unsupported('numbered backreferences together with atomic groups are not supported', 0);
   }
   const flags = ci ? 'i' : '';
-  checkEcmaScript(out, flags, src);
-  return { ok: true, source: out, analysisSource: approx, flags };
+  const ast = checkEcmaScript(out, flags, src);
+  const translation: Translation = { ok: true, source: out, analysisSource: approx, flags };
+  // the analysis reads the same source's tree when nothing was approximated: parse it once
+  if (approx === out) parsedAnalysisSource.set(translation, ast);
+  return translation;
 }
+
+/** regexpp's tree of a translation's analysisSource, when validation already parsed that text */
+const parsedAnalysisSource = new WeakMap<Translation, AST.Pattern>();
 
 function escapeLiteral(ch: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
@@ -476,7 +482,7 @@ function translateClass(src: string, start: number): { text: string; end: number
 const PCRE_SYNTAX_ERROR = /Range out of order|Nothing to repeat|Unterminated|Unmatched|Invalid group|Lone quantifier|Invalid capture group name|Duplicate capture group name|numbers out of order/i;
 
 /** Validates the translated source with regexpp (ES2025) and PCRE's own lookbehind rule. */
-function checkEcmaScript(source: string, flags: string, original: string): void {
+function checkEcmaScript(source: string, flags: string, original: string): AST.Pattern {
   let ast: AST.Pattern;
   try {
     ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(source, 0, source.length, { unicode: false });
@@ -485,22 +491,26 @@ function checkEcmaScript(source: string, flags: string, original: string): void 
     if (PCRE_SYNTAX_ERROR.test(msg)) throw new Invalid(msg.charAt(0).toLowerCase() + msg.slice(1), 0);
     throw new Unsupported(msg, 0);
   }
-  visitRegExpAST(ast, {
-    onAssertionEnter(node) {
-      if (node.kind !== 'lookbehind') return;
-      for (const alt of node.alternatives) {
-        const { min, max } = lengthRange(alt.elements);
-        if (min !== max) {
-          throw new Invalid('lookbehind assertion is not fixed length', Math.max(0, original.indexOf('(?<')));
+  // a lookbehind is only ever written `(?<=` or `(?<!`: other patterns need no walk
+  if (/\(\?<[=!]/.test(source)) {
+    visitRegExpAST(ast, {
+      onAssertionEnter(node) {
+        if (node.kind !== 'lookbehind') return;
+        for (const alt of node.alternatives) {
+          const { min, max } = lengthRange(alt.elements);
+          if (min !== max) {
+            throw new Invalid('lookbehind assertion is not fixed length', Math.max(0, original.indexOf('(?<')));
+          }
         }
-      }
-    },
-  });
+      },
+    });
+  }
   try {
     new RegExp(source, flags);
   } catch (err) {
     throw new Unsupported((err as Error).message, 0);
   }
+  return ast;
 }
 
 function lengthRange(elements: readonly AST.Element[]): { min: number; max: number } {
@@ -777,9 +787,11 @@ export function patternParts(input: PatternInput): PatternParts {
   if (!compiled.ok) return { ok: false, invalid: compiled.invalid, reason: compiled.reason };
   const { regexp, translation } = compiled;
   const test = (origin: string): boolean => regexp.test(origin);
-  const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(translation.analysisSource, 0, translation.analysisSource.length, {
-    unicode: false,
-  });
+  const ast =
+    parsedAnalysisSource.get(translation) ??
+    new RegExpParser({ ecmaVersion: 2025 }).parsePattern(translation.analysisSource, 0, translation.analysisSource.length, {
+      unicode: false,
+    });
   return { ok: true, test, translation, alternatives: expandEdges(ast.alternatives.map((a) => [...a.elements])) };
 }
 
