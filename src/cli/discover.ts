@@ -5,8 +5,10 @@
  */
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Ignore } from 'ignore';
-import { fs } from './node-fs.js';
 import { UsageError } from './usage-error.js';
+
+// node:fs without its ES module facade (see file-host.ts)
+const fs = process.getBuiltinModule('node:fs');
 
 export { UsageError };
 

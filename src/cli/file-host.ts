@@ -6,7 +6,13 @@
  * host without tinyglobby (picomatch and fdir: about 90 KB to load). Any other run gets `fsHost`.
  */
 import type { InputFile, SourceHost } from '../sources/types.js';
-import { fs } from './node-fs.js';
+
+// node:fs without its ES module facade: importing node:fs as an ES module makes Node build a facade
+// that reads every export, and the lazy fs.ReadStream getter then loads the whole streams stack
+// (milliseconds of a start that should take little more than Node's own). process.getBuiltinModule
+// (Node >= 20.16; engines asks for 20.19) returns the CommonJS module itself. Written out in each
+// start-up module rather than shared: a shared module of its own would be one more bundle chunk.
+const fs = process.getBuiltinModule('node:fs');
 
 export function readTextFile(path: string): string | undefined {
   try {

@@ -10,9 +10,11 @@ import { formatterNames, loadFormatter } from '../formatters/index.js';
 import type { InputFile } from '../sources/types.js';
 import { discoverFiles } from './discover.js';
 import { hostFor, readTextFile } from './file-host.js';
-import { fs } from './node-fs.js';
 import { stdout } from './stdout.js';
 import { UsageError } from './usage-error.js';
+
+// node:fs without its ES module facade (see file-host.ts)
+const fs = process.getBuiltinModule('node:fs');
 
 export interface LintCommandOptions {
   format?: string;

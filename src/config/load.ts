@@ -10,9 +10,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Loader } from 'lilconfig';
 import type { ZodError } from 'zod';
 import type { ClientSpec, RuleSettings, SeverityOrOff } from '../engine/rule.js';
-import { fs, os } from '../cli/node-fs.js';
 import { UsageError } from '../cli/usage-error.js';
 import { compileGlobs, type GlobMatcher } from './glob.js';
+
+// node:fs and node:os without their ES module facades (see src/cli/file-host.ts)
+const fs = process.getBuiltinModule('node:fs');
+const os = process.getBuiltinModule('node:os');
 
 export const SEARCH_PLACES = [
   'package.json',
