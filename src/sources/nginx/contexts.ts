@@ -33,19 +33,22 @@ const SHAPES = new Map<string, DirectiveShape | null>();
 export function directiveShape(name: string): DirectiveShape | undefined {
   let shape = SHAPES.get(name);
   if (shape === undefined) {
-    const entries = DIRECTIVES.get(name);
-    if (!entries) shape = null;
-    else {
-      const blocks = entries.map((e) => e[1] === 1);
-      const simple = entries.filter((e) => e[1] !== 1);
-      shape = {
-        block: blocks.every(Boolean) ? true : blocks.some(Boolean) ? undefined : false,
-        maxArgs: simple.length === 0 || simple.some((e) => e[3] < 0) ? Infinity : Math.max(...simple.map((e) => e[3])),
-      };
-    }
+    shape = shapeOf(name);
     SHAPES.set(name, shape);
   }
   return shape ?? undefined;
+}
+
+/** the uncached `directiveShape` (a function of its own: the parser's hot path stays small to compile) */
+function shapeOf(name: string): DirectiveShape | null {
+  const entries = DIRECTIVES.get(name);
+  if (!entries) return null;
+  const blocks = entries.map((e) => e[1] === 1);
+  const simple = entries.filter((e) => e[1] !== 1);
+  return {
+    block: blocks.every(Boolean) ? true : blocks.some(Boolean) ? undefined : false,
+    maxArgs: simple.length === 0 || simple.some((e) => e[3] < 0) ? Infinity : Math.max(...simple.map((e) => e[3])),
+  };
 }
 
 /** where a directive sits: the protocol family and the reference's context name (plus if-server / if-location) */

@@ -98,9 +98,6 @@ const BACKSLASH = 92;
 const LBRACE = 123;
 const RBRACE = 125;
 
-/** longest value `NginxLexer.intern` shares (longer ones are rarely repeated) */
-const INTERN_MAX = 63;
-
 function isSpace(c: number): boolean {
   return c === SPACE || c === LF || c === TAB || c === CR;
 }
@@ -129,13 +126,30 @@ export function unescapeNginx(raw: string): string {
   return parts.join('');
 }
 
+/** whitespace run (newlines included: lines are counted separately, see `NginxLexer.sync`) */
+const WS_RUN = /[ \t\r\n]*/y;
+/** the plain part of an unquoted word: up to whitespace, `;`, `{` (maybe `${`, maybe a template) or `\` */
+const WORD_RUN = /[^ \t\r\n;{\\]*/y;
+/** the plain part of a quoted string: up to its quote, `\` or `{` (maybe a template) */
+const DQ_RUN = /[^"\\{]*/y;
+const SQ_RUN = /[^'\\{]*/y;
+
+/** the end of the match of a sticky, always-matching run pattern at `at` */
+function runEnd(re: RegExp, text: string, at: number): number {
+  re.lastIndex = at;
+  re.test(text);
+  return re.lastIndex;
+}
+
 export class NginxLexer {
   readonly text: string;
   readonly file: string;
   readonly diagnostics: LexDiagnostic[] = [];
   private pos = 0;
+  /** line bookkeeping (see `sync`): the line of `lineStart`, and the first newline at or after it */
   private line = 1;
   private lineStart = 0;
+  private nextNL: number;
   /** the current token: the word or comment (WORD, COMMENT) */
   token: Token | null = null;
   /** the current token's start (all kinds; punctuation is one character long) */
@@ -144,20 +158,37 @@ export class NginxLexer {
   tokColumn = 1;
   /** a quoted string ran to the end of the file (what follows it is no longer nginx's reading) */
   unterminated = false;
-  /** see `intern` (a small text shares nothing: the cache would cost more than it saves) */
-  private readonly cache: (string | undefined)[];
-  private readonly internMax: number;
 
   constructor(text: string, file: string) {
     this.text = text;
     this.file = file;
-    this.internMax = text.length < 4096 ? 0 : INTERN_MAX;
-    this.cache = new Array<string | undefined>((this.internMax + 1) << 7);
+    const nl = text.indexOf('\n');
+    this.nextNL = nl < 0 ? text.length : nl;
   }
 
-  /** a token from a start position to the current position */
-  private tokenFrom(value: string, quote: '"' | "'" | null, offset: number, line: number, column: number): Token {
-    return new Token(value, quote, this.file, line, column, this.line, this.pos - this.lineStart + 1, offset, this.pos);
+  /**
+   * Line bookkeeping up to `pos` (never behind an earlier call): counts the newlines before it
+   * with `indexOf`, so the scanning loops and patterns never look for newlines themselves.
+   */
+  private sync(pos: number): void {
+    let nl = this.nextNL;
+    if (nl >= pos) return;
+    const text = this.text;
+    let line = this.line;
+    do {
+      line++;
+      this.lineStart = nl + 1;
+      nl = text.indexOf('\n', nl + 1);
+      if (nl < 0) nl = text.length;
+    } while (nl < pos);
+    this.line = line;
+    this.nextNL = nl;
+  }
+
+  /** a token from a start position to `end` (the lexer's position) */
+  private tokenTo(value: string, quote: '"' | "'" | null, offset: number, line: number, column: number, end: number): Token {
+    if (this.nextNL < end) this.sync(end);
+    return new Token(value, quote, this.file, line, column, this.line, end - this.lineStart + 1, offset, end);
   }
 
   /** the span of the current punctuation token */
@@ -166,42 +197,23 @@ export class NginxLexer {
     return { file: this.file, line: this.tokLine, column: this.tokColumn, endLine: this.tokLine, endColumn: this.tokColumn + 1, offset: o, endOffset: o + 1 };
   }
 
-  /** a span of one character at an offset on the current line */
+  /** a span of one character at an offset (at or after everything read so far) */
   private charSpan(offset: number): Span {
+    this.sync(offset);
     const column = offset - this.lineStart + 1;
     return { file: this.file, line: this.line, column, endLine: this.line, endColumn: column + 1, offset, endOffset: offset + 1 };
   }
 
   /** the position just past the end of the text (for end-of-file errors) */
   eofSpan(): Span {
-    const text = this.text;
-    let line = 1;
-    let lineStart = 0;
-    // usually already there: the lexer has consumed everything
-    if (this.pos >= text.length) {
-      line = this.line;
-      lineStart = this.lineStart;
-    } else {
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    const column = text.length - lineStart + 1;
-    return { file: this.file, line, column, endLine: line, endColumn: column, offset: text.length, endOffset: text.length };
+    const len = this.text.length;
+    this.sync(len);
+    const column = len - this.lineStart + 1;
+    return { file: this.file, line: this.line, column, endLine: this.line, endColumn: column, offset: len, endOffset: len };
   }
 
   private error(message: string, span: Span): void {
     this.diagnostics.push({ message, span });
-  }
-
-  /** advances over one character, keeping line bookkeeping when it is a newline */
-  private advance(c: number): void {
-    this.pos++;
-    if (c === LF) {
-      this.line++;
-      this.lineStart = this.pos;
-    }
   }
 
   /** end offset (exclusive) of a template placeholder starting at `at` (`{{` or `{%`), or -1 */
@@ -213,61 +225,31 @@ export class NginxLexer {
     return end < 0 ? -1 : end + 2;
   }
 
-  /** consumes text up to `end`, counting newlines */
-  private skipTo(end: number): void {
-    const text = this.text;
-    for (let i = text.indexOf('\n', this.pos); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
-      this.line++;
-      this.lineStart = i + 1;
-    }
-    this.pos = end;
-  }
-
   /**
-   * A string of the text, shared with earlier equal ones: configs repeat the same names and
-   * values thousands of times (`add_header`, `always`, `$http_origin`), and one string per
-   * distinct short value keeps the tree small (a fresh copy per token doubles its strings) and
-   * lets later Map lookups reuse the string's cached hash. A direct-mapped cache (one slot per
-   * length and last character): a collision only costs a fresh slice.
+   * Reads the next token and returns its kind (WORD, SEMI, OPEN, CLOSE, COMMENT, EOF); see
+   * `token` and `tok*`. The runs of plain characters are matched by sticky patterns: native
+   * code from the first call, where a per-character loop would run interpreted until the JIT
+   * has compiled it (a large part of a single CLI run).
    */
-  private intern(start: number, end: number): string {
-    const text = this.text;
-    const n = end - start;
-    if (n > this.internMax || n === 0) return text.slice(start, end);
-    // the slot: the length and the last character (constant time: a hash over every character
-    // costs more than it saves while the code still runs unoptimized); a collision costs a slice
-    const cache = this.cache;
-    const slot = (n << 7) | (text.charCodeAt(end - 1) & 127);
-    const hit = cache[slot];
-    if (hit !== undefined && hit.length === n && text.startsWith(hit, start)) return hit;
-    const s = text.slice(start, end);
-    cache[slot] = s;
-    return s;
-  }
-
-  /** reads the next token and returns its kind (WORD, SEMI, OPEN, CLOSE, COMMENT, EOF); see `token` and `tok*` */
   next(): number {
     const text = this.text;
-    const len = text.length;
-    // whitespace
     let pos = this.pos;
-    let c = 0;
-    while (pos < len) {
-      c = text.charCodeAt(pos);
-      if (c === SPACE || c === TAB || c === CR) pos++;
-      else if (c === LF) {
-        pos++;
-        this.line++;
-        this.lineStart = pos;
-      } else break;
+    let c = text.charCodeAt(pos);
+    if (c === SPACE || c === LF || c === TAB || c === CR) {
+      c = text.charCodeAt(++pos);
+      if (c === SPACE || c === LF || c === TAB || c === CR) {
+        pos = runEnd(WS_RUN, text, pos);
+        c = text.charCodeAt(pos);
+      }
     }
+    if (this.nextNL < pos) this.sync(pos);
     const line = this.line;
     const column = pos - this.lineStart + 1;
     this.tokOffset = pos;
     this.tokLine = line;
     this.tokColumn = column;
     this.token = null;
-    if (pos >= len) {
+    if (pos >= text.length) {
       this.pos = pos;
       return EOF;
     }
@@ -279,61 +261,46 @@ export class NginxLexer {
       this.pos = pos + 1;
       return CLOSE;
     }
-    if (c === LBRACE && !this.templateAt(pos)) {
+    if (c === LBRACE && this.templateEnd(pos) < 0) {
       this.pos = pos + 1;
       return OPEN;
     }
     if (c === HASH) {
       let end = text.indexOf('\n', pos);
-      if (end < 0) end = len;
+      if (end < 0) end = text.length;
       let textEnd = end;
       if (textEnd > pos && text.charCodeAt(textEnd - 1) === CR) textEnd--;
       this.pos = end;
-      this.token = new Token(text.slice(pos + 1, textEnd), null, this.file, line, column, line, textEnd - this.lineStart + 1, pos, textEnd);
+      this.token = new Token(text.slice(pos + 1, textEnd), null, this.file, line, column, line, column + textEnd - pos, pos, textEnd);
       return COMMENT;
     }
     this.token = c === DQUOTE || c === SQUOTE ? this.quoted(c, pos, line, column) : this.word(pos, line, column);
     return WORD;
   }
 
-  /** a template placeholder (`{{ ... }}` / `{% ... %}`) starts at `at` and closes */
-  private templateAt(at: number): boolean {
-    const n = this.text.charCodeAt(at + 1);
-    return (n === LBRACE || n === PERCENT) && this.templateEnd(at) >= 0;
-  }
-
   private quoted(q: number, start: number, line: number, column: number): Token {
     const text = this.text;
     const len = text.length;
+    const run = q === DQUOTE ? DQ_RUN : SQ_RUN;
     let pos = start + 1;
     let escaped = false;
     let closed = false;
     let template = false;
-    while (pos < len) {
+    for (;;) {
+      pos = runEnd(run, text, pos);
       const c = text.charCodeAt(pos);
       if (c === q) {
         closed = true;
         break;
       }
-      if (c === LF) {
-        pos++;
-        this.line++;
-        this.lineStart = pos;
-        continue;
-      }
       if (c === BACKSLASH) {
+        // the escaped character, whatever it is, belongs to the string
         escaped = true;
-        pos++;
-        if (pos < len) {
-          if (text.charCodeAt(pos) === LF) {
-            this.line++;
-            this.lineStart = pos + 1;
-          }
-          pos++;
-        }
+        pos = pos + 2 > len ? len : pos + 2;
         continue;
       }
-      if (c === LBRACE && text.charCodeAt(pos + 1) === LBRACE) {
+      if (c !== LBRACE) break; // the end of the text
+      if (text.charCodeAt(pos + 1) === LBRACE) {
         // a one-line template placeholder holding this quote (`'{{ x|join("', '") }}'`) is opaque
         const end = text.indexOf('}}', pos + 2);
         const nl = text.indexOf('\n', pos);
@@ -345,12 +312,12 @@ export class NginxLexer {
       }
       pos++;
     }
-    this.pos = pos;
-    const value = escaped ? unescapeNginx(text.slice(start + 1, pos)) : template ? text.slice(start + 1, pos) : this.intern(start + 1, pos);
+    const value = escaped ? unescapeNginx(text.slice(start + 1, pos)) : text.slice(start + 1, pos);
     const quote = q === DQUOTE ? '"' : "'";
     if (!closed) {
+      this.pos = pos;
       this.unterminated = true;
-      const tok = this.tokenFrom(value, quote, start, line, column);
+      const tok = this.tokenTo(value, quote, start, line, column, pos);
       this.error(`unexpected end of file: the ${quote === '"' ? 'double' : 'single'}-quoted string opened at line ${line}, column ${column} is never closed`, {
         file: this.file,
         line,
@@ -365,7 +332,7 @@ export class NginxLexer {
     }
     pos++; // the closing quote
     this.pos = pos;
-    const tok = this.tokenFrom(value, quote, start, line, column);
+    const tok = this.tokenTo(value, quote, start, line, column, pos);
     if (pos < len) {
       const n = text.charCodeAt(pos);
       if (!isSpace(n) && n !== SEMICOLON && n !== LBRACE && n !== RPAREN) {
@@ -382,59 +349,37 @@ export class NginxLexer {
 
   private word(start: number, line: number, column: number): Token {
     const text = this.text;
-    const len = text.length;
-    let pos = start;
+    let pos = runEnd(WORD_RUN, text, start);
+    let c = text.charCodeAt(pos);
     let escaped = false;
     let template = false;
-    let afterDollar = false;
-    while (pos < len) {
-      const c = text.charCodeAt(pos);
-      // the common case first: a character that is none of \t \n \r space ; { \ $
-      if (c > DOLLAR ? c !== SEMICOLON && c !== LBRACE && c !== BACKSLASH : c > SPACE && c !== DOLLAR) {
-        afterDollar = false;
-        pos++;
-        continue;
-      }
-      if (c === SPACE || c === LF || c === TAB || c === CR || c === SEMICOLON) break;
-      if (c === DOLLAR) {
-        afterDollar = true;
-        pos++;
-        continue;
-      }
-      if (c === LBRACE) {
-        if (afterDollar) {
-          afterDollar = false;
-          pos++;
-          continue;
-        }
-        const end = this.templateEnd(pos);
-        if (end < 0) break;
-        template = true;
-        this.pos = pos;
-        this.skipTo(end);
-        pos = end;
-        continue;
-      }
-      if (c === BACKSLASH) {
-        escaped = true;
-        afterDollar = false;
-        pos++;
-        if (pos < len) {
-          if (text.charCodeAt(pos) === LF) {
-            this.line++;
-            this.lineStart = pos + 1;
+    if (c === LBRACE || c === BACKSLASH) {
+      const len = text.length;
+      /** where the current run of plain characters started (a `$` before a `{` counts only inside it) */
+      let runStart = start;
+      for (;;) {
+        if (c === LBRACE) {
+          if (pos > runStart && text.charCodeAt(pos - 1) === DOLLAR) {
+            // `${var}`: the brace stays in the word
+            pos++;
+          } else {
+            const end = this.templateEnd(pos);
+            if (end < 0) break;
+            template = true;
+            pos = end;
           }
-          pos++;
-        }
-        continue;
+        } else if (c === BACKSLASH) {
+          escaped = true;
+          pos = pos + 2 > len ? len : pos + 2;
+        } else break;
+        runStart = pos;
+        pos = runEnd(WORD_RUN, text, pos);
+        c = text.charCodeAt(pos);
       }
-      // any other control character is part of the word
-      afterDollar = false;
-      pos++;
     }
     this.pos = pos;
-    const value = escaped ? unescapeNginx(text.slice(start, pos)) : template ? text.slice(start, pos) : this.intern(start, pos);
-    const tok = this.tokenFrom(value, null, start, line, column);
+    const value = escaped ? unescapeNginx(text.slice(start, pos)) : text.slice(start, pos);
+    const tok = this.tokenTo(value, null, start, line, column, pos);
     if (template) tok.template = true;
     return tok;
   }
@@ -448,54 +393,54 @@ export class NginxLexer {
     const text = this.text;
     const len = text.length;
     const start = this.pos;
+    this.sync(start);
     const line = this.line;
     const column = start - this.lineStart + 1;
+    let pos = start;
     let depth = 1;
-    while (this.pos < len) {
-      const c = text.charCodeAt(this.pos);
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
       if (c === LBRACE) {
         depth++;
-        this.pos++;
+        pos++;
       } else if (c === RBRACE) {
         depth--;
         if (depth === 0) {
-          const body = this.tokenFrom(text.slice(start, this.pos), null, start, line, column);
-          const cs = this.pos;
-          const cc = cs - this.lineStart + 1;
-          this.pos++;
-          return { body, close: { file: this.file, line: this.line, column: cc, endLine: this.line, endColumn: cc + 1, offset: cs, endOffset: cs + 1 } };
+          this.pos = pos + 1;
+          const body = this.tokenTo(text.slice(start, pos), null, start, line, column, pos);
+          const cc = pos - this.lineStart + 1;
+          return { body, close: { file: this.file, line: this.line, column: cc, endLine: this.line, endColumn: cc + 1, offset: pos, endOffset: pos + 1 } };
         }
-        this.pos++;
+        pos++;
       } else if (c === DQUOTE || c === SQUOTE) {
-        this.pos++;
-        while (this.pos < len) {
-          const d = text.charCodeAt(this.pos);
+        pos++;
+        while (pos < len) {
+          const d = text.charCodeAt(pos);
           if (d === BACKSLASH) {
-            this.pos++;
-            if (this.pos < len) this.advance(text.charCodeAt(this.pos));
+            pos = pos + 2 > len ? len : pos + 2;
             continue;
           }
           if (d === c || d === LF) break; // a Lua short string cannot span lines
-          this.pos++;
+          pos++;
         }
-        if (this.pos < len) this.advance(text.charCodeAt(this.pos));
-      } else if (c === DASH && text.charCodeAt(this.pos + 1) === DASH) {
-        this.pos += 2;
-        const longEnd = this.longBracketEnd(this.pos);
-        if (longEnd >= 0) this.skipTo(longEnd);
+        if (pos < len) pos++;
+      } else if (c === DASH && text.charCodeAt(pos + 1) === DASH) {
+        pos += 2;
+        const longEnd = this.longBracketEnd(pos);
+        if (longEnd >= 0) pos = longEnd;
         else {
-          const nl = text.indexOf('\n', this.pos);
-          this.pos = nl < 0 ? len : nl;
+          const nl = text.indexOf('\n', pos);
+          pos = nl < 0 ? len : nl;
         }
       } else if (c === LBRACKET) {
-        const longEnd = this.longBracketEnd(this.pos);
-        if (longEnd >= 0) this.skipTo(longEnd);
-        else this.pos++;
+        const longEnd = this.longBracketEnd(pos);
+        pos = longEnd >= 0 ? longEnd : pos + 1;
       } else {
-        this.advance(c);
+        pos++;
       }
     }
-    const body = this.tokenFrom(text.slice(start, this.pos), null, start, line, column);
+    this.pos = pos;
+    const body = this.tokenTo(text.slice(start, pos), null, start, line, column, pos);
     this.error(`unexpected end of file, expecting "}" to close the Lua block opened at line ${open.line}, column ${open.column}`, this.eofSpan());
     return { body, close: null };
   }

@@ -26,16 +26,88 @@ export interface ParsedNginxFile {
 
 const DEFAULT_MAX_DEPTH = 200;
 
+/*
+ * The tree's objects are built by classes, not object literals. A literal's allocation site
+ * is watched by V8's pretenuring, whose decision flips while a large tree grows, and every flip
+ * throws away the optimized parser code that allocates there (recompiling it costs more than
+ * the parse). Own fields keep the order of the literals they replace.
+ */
+
+/** a span (see `Span`) */
+class NodeSpan implements Span {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number | undefined;
+  endOffset: number | undefined;
+
+  constructor(file: string, line: number, column: number, endLine: number, endColumn: number, offset: number | undefined, endOffset: number | undefined) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.endLine = endLine;
+    this.endColumn = endColumn;
+    this.offset = offset;
+    this.endOffset = endOffset;
+  }
+}
+
+/**
+ * a directive (see `NginxDirective`). The optional fields are own fields from the start,
+ * undefined when absent: every directive has the same hidden class, so the code that walks
+ * the tree (context checks, the evaluator) reads their fields without polymorphic lookups.
+ */
+class Directive implements NginxDirective {
+  name: string;
+  args: NginxToken[];
+  span: Span;
+  nameSpan: Span;
+  nameQuote: '"' | "'" | undefined = undefined;
+  condition: IfCondition | undefined = undefined;
+  block: NginxDirective[] | undefined = undefined;
+  luaBody: NginxToken | undefined = undefined;
+  included: { file: string; directives: NginxDirective[] }[] | undefined = undefined;
+
+  constructor(name: string, args: NginxToken[], span: Span, nameSpan: Span) {
+    this.name = name;
+    this.args = args;
+    this.span = span;
+    this.nameSpan = nameSpan;
+  }
+}
+
+/** an `if` condition (see `IfCondition`); like `Directive`, one hidden class for all */
+class Condition implements IfCondition {
+  variable: string;
+  operator: IfCondition['operator'];
+  span: Span;
+  negated: boolean | undefined = undefined;
+  operand: NginxToken | undefined = undefined;
+
+  constructor(variable: string, operator: IfCondition['operator'], span: Span) {
+    this.variable = variable;
+    this.operator = operator;
+    this.span = span;
+  }
+}
+
+/** a token cut out of another one (the parentheses of an `if`), with its own span */
+class PartToken implements NginxToken {
+  value: string;
+  quote: '"' | "'" | null;
+  span: Span;
+
+  constructor(value: string, quote: '"' | "'" | null, span: Span) {
+    this.value = value;
+    this.quote = quote;
+    this.span = span;
+  }
+}
+
 function spanBetween(a: Span, b: Span): Span {
-  return {
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    endLine: b.endLine,
-    endColumn: b.endColumn,
-    offset: a.offset,
-    endOffset: b.endOffset,
-  };
+  return new NodeSpan(a.file, a.line, a.column, b.endLine, b.endColumn, a.offset, b.endOffset);
 }
 
 function parseError(message: string, span: Span): SourceDiagnostic {
@@ -125,8 +197,7 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
   let templateReported = false;
 
   const pushDirective = (n: Token, a: Token[], endLine: number, endColumn: number, endOffset: number): NginxDirective => {
-    const span: Span = { file: path, line: n.line, column: n.column, endLine, endColumn, offset: n.offset, endOffset };
-    const d: NginxDirective = { name: n.value, args: a, span, nameSpan: n };
+    const d: NginxDirective = new Directive(n.value, a, new NodeSpan(path, n.line, n.column, endLine, endColumn, n.offset, endOffset), n);
     if (n.quote) d.nameQuote = n.quote;
     if (d.name === 'if' && !n.quote) {
       const parsed = parseIfCondition(a, n);
@@ -332,19 +403,19 @@ function templateDiagnostic(text: string, tok: Token): SourceDiagnostic {
 /** a token with `n` characters cut from its start or end (the parentheses of an `if`) */
 function trimToken(t: NginxToken, fromStart: number, fromEnd: number): NginxToken {
   const s = t.span;
-  return {
-    value: t.value.slice(fromStart, t.value.length - fromEnd),
-    quote: t.quote,
-    span: {
-      file: s.file,
-      line: s.line,
-      column: s.column + fromStart,
-      endLine: s.endLine,
-      endColumn: s.endColumn - fromEnd,
-      offset: s.offset === undefined ? undefined : s.offset + fromStart,
-      endOffset: s.endOffset === undefined ? undefined : s.endOffset - fromEnd,
-    },
-  };
+  return new PartToken(
+    t.value.slice(fromStart, t.value.length - fromEnd),
+    t.quote,
+    new NodeSpan(
+      s.file,
+      s.line,
+      s.column + fromStart,
+      s.endLine,
+      s.endColumn - fromEnd,
+      s.offset === undefined ? undefined : s.offset + fromStart,
+      s.endOffset === undefined ? undefined : s.endOffset - fromEnd,
+    ),
+  );
 }
 
 const COMPARE_OPS = new Set(['=', '!=', '~', '~*', '!~', '!~*']);
@@ -380,7 +451,7 @@ export function parseIfCondition(args: NginxToken[], ifSpan: Span): { condition?
 
   if (FILE_OPS.has(head.value) && !head.quote) {
     const path = items[1];
-    const condition: IfCondition = { variable: path ? path.value : '', operator: head.value as IfCondition['operator'], span };
+    const condition: IfCondition = new Condition(path ? path.value : '', head.value as IfCondition['operator'], span);
     if (items.length !== 2) return { condition, error: parseError(`invalid condition "${head.value}": it needs exactly one path`, head.span) };
     return { condition };
   }
@@ -390,7 +461,7 @@ export function parseIfCondition(args: NginxToken[], ifSpan: Span): { condition?
     negated = true;
     variable = variable.slice(1);
   }
-  const condition: IfCondition = { variable, operator: '', span };
+  const condition: IfCondition = new Condition(variable, '', span);
   if (negated) condition.negated = true;
   if (items.length >= 2) {
     const op = items[1]!;
