@@ -96,6 +96,10 @@ describe('fast YAML reader', () => {
     ['a: 1\n: x\n', false], // an empty key
     ['a: [x, :y]\nb: :z\n', true],
     ['a:\n  b: 1\n   c: 2\n', false],
+    ['a: "x \ud83d\ude00"\nb: \u00e9t\u00e9\nc: true\nd: Null\ne: nope\nf: FALSE\n', true], // a surrogate pair, two-byte text, letter-initial plain scalars
+    ['a: "x \ud83d y"\n', false], // a lone high surrogate: js-yaml reports it
+    ['a: x\udc00\n', false], // a lone low surrogate
+    ['a: x\u0084y\n', false], // a forbidden control character
   ])('%j (fast reader reads it: %s)', (text, accepted) => {
     expect(compare(text)).toBe(accepted);
   });

@@ -7,42 +7,57 @@
  * diagnostics at their position.
  */
 import { printParseErrorCode, visit, type JSONVisitor, type ParseErrorCode } from 'jsonc-parser';
-import { Collector, LineIndex, PosMap, spanOf, TextCache, type OpenCollection, type ParsedDocument, type YNode, type YSeq } from './yaml-positions.js';
+import { Collector, LineIndex, PosMap, spanOf, TextCache, type OpenCollection, type ParsedDocument, type YNode, type YPair, type YSeq } from './yaml-positions.js';
 
-interface Frame {
-  node: PosMap | YSeq;
-  open: OpenCollection;
-  key?: { key: string; start: number; end: number } | undefined;
+/** An open object or array; one per nesting depth, reused. */
+class Frame implements OpenCollection {
+  node: PosMap | YSeq = new PosMap(0, 0);
+  base = 0;
+  index: Map<string, YPair> | undefined = undefined;
+  /** the property waiting for its value */
+  key: string | undefined = undefined;
+  keyStart = 0;
+  keyEnd = 0;
 }
 
 /** `reader: 'jsonc'` skips the strict reader (tests compare both). */
 export function parseJson(file: string, text: string, options: { reader?: 'auto' | 'jsonc' } = {}): ParsedDocument {
   const lines = new LineIndex(text);
   const doc: ParsedDocument = { file, text, format: 'json', root: null, diagnostics: [], lines };
-  const stack: Frame[] = [];
+  /** frames[0 .. depth - 1] are open */
+  const frames: Frame[] = [];
+  let depth = 0;
+  const push = (node: PosMap | YSeq): Frame => {
+    let f = frames[depth];
+    if (!f) frames.push((f = new Frame()));
+    depth++;
+    f.node = node;
+    f.key = undefined;
+    return f;
+  };
   let collector = new Collector();
   let root: YNode | null = null;
   let firstError: { code: ParseErrorCode; offset: number; length: number } | undefined;
 
   const place = (node: YNode) => {
-    const top = stack[stack.length - 1];
-    if (!top) {
+    if (depth === 0) {
       root ??= node;
       return;
     }
+    const top = frames[depth - 1]!;
     if (top.node.kind === 'seq') {
       collector.addItem(node);
       return;
     }
-    const k = top.key;
-    if (!k) return;
+    const key = top.key;
+    if (key === undefined) return;
     top.key = undefined;
-    const previous = collector.add(top.open, { key: k.key, keyStart: k.start, keyEnd: k.end, value: node });
+    const previous = collector.add(top, { key, keyStart: top.keyStart, keyEnd: top.keyEnd, value: node });
     if (previous) {
       doc.diagnostics.push({
         ruleId: 'parse-error',
-        message: `Duplicate key "${k.key}" (first defined on line ${lines.position(previous.keyStart).line}); CloudFormation and most JSON readers keep only the last value`,
-        span: spanOf(doc, k.start, k.end),
+        message: `Duplicate key "${key}" (first defined on line ${lines.position(previous.keyStart).line}); CloudFormation and most JSON readers keep only the last value`,
+        span: spanOf(doc, top.keyStart, top.keyEnd),
         fatal: false,
       });
     }
@@ -50,28 +65,35 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
 
   const visitor = {
       onObjectBegin(offset: number) {
-        stack.push({ node: new PosMap(offset, offset + 1), open: collector.openMap() });
+        collector.openMap(push(new PosMap(offset, offset + 1)));
       },
       onObjectProperty(property: string, offset: number, length: number) {
-        const top = stack[stack.length - 1];
-        if (top) top.key = { key: property, start: offset, end: offset + length };
+        if (depth === 0) return;
+        const top = frames[depth - 1]!;
+        top.key = property;
+        top.keyStart = offset;
+        top.keyEnd = offset + length;
       },
       onObjectEnd(offset: number, length: number) {
-        const f = stack.pop();
-        if (!f) return;
-        f.node.end = offset + length;
-        collector.closeMap(f.open, f.node as PosMap);
-        place(f.node);
+        if (depth === 0) return;
+        const f = frames[--depth]!;
+        const node = f.node;
+        node.end = offset + length;
+        if (node.kind === 'map') collector.closeMap(f, node);
+        else collector.closeSeq(f, node);
+        place(node);
       },
       onArrayBegin(offset: number) {
-        stack.push({ node: { kind: 'seq', items: [], start: offset, end: offset + 1 }, open: collector.openSeq() });
+        collector.openSeq(push({ kind: 'seq', items: [], start: offset, end: offset + 1 }));
       },
       onArrayEnd(offset: number, length: number) {
-        const f = stack.pop();
-        if (!f) return;
-        f.node.end = offset + length;
-        collector.closeSeq(f.open, f.node as YSeq);
-        place(f.node);
+        if (depth === 0) return;
+        const f = frames[--depth]!;
+        const node = f.node;
+        node.end = offset + length;
+        if (node.kind === 'map') collector.closeMap(f, node);
+        else collector.closeSeq(f, node);
+        place(node);
       },
       onLiteralValue(value: unknown, offset: number, length: number) {
         const quoted = typeof value === 'string';
@@ -84,7 +106,7 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
   } satisfies JSONVisitor;
   if (options.reader === 'jsonc' || !readStrictJson(text, visitor)) {
     // Start over: the strict reader may have stopped half way.
-    stack.length = 0;
+    depth = 0;
     collector = new Collector();
     root = null;
     doc.diagnostics.length = 0;

@@ -25,9 +25,12 @@ const CLIP = 1;
 const STRIP = 2;
 const KEEP = 3;
 
-// js-yaml's own test for characters YAML forbids (it reports them; this reader leaves such texts to it).
+// js-yaml's own test for characters YAML forbids (it reports them; this reader leaves such texts to it):
+// these control characters, or a lone surrogate (its two other alternatives), which `isWellFormed` finds
+// without a regex (and at once in a one-byte string).
 // eslint-disable-next-line no-control-regex
-const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
+const hasLoneSurrogate = (text: string) => !(text as string & { isWellFormed(): boolean }).isWellFormed();
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \n]|$)/gm;
 /** Tags this reader accepts: `!Name`, `!!name` (js-yaml validates others, and reports errors); `/^!!?[A-Za-z0-9_][A-Za-z0-9_.:-]*$/` without slicing the tag. */
 function isSimpleTag(src: string, start: number, end: number): boolean {
@@ -51,7 +54,7 @@ const GIVE_UP = new GiveUp();
  * js-yaml's full parser (the sink then holds a partial document and is to be dropped).
  */
 export function readFastYaml(text: string, sink: YamlSink): boolean {
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff || NON_PRINTABLE.test(text)) return false;
+  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff || NON_PRINTABLE.test(text) || hasLoneSurrogate(text)) return false;
   try {
     new Reader(text, sink).document();
     return true;
@@ -105,7 +108,7 @@ class Reader {
     void explicitStart;
     this.sink.document();
     if (!this.keyAhead()) this.giveUp();
-    this.blockMapping(0, undefined);
+    this.blockMapping(0, -1, -1);
     if ((this.indent as number) !== -1) this.giveUp();
     this.sink.pop();
   }
@@ -248,9 +251,9 @@ class Reader {
   }
 
   /** Block mapping whose keys sit at column `n`; `pos` is at the first key. */
-  private blockMapping(n: number, tag: [number, number] | undefined) {
+  private blockMapping(n: number, ts: number, te: number) {
     const src = this.src;
-    this.open(MAPPING, this.pos, tag ? tag[0] : -1, tag ? tag[1] : -1);
+    this.open(MAPPING, this.pos, ts, te);
     for (;;) {
       // key
       const c = src.charCodeAt(this.pos);
@@ -286,9 +289,11 @@ class Reader {
     const src = this.src;
     while (src.charCodeAt(this.pos) === 32) this.pos++;
     let c = src.charCodeAt(this.pos);
-    let tag: [number, number] | undefined;
+    let ts = -1;
+    let te = -1;
     if (c === 33) {
-      tag = this.tag(false);
+      ts = this.tag(false);
+      te = this.pos;
       while (src.charCodeAt(this.pos) === 32) this.pos++;
       c = src.charCodeAt(this.pos);
     }
@@ -296,30 +301,30 @@ class Reader {
       this.endOfLine();
       if (this.indent > n) {
         const d = src.charCodeAt(this.pos);
-        if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, tag);
-        else if (this.keyAhead()) this.blockMapping(this.indent, tag);
-        else if (tag) this.giveUp();
+        if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, ts, te);
+        else if (this.keyAhead()) this.blockMapping(this.indent, ts, te);
+        else if (ts >= 0) this.giveUp();
         else this.ownLineValue(n);
       } else if (this.indent === n && !inSequence && src.charCodeAt(this.pos) === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) {
-        this.blockSequence(n, tag); // a sequence at the key's own column
+        this.blockSequence(n, ts, te); // a sequence at the key's own column
       } else {
-        if (tag) this.giveUp();
+        if (ts >= 0) this.giveUp();
         this.empty();
       }
       return;
     }
-    if (inSequence && !tag) {
+    if (inSequence && ts < 0) {
       if (c === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) {
         // `- - a`: a sequence in a sequence item, its entries at the inner dash's column
-        this.blockSequence(this.column(this.pos), undefined);
+        this.blockSequence(this.column(this.pos), -1, -1);
         return;
       }
       if (this.keyAhead()) {
-        this.blockMapping(this.column(this.pos), undefined);
+        this.blockMapping(this.column(this.pos), -1, -1);
         return;
       }
     }
-    this.inline(n + 1, tag);
+    this.inline(n + 1, ts, te);
   }
 
   /**
@@ -328,23 +333,23 @@ class Reader {
    */
   private ownLineValue(n: number) {
     const src = this.src;
-    let tag: [number, number] | undefined;
+    let ts = -1;
+    let te = -1;
     if (src.charCodeAt(this.pos) === 33) {
-      tag = this.tag(false);
+      ts = this.tag(false);
+      te = this.pos;
       const before = this.pos;
       while (src.charCodeAt(this.pos) === 32) this.pos++;
       const c = src.charCodeAt(this.pos);
       if (this.pos === before || c === 10 || c === 35 || this.pos >= this.len) this.giveUp();
     }
-    this.inline(n + 1, tag);
+    this.inline(n + 1, ts, te);
   }
 
   /** A scalar, flow collection or block scalar starting on this line, with `nodeIndent` for continuation lines. */
-  private inline(nodeIndent: number, tag: [number, number] | undefined) {
+  private inline(nodeIndent: number, ts: number, te: number) {
     const src = this.src;
     const c = src.charCodeAt(this.pos);
-    const ts = tag ? tag[0] : -1;
-    const te = tag ? tag[1] : -1;
     if (c === 39 || c === 34) {
       this.pos = this.quoted(ts, te, nodeIndent);
       this.endOfLine();
@@ -376,9 +381,9 @@ class Reader {
     this.endOfLine();
   }
 
-  private blockSequence(m: number, tag: [number, number] | undefined) {
+  private blockSequence(m: number, ts: number, te: number) {
     const src = this.src;
-    this.open(SEQUENCE, this.pos, tag ? tag[0] : -1, tag ? tag[1] : -1);
+    this.open(SEQUENCE, this.pos, ts, te);
     for (;;) {
       this.pos++; // '-'
       this.valueAfterIndicatorInSequence(m);
@@ -402,8 +407,8 @@ class Reader {
         return;
       }
       const d = src.charCodeAt(this.pos);
-      if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, undefined);
-      else if (this.keyAhead()) this.blockMapping(this.indent, undefined);
+      if (d === 45 && isSpaceOrEnd(src.charCodeAt(this.pos + 1))) this.blockSequence(this.indent, -1, -1);
+      else if (this.keyAhead()) this.blockMapping(this.indent, -1, -1);
       else this.ownLineValue(m);
       return;
     }
@@ -514,7 +519,8 @@ class Reader {
     return end;
   }
 
-  private tag(inFlow: boolean): [number, number] {
+  /** Reads a tag at `pos`: returns its start, `pos` is left at its end. */
+  private tag(inFlow: boolean): number {
     const src = this.src;
     const start = this.pos;
     let p = start + 1;
@@ -525,7 +531,7 @@ class Reader {
     }
     if (!isSimpleTag(src, start, p)) this.giveUp();
     this.pos = p;
-    return [start, p];
+    return start;
   }
 
   /** js-yaml's block scalar reader, for the texts accepted here (no tabs, no document markers). */
@@ -702,7 +708,8 @@ class Reader {
     let ts = -1;
     let te = -1;
     if (c === 33) {
-      [ts, te] = this.tag(true);
+      ts = this.tag(true);
+      te = this.pos;
       const before = this.pos;
       while (src.charCodeAt(this.pos) === 32) this.pos++;
       c = src.charCodeAt(this.pos);

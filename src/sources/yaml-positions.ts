@@ -121,11 +121,14 @@ export class Collector {
   private readonly items: YNode[] = [];
   private itemTop = 0;
 
-  openMap(): OpenCollection {
-    return { base: this.pairTop, index: undefined };
+  /** Starts collecting a map's pairs in `c` (a reused frame: no allocation per collection). */
+  openMap(c: OpenCollection): void {
+    c.base = this.pairTop;
+    c.index = undefined;
   }
-  openSeq(): OpenCollection {
-    return { base: this.itemTop, index: undefined };
+  openSeq(c: OpenCollection): void {
+    c.base = this.itemTop;
+    c.index = undefined;
   }
   /** The open map's pair for `key` (the last one, like `byKey.get`). */
   get(m: OpenCollection, key: string): YPair | undefined {
@@ -198,16 +201,17 @@ export class TextCache {
 
 /** Offsets to 1-based line/column. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** line start offsets (a typed array: the garbage collector never scans or copies its contents) */
+  private readonly starts: Int32Array;
   /** the line of the last lookup: spans are mostly asked for in text order, and a span's end is near its start */
   private last = 0;
   constructor(text: string) {
-    const starts = [0];
-    let i = text.indexOf('\n');
-    while (i !== -1) {
-      starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
-    }
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    // (V8 strings are shorter than 2^30: every offset fits)
+    const starts = new Int32Array(n);
+    let k = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
     this.starts = starts;
   }
   /** 0-based line of an offset (offsets before the text are on line 0, after it on the last line) */
@@ -299,8 +303,11 @@ const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** YAML 1.2 core schema for plain scalars. Leading zeros stay strings (`0123`, like CloudFormation IDs). */
 function resolvePlain(text: string): string | number | boolean | null {
   const c = text.charCodeAt(0);
-  // Fast path: most scalars start with a letter that cannot begin a number, null or bool.
-  if (text.length > 5 && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && c !== 110 && c !== 78 && c !== 116 && c !== 84 && c !== 102 && c !== 70) {
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+    // Most scalars start with a letter: numbers, .inf and .nan cannot, so only the null and bool spellings are not strings.
+    if (c === 110 || c === 78) return NULLS.has(text) ? null : text;
+    if (c === 116 || c === 84) return TRUES.has(text) ? true : text;
+    if (c === 102 || c === 70) return FALSES.has(text) ? false : text;
     return text;
   }
   if (NULLS.has(text)) return null;
@@ -364,19 +371,23 @@ export interface YamlOptions {
   reader?: 'auto' | 'js-yaml';
 }
 
-interface Frame {
-  node: PosMap | YSeq;
-  open: OpenCollection;
+/** An open collection; one object per nesting depth, reused by every collection at that depth. */
+class Frame implements OpenCollection {
+  node: PosMap | YSeq = EMPTY_SEQ;
+  base = 0;
+  index: Map<string, YPair> | undefined = undefined;
   /** for maps: the key waiting for its value (undefined: none), and its offsets */
-  keyText: string | undefined;
-  keyStart: number;
-  keyEnd: number;
+  keyText: string | undefined = undefined;
+  keyStart = 0;
+  keyEnd = 0;
   /** nodes this frame expands to (for the alias guard) */
-  weight: number;
-  anchor?: string | undefined;
+  weight = 1;
+  anchor: string | undefined = undefined;
   /** the short-form tag wrapping this collection: the wrapper map to fill when it closes */
-  wrapper?: YMap | undefined;
+  wrapper: YMap | undefined = undefined;
 }
+
+const EMPTY_SEQ: YSeq = { kind: 'seq', items: OPEN, start: 0, end: 0 };
 
 /**
  * Receives a YAML reader's events (js-yaml's event ids, offsets into the text) and builds the
@@ -395,7 +406,9 @@ export interface YamlSink {
 
 class TreeBuilder implements YamlSink {
   private readonly anchors = new Map<string, { node: YNode; weight: number }>();
-  private readonly stack: Frame[] = [];
+  /** frames[0 .. depth - 1] are the open collections, innermost last */
+  private readonly frames: Frame[] = [];
+  private depth = 0;
   private readonly collector = new Collector();
   private readonly texts: TextCache;
   private expanded = 0;
@@ -422,8 +435,7 @@ class TreeBuilder implements YamlSink {
 
   /** Places a finished node into its parent (or as the root). */
   private place(node: YNode, weight: number, keyText?: () => string) {
-    const stack = this.stack;
-    const top = stack[stack.length - 1];
+    const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     if (!top) {
       if (this.documents === 1) this.root = node;
       return;
@@ -446,17 +458,17 @@ class TreeBuilder implements YamlSink {
     const keyEnd = top.keyEnd;
     top.keyText = undefined;
     if (node.end > map.end) map.end = node.end;
-    if (key === '<<' && !this.collector.get(top.open, '<<')) {
+    if (key === '<<' && !this.collector.get(top, '<<')) {
       // YAML merge key: copy pairs the map does not define itself.
       const sources = node.kind === 'seq' ? node.items : [node];
       for (const s of sources) {
         if (s.kind !== 'map') continue;
-        for (const p of s.byKey.values()) this.collector.merge(top.open, p);
+        for (const p of s.byKey.values()) this.collector.merge(top, p);
       }
       return;
     }
     const pair: YPair = { key, keyStart, keyEnd, value: node };
-    const previous = this.collector.add(top.open, pair);
+    const previous = this.collector.add(top, pair);
     if (previous && !map.shortForm) {
       const first = this.doc.lines.position(previous.keyStart).line;
       this.error(
@@ -477,7 +489,7 @@ class TreeBuilder implements YamlSink {
   }
 
   private isKeyPosition(): boolean {
-    const top = this.stack[this.stack.length - 1];
+    const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     return top !== undefined && top.node.kind === 'map' && top.keyText === undefined;
   }
 
@@ -496,7 +508,7 @@ class TreeBuilder implements YamlSink {
       : getScalarValue(source, { type: 4, valueStart, valueEnd, anchorStart, anchorEnd, tagStart, tagEnd, style, chomping, indent, fast } as Event & { type: 4 });
     const start = P(quoted ? valueStart - 1 : valueStart);
     const end = P(quoted ? valueEnd + 1 : valueEnd);
-    const top = this.stack[this.stack.length - 1];
+    const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     if (top !== undefined && top.keyText === undefined && top.node.kind === 'map' && tagStart < 0 && anchorStart < 0) {
       // A plain key: only its text and offsets are kept (what `place` would take from a node).
       top.weight += 1;
@@ -524,9 +536,19 @@ class TreeBuilder implements YamlSink {
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     const s = P(start);
     const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : { kind: 'seq', items: OPEN, start: s, end: s + 1 };
-    const frame: Frame = { node, open: type === 3 ? this.collector.openMap() : this.collector.openSeq(), keyText: undefined, keyStart: 0, keyEnd: 0, weight: 1, anchor: this.anchorName(anchorStart, anchorEnd) };
-    if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) frame.wrapper = this.wrapShortForm(tag, P(tagStart), P(tagEnd), node);
-    this.stack.push(frame);
+    const wrapper = tag && SHORT_FORMS[tag] && !this.isKeyPosition() ? this.wrapShortForm(tag, P(tagStart), P(tagEnd), node) : undefined;
+    let frame = this.frames[this.depth];
+    if (!frame) this.frames.push((frame = new Frame()));
+    this.depth++;
+    frame.node = node;
+    if (type === 3) this.collector.openMap(frame);
+    else this.collector.openSeq(frame);
+    frame.keyText = undefined;
+    frame.keyStart = 0;
+    frame.keyEnd = 0;
+    frame.weight = 1;
+    frame.anchor = this.anchorName(anchorStart, anchorEnd);
+    frame.wrapper = wrapper;
   }
 
   alias(anchorStart: number, anchorEnd: number) {
@@ -549,17 +571,17 @@ class TreeBuilder implements YamlSink {
   }
 
   pop() {
-    const frame = this.stack.pop();
-    if (!frame) return;
+    if (this.depth === 0) return;
+    const frame = this.frames[--this.depth]!;
     let node: YNode = frame.node;
     if (frame.node.kind === 'map' && frame.keyText !== undefined) {
       // A key without a value (`a:` at the end of a flow map is still paired by the parser, so this is defensive).
       const k = { key: frame.keyText, start: frame.keyStart, end: frame.keyEnd };
       const empty: YScalar = { kind: 'scalar', value: null, text: '', quoted: false, start: k.end, end: k.end };
-      this.collector.add(frame.open, { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty });
+      this.collector.add(frame, { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty });
     }
-    if (frame.node.kind === 'map') this.collector.closeMap(frame.open, frame.node);
-    else this.collector.closeSeq(frame.open, frame.node);
+    if (frame.node.kind === 'map') this.collector.closeMap(frame, frame.node);
+    else this.collector.closeSeq(frame, frame.node);
     if (frame.wrapper) {
       frame.wrapper.end = Math.max(frame.wrapper.end, frame.node.end);
       node = frame.wrapper;
@@ -666,6 +688,17 @@ export function child(n: YNode | undefined | null, key: string): YNode | undefin
 
 export function pairOf(n: YNode | undefined | null, key: string): YPair | undefined {
   return n && n.kind === 'map' ? lookup(n, key) : undefined;
+}
+
+/** The pair of a map with exactly one key (`Ref`, `Fn::If`, ...), else undefined; without building a parser map's index. */
+export function onlyPair(m: YMap): YPair | undefined {
+  if (m instanceof PosMap) {
+    const ix = m.index;
+    if (ix === undefined) return m.pairs.length === 1 ? m.pairs[0] : undefined;
+    return ix.size === 1 ? ix.values().next().value : undefined;
+  }
+  if (m.byKey.size !== 1) return undefined;
+  return m.pairs.length === 1 ? m.pairs[0] : m.byKey.values().next().value;
 }
 
 /** `[...byKey.values()]`: the kept pair of each key, in the order keys first appear (without building a parser map's index when there are no duplicates). */

@@ -254,14 +254,14 @@ function isProxy(t: IntegrationType): boolean {
 export function methodResponder(m: GwMethod, methods: string[] | '*'): Responder {
   const i = m.integration;
   const proxy = isProxy(i.type);
-  const errorNames = new Set((i.errorHeaderNames ?? []).map((n) => n.toLowerCase()));
+  const errorNames = i.errorHeaderNames?.length ? new Set(i.errorHeaderNames.map((n) => n.toLowerCase())) : undefined;
   const r: Responder = {
     methods,
     answeredBy: i.type === 'MOCK' ? 'gateway' : i.type === 'unknown' ? 'backend' : 'backend',
     status: i.type === 'MOCK' || (!proxy && i.status) ? (i.status ?? { kind: 'unknown', reason: 'no integration response selected' }) : { kind: 'backend' },
     headers: proxy
       ? []
-      : i.headers.map((h) => toHeaderRule(h, { onSuccess: true, onErrors: errorNames.has(h.name.toLowerCase()), via: 'IntegrationResponse' })),
+      : i.headers.map((h) => toHeaderRule(h, { onSuccess: true, onErrors: errorNames !== undefined && errorNames.has(h.name.toLowerCase()), via: 'IntegrationResponse' })),
     auth: m.auth,
     span: m.span,
     description: m.description ?? `${m.method} method (${i.type} integration)`,

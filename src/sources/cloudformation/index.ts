@@ -43,15 +43,20 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
   out.diagnostics.push(...rest.diagnostics);
   out.rest.push(...rest.apis, ...buildSamApis(t));
   out.http.push(...buildHttpApis(t), ...buildSamHttpApis(t));
-  for (const api of out.rest) out.routes.push(...restApiToRoutes(api));
-  for (const api of out.http) out.routes.push(...httpApiToRoutes(api));
+  // Routes by the logical id their API's route ids start with (`rest-api:<id>/...`, `http-api:<id>/...`).
   const byApi = new Map<string, Route[]>();
-  for (const r of out.routes) {
-    const id = r.id.replace(/^(rest-api|http-api):/, '').split('/')[0]!;
+  const add = (apiId: string, routes: Route[]) => {
+    if (routes.length === 0) return;
+    const id = apiId.split('/')[0]!;
     let l = byApi.get(id);
     if (!l) byApi.set(id, (l = []));
-    l.push(r);
-  }
+    for (const r of routes) {
+      out.routes.push(r);
+      l.push(r);
+    }
+  };
+  for (const api of out.rest) add(api.id, restApiToRoutes(api));
+  for (const api of out.http) add(api.id, httpApiToRoutes(api));
   const httpIds = new Set(out.http.map((a) => a.id));
   const origins = (ids: string[]): OriginInfo | undefined => {
     for (const id of ids) {

@@ -188,7 +188,13 @@ function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<strin
     cache.set(id, out);
     return out;
   };
-  for (const id of all.keys()) resolve(id, new Set([id]));
+  // one set for every chain (resolve's only other caller is itself, on the same chain)
+  const seen = new Set<string>();
+  for (const id of all.keys()) {
+    seen.clear();
+    seen.add(id);
+    resolve(id, seen);
+  }
   return cache;
 }
 

@@ -6,7 +6,7 @@
  * becomes unknown with a reason, never a guess.
  */
 import type { Span } from '../../model/types.js';
-import { child, entries, isMap, isScalar, isSeq, keptPairs, mapSize, pairOf, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
+import { child, entries, isMap, isScalar, isSeq, keptPairs, onlyPair, pairOf, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
 
 export interface Resource {
   id: string;
@@ -25,10 +25,6 @@ export interface Resource {
 
 export type Str = { ok: true; text: string } | { ok: false; reason: string };
 
-/** The one entry of a map whose `byKey` has size 1 (without an iterator when `pairs` agrees). */
-function soleEntry(m: YMap): YPair {
-  return m.pairs.length === 1 ? m.pairs[0]! : keptPairs(m)[0]!;
-}
 
 const PSEUDO: Record<string, string | undefined> = {
   'AWS::NoValue': undefined,
@@ -107,11 +103,11 @@ export class Template {
   }
 
   private evalCondition(n: YNode, depth: number): boolean | undefined {
-    if (depth > 32 || !isMap(n) || mapSize(n) !== 1) return isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined;
-    const p = soleEntry(n);
-    const args = p!.value;
+    const p = depth > 32 || !isMap(n) ? undefined : onlyPair(n);
+    if (!p) return isScalar(n) && typeof n.value === 'boolean' ? n.value : undefined;
+    const args = p.value;
     const list = isSeq(args) ? args.items : [];
-    switch (p!.key) {
+    switch (p.key) {
       case 'Fn::Equals': {
         if (list.length !== 2) return undefined;
         const a = this.str(list[0]!, depth + 1);
@@ -144,16 +140,17 @@ export class Template {
    * readers see the value that will be deployed. Returns undefined for `AWS::NoValue`.
    */
   deref(n: YNode | undefined, depth = 0): YNode | undefined {
-    if (!n || depth > 32 || !isMap(n) || mapSize(n) !== 1) return n;
-    const p = soleEntry(n);
-    if (p!.key === 'Fn::If' && isSeq(p!.value) && p!.value.items.length === 3) {
-      const [c, a, b] = p!.value.items;
+    if (n === undefined || n.kind !== 'map' || depth > 32) return n;
+    const p = onlyPair(n);
+    if (!p) return n;
+    if (p.key === 'Fn::If' && isSeq(p.value) && p.value.items.length === 3) {
+      const [c, a, b] = p.value.items;
       const v = isScalar(c) ? this.condition(c.text) : undefined;
       if (v === undefined) return n;
       return this.deref(v ? a : b, depth + 1);
     }
-    if (p!.key === 'Ref' && isScalar(p!.value)) {
-      const name = p!.value.text;
+    if (p.key === 'Ref' && isScalar(p.value)) {
+      const name = p.value.text;
       if (name === 'AWS::NoValue') return undefined;
       if (this.parameters.has(name)) {
         const def = this.parameters.get(name);
@@ -194,15 +191,15 @@ export class Template {
   refTarget(n: YNode | undefined): string | undefined {
     const v = this.deref(n);
     if (isScalar(v)) return this.resources.has(v.text) ? v.text : undefined;
-    if (!isMap(v) || mapSize(v) !== 1) return undefined;
-    const p = soleEntry(v);
-    if (p!.key === 'Ref' && isScalar(p!.value)) return p!.value.text;
-    if (p!.key === 'Fn::GetAtt') {
-      if (isScalar(p!.value)) return p!.value.text.split('.')[0];
-      if (isSeq(p!.value) && isScalar(p!.value.items[0])) return p!.value.items[0].text;
+    const p = isMap(v) ? onlyPair(v) : undefined;
+    if (!p) return undefined;
+    if (p.key === 'Ref' && isScalar(p.value)) return p.value.text;
+    if (p.key === 'Fn::GetAtt') {
+      if (isScalar(p.value)) return p.value.text.split('.')[0];
+      if (isSeq(p.value) && isScalar(p.value.items[0])) return p.value.items[0].text;
     }
-    if (p!.key === 'Fn::Sub' && isScalar(p!.value)) {
-      const m = /^\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}$/.exec(p!.value.text);
+    if (p.key === 'Fn::Sub' && isScalar(p.value)) {
+      const m = /^\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}$/.exec(p.value.text);
       if (m) return m[1];
     }
     return undefined;
@@ -230,10 +227,10 @@ export class Template {
     if (v === undefined) return { ok: false, reason: 'the value is AWS::NoValue or missing' };
     if (isScalar(v)) return { ok: true, text: v.text };
     if (isSeq(v)) return { ok: false, reason: 'a list where a string is expected' };
-    if (mapSize(v) !== 1) return { ok: false, reason: 'a map where a string is expected' };
-    const p = soleEntry(v);
-    const arg = p!.value;
-    switch (p!.key) {
+    const p = onlyPair(v);
+    if (!p) return { ok: false, reason: 'a map where a string is expected' };
+    const arg = p.value;
+    switch (p.key) {
       case 'Ref': {
         const name = isScalar(arg) ? arg.text : '';
         if (name in PSEUDO) return { ok: false, reason: `${name} has no value` };
@@ -273,7 +270,7 @@ export class Template {
       case 'Fn::If':
         return { ok: false, reason: 'Fn::If on a condition that depends on deploy-time values' };
       default:
-        return { ok: false, reason: `${p!.key} is only known at deploy time` };
+        return { ok: false, reason: `${p.key} is only known at deploy time` };
     }
   }
 
