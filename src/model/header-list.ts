@@ -24,15 +24,31 @@ export type ListProblem =
   | 'not-a-token';
 
 export type TokenListParse =
-  | { ok: true; items: string[] }
+  | { ok: true; items: readonly string[] }
   | { ok: false; problem: ListProblem; element: string };
 
 export function isToken(text: string): boolean {
   return TOKEN.test(text);
 }
 
-/** Parses a header value as Fetch's "extract header list values" does for a `#token` list. */
+/**
+ * Parses a header value as Fetch's "extract header list values" does for a `#token` list. The
+ * result is shared by every caller with the same text (a config repeats one list on many
+ * routes): read it, never change it.
+ */
 export function parseTokenList(value: string): TokenListParse {
+  let parsed = parsedLists.get(value);
+  if (!parsed) {
+    parsed = computeTokenList(value);
+    if (parsedLists.size > 10_000) parsedLists.clear();
+    parsedLists.set(value, parsed);
+  }
+  return parsed;
+}
+
+const parsedLists = new Map<string, TokenListParse>();
+
+function computeTokenList(value: string): TokenListParse {
   const items: string[] = [];
   for (const raw of value.split(',')) {
     const element = raw.replace(OWS, '');
@@ -56,6 +72,7 @@ function classifyBadElement(element: string): ListProblem {
  * request's header or method. Typical of API Gateway values quoted twice.
  */
 export function singleQuotedItems(items: readonly string[]): string[] {
+  if (!items.some((i) => i.includes("'"))) return [];
   return items.filter((i) => i.includes("'"));
 }
 
@@ -109,9 +126,18 @@ export function isForbiddenRequestHeader(name: string): boolean {
 
 /** Whether a request header a script sets must be listed in Access-Control-Allow-Headers. */
 export function headerNeedsAllowEntry(name: string): boolean {
-  const n = name.toLowerCase();
-  return !SAFELISTED_HEADER_NAMES.includes(n) && !isForbiddenRequestHeader(n);
+  let needs = needsAllowEntry.get(name);
+  if (needs === undefined) {
+    const n = name.toLowerCase();
+    needs = !SAFELISTED_HEADER_NAMES.includes(n) && !isForbiddenRequestHeader(n);
+    if (needsAllowEntry.size > 10_000) needsAllowEntry.clear();
+    needsAllowEntry.set(name, needs);
+  }
+  return needs;
 }
+
+/** name as written -> headerNeedsAllowEntry: rules ask about the same few names for every route */
+const needsAllowEntry = new Map<string, boolean>();
 
 /** `Authorization` is the one name the `*` wildcard never covers (Fetch: CORS non-wildcard request-header name). */
 export function isNonWildcardHeader(name: string): boolean {

@@ -5,7 +5,7 @@
  * rules; every helper says `unknown` rather than guessing when a backend decides.
  */
 import type { AuthRequirement, HeaderRule, HeaderValue, Redirect, Responder, Route, Span } from './types.js';
-import { actualResponders, browserFacing, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, sameHeaderName } from './query.js';
+import { actualResponders, browserFacing, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, routeFacts, sameHeaderName } from './query.js';
 import {
   headerNeedsAllowEntry,
   looksTemplated,
@@ -45,7 +45,14 @@ export type PreflightAnswer =
   | { kind: 'backend'; responder: Responder }
   | { kind: 'unknown'; responder: Responder; reason: string };
 
+const NO_CLIENTS: readonly ClientHeaders[] = Object.freeze([]);
+
 export function preflightAnswer(route: Route): PreflightAnswer {
+  const m = routeFacts(route);
+  return (m.answer ??= computePreflightAnswer(route));
+}
+
+function computePreflightAnswer(route: Route): PreflightAnswer {
   const allowed = route.cdn?.allowedMethods;
   if (allowed && !allowed.methods.some((m) => m.toUpperCase() === 'OPTIONS')) {
     return { kind: 'cdn-blocked', methods: allowed.methods, span: allowed.span };
@@ -93,8 +100,13 @@ export function servesRequests(responder: Responder): boolean {
   return !(responder.status.kind === 'fixed' && responder.status.code >= 300);
 }
 
-/** The non-OPTIONS methods a route explicitly serves (empty when it serves "any method"). */
-export function servedMethods(route: Route): string[] {
+/** The non-OPTIONS methods a route explicitly serves (empty when it serves "any method"); shared: never change it. */
+export function servedMethods(route: Route): readonly string[] {
+  const m = routeFacts(route);
+  return (m.served ??= computeServedMethods(route));
+}
+
+function computeServedMethods(route: Route): string[] {
   const out = new Set<string>();
   if (route.match.methods !== '*') for (const m of route.match.methods) out.add(m);
   for (const r of route.responders) {
@@ -144,7 +156,13 @@ export function headersReadBy(auth: AuthRequirement): string[] {
  * JSON bodies, and what configured clients send. Safelisted and browser-controlled names are left
  * out; duplicates (case-insensitive) keep the first reason.
  */
-export function neededRequestHeaders(route: Route, clients: readonly ClientHeaders[] = []): NeededHeader[] {
+export function neededRequestHeaders(route: Route, clients: readonly ClientHeaders[] = NO_CLIENTS): readonly NeededHeader[] {
+  const m = routeFacts(route);
+  if (m.needed?.clients !== clients) m.needed = { clients, value: computeNeededRequestHeaders(route, clients) };
+  return m.needed.value;
+}
+
+function computeNeededRequestHeaders(route: Route, clients: readonly ClientHeaders[]): NeededHeader[] {
   const out: NeededHeader[] = [];
   const add = (h: NeededHeader) => {
     if (!headerNeedsAllowEntry(h.name) || out.some((o) => sameHeaderName(o.name, h.name))) return;
@@ -178,8 +196,19 @@ export function mayServeOrigin(route: Route, origin: string): boolean {
   });
 }
 
-/** The literal texts a value can take (by-origin outcomes included); undefined if any is not literal. */
-export function literalTexts(value: HeaderValue): string[] | undefined {
+/** The literal texts a value can take (by-origin outcomes included); undefined if any is not literal. Shared: never change it. */
+export function literalTexts(value: HeaderValue): readonly string[] | undefined {
+  let texts = literalTextsCache.get(value);
+  if (texts === undefined) {
+    texts = computeLiteralTexts(value) ?? null;
+    literalTextsCache.set(value, texts);
+  }
+  return texts ?? undefined;
+}
+
+const literalTextsCache = new WeakMap<HeaderValue, readonly string[] | null>();
+
+function computeLiteralTexts(value: HeaderValue): string[] | undefined {
   if (value.kind === 'literal') return [value.text];
   if (value.kind !== 'by-origin') return undefined;
   const texts: string[] = [];
@@ -199,7 +228,7 @@ export type PreflightList =
   | { kind: 'absent'; responder: Responder }
   /** a value is not a valid token list (`invalid-header-list` reports it) */
   | { kind: 'invalid'; responder: Responder }
-  | { kind: 'list'; responder: Responder; items: string[]; rules: HeaderRule[] };
+  | { kind: 'list'; responder: Responder; items: string[]; rules: readonly HeaderRule[] };
 
 /**
  * The Allow-Methods or Allow-Headers list of a route's preflight response. Gateway-declared values
@@ -207,6 +236,13 @@ export type PreflightList =
  * and the gateway declares nothing, the list is unknown.
  */
 export function preflightList(route: Route, headerName: typeof ALLOW_METHODS | typeof ALLOW_HEADERS): PreflightList {
+  const m = routeFacts(route);
+  if (headerName === ALLOW_METHODS) return (m.methodsList ??= computePreflightList(route, headerName));
+  if (headerName === ALLOW_HEADERS) return (m.headersList ??= computePreflightList(route, headerName));
+  return computePreflightList(route, headerName);
+}
+
+function computePreflightList(route: Route, headerName: string): PreflightList {
   const answer = preflightAnswer(route);
   if (answer.kind === 'cdn-blocked' || answer.kind === 'none' || answer.kind === 'nobody') return { kind: 'unknown' };
   // Headers in an unread include might complete the list: claim nothing about it.
@@ -249,6 +285,12 @@ export function describeList(list: Extract<PreflightList, { kind: 'absent' | 'li
 
 /** The header rule that lets credentialed requests through on this route (preflight or actual), if any. */
 export function credentialsAllowed(route: Route): HeaderRule | undefined {
+  const m = routeFacts(route);
+  if (m.credentials === undefined) m.credentials = computeCredentialsAllowed(route) ?? null;
+  return m.credentials ?? undefined;
+}
+
+function computeCredentialsAllowed(route: Route): HeaderRule | undefined {
   const pre = preflightResponder(route);
   if (pre) {
     const h = mayAllowCredentials(pre);
@@ -263,6 +305,11 @@ export function credentialsAllowed(route: Route): HeaderRule | undefined {
 
 /** Whether a route's own configuration shows it is called cross-origin (it sends any CORS header). */
 export function routeHasCors(route: Route): boolean {
+  const m = routeFacts(route);
+  return (m.hasCors ??= computeRouteHasCors(route));
+}
+
+function computeRouteHasCors(route: Route): boolean {
   if (route.responders.some((r) => r.headers.some((h) => isCorsHeader(h.name)) || r.backend?.emitsCors === 'yes')) return true;
   return (route.gatewayErrors ?? []).some((e) => e.headers.some((h) => isCorsHeader(h.name)));
 }
@@ -274,6 +321,12 @@ export function routeHasCors(route: Route): boolean {
  * noise; configured clients do not change it, since they can only use routes that answer CORS.
  */
 export function calledCrossOrigin(route: Route, all: readonly Route[]): boolean {
+  const m = routeFacts(route);
+  if (m.cross?.all !== all) m.cross = { all, value: computeCalledCrossOrigin(route, all) };
+  return m.cross.value;
+}
+
+function computeCalledCrossOrigin(route: Route, all: readonly Route[]): boolean {
   if (!browserFacing(route, all)) return false;
   if (routeHasCors(route)) return true;
   if (route.group === undefined) return false;
@@ -297,7 +350,13 @@ function groupsWithCors(all: readonly Route[]): Set<string> {
  * in the config forces one: a non-safelisted method, a header that must be allowed, or CORS lists
  * that announce such methods or headers.
  */
-export function preflightReason(route: Route, clients: readonly ClientHeaders[] = []): string | undefined {
+export function preflightReason(route: Route, clients: readonly ClientHeaders[] = NO_CLIENTS): string | undefined {
+  const m = routeFacts(route);
+  if (m.reason?.clients !== clients) m.reason = { clients, value: computePreflightReason(route, clients) };
+  return m.reason.value;
+}
+
+function computePreflightReason(route: Route, clients: readonly ClientHeaders[]): string | undefined {
   const method = servedMethods(route).find(methodForcesPreflight);
   if (method) return `it serves ${normalizeMethod(method)}`;
   const header = neededRequestHeaders(route, clients)[0];

@@ -1,5 +1,6 @@
 /** Pure helpers over the model that rules and the simulator share. */
-import type { CdnFacts, HeaderRule, HeaderValue, Responder, Route } from './types.js';
+import type { CdnFacts, HeaderRule, HeaderValue, OriginOutcome, Responder, Route } from './types.js';
+import type { ClientHeaders, NeededHeader, PreflightAnswer, PreflightList } from './preflight.js';
 
 export const CORS_RESPONSE_HEADERS = [
   'access-control-allow-origin',
@@ -10,24 +11,57 @@ export const CORS_RESPONSE_HEADERS = [
   'access-control-max-age',
 ] as const;
 
+const CORS_NAMES: ReadonlySet<string> = new Set(CORS_RESPONSE_HEADERS);
+
 export function isCorsHeader(name: string): boolean {
-  return (CORS_RESPONSE_HEADERS as readonly string[]).includes(name.toLowerCase());
+  // rules ask this of every header of every route: the lower-casing is done once per spelling
+  return CORS_NAMES.has(lowerName(name));
 }
 
 export function sameHeaderName(a: string, b: string): boolean {
   // rules call this in their innermost loops: skip the two lower-casings when they cannot matter
-  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
+  return a === b || (a.length === b.length && lowerName(a) === lowerName(b));
 }
 
-/** Headers named `name` that a responder sends on success (2xx/3xx) or on error (4xx/5xx). */
-export function headersNamed(responder: Responder, name: string, phase: 'success' | 'error'): HeaderRule[] {
-  const lower = name.toLowerCase();
-  const out: HeaderRule[] = [];
-  for (const h of responder.headers) {
-    if (!(phase === 'success' ? h.onSuccess : h.onErrors)) continue;
-    if (h.name === name || (h.name.length === name.length && h.name.toLowerCase() === lower)) out.push(h);
+/**
+ * name as written -> its lower case. Configs spell a handful of names, asked about hundreds of
+ * thousands of times; equal lower cases are one string, so they compare by identity.
+ */
+const lowerCache = new Map<string, string>();
+const lowerInterned = new Map<string, string>();
+function lowerName(name: string): string {
+  let lower = lowerCache.get(name);
+  if (lower === undefined) {
+    if (lowerCache.size >= 10_000) {
+      lowerCache.clear();
+      lowerInterned.clear();
+    }
+    lower = name.toLowerCase();
+    const interned = lowerInterned.get(lower);
+    if (interned === undefined) lowerInterned.set(lower, lower);
+    else lower = interned;
+    lowerCache.set(name, lower);
   }
-  return out;
+  return lower;
+}
+
+const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
+
+/**
+ * Headers named `name` that a responder sends on success (2xx/3xx) or on error (4xx/5xx). The
+ * array may be shared: read it, never change it.
+ */
+export function headersNamed(responder: Responder, name: string, phase: 'success' | 'error'): readonly HeaderRule[] {
+  let out: HeaderRule[] | undefined;
+  let lower: string | undefined;
+  for (const h of responder.headers) {
+    // names of another length never match (most of them): no lower-casing for those
+    if (h.name.length !== name.length || !(phase === 'success' ? h.onSuccess : h.onErrors)) continue;
+    if (h.name !== name && lowerName(h.name) !== (lower ??= lowerName(name))) continue;
+    if (out === undefined) out = [h];
+    else out.push(h);
+  }
+  return out ?? NO_HEADERS;
 }
 
 export function handlesMethod(responder: Responder, method: string): boolean {
@@ -36,29 +70,109 @@ export function handlesMethod(responder: Responder, method: string): boolean {
 
 /** The responder that answers a request with this method (first match wins), if any. */
 export function responderFor(route: Route, method: string): Responder | undefined {
-  return route.responders.find((r) => handlesMethod(r, method));
+  if (method === 'OPTIONS') return preflightResponder(route);
+  for (const r of route.responders) if (handlesMethod(r, method)) return r;
+  return undefined;
+}
+
+/**
+ * Facts about one route that rules ask for again and again (every rule walks every route),
+ * computed on first use. The model is immutable once a source built it; a responder list that
+ * is replaced or grows starts over. The fields below `actual` belong to preflight.ts.
+ */
+export class RouteFacts {
+  readonly length: number;
+  /** null: no responder handles OPTIONS */
+  preflight: Responder | null | undefined = undefined;
+  actual: readonly Responder[] | undefined = undefined;
+  answer: PreflightAnswer | undefined = undefined;
+  served: readonly string[] | undefined = undefined;
+  needed: { clients: readonly ClientHeaders[]; value: readonly NeededHeader[] } | undefined = undefined;
+  methodsList: PreflightList | undefined = undefined;
+  headersList: PreflightList | undefined = undefined;
+  /** null: none */
+  credentials: HeaderRule | null | undefined = undefined;
+  hasCors: boolean | undefined = undefined;
+  cross: { all: readonly Route[]; value: boolean } | undefined = undefined;
+  reason: { clients: readonly ClientHeaders[]; value: string | undefined } | undefined = undefined;
+
+  constructor(readonly responders: readonly Responder[]) {
+    this.length = responders.length;
+  }
+}
+
+/**
+ * Keeps a route's facts in a private field stamped onto the route object (a base constructor that
+ * returns the route lets the subclass add the field to it): invisible to JSON, spreads, property
+ * enumeration and deep equality, and several times cheaper to reach than a WeakMap entry. A
+ * copy of a route (`{ ...route }`) starts without facts.
+ */
+class Carrier {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+class FactsStamp extends Carrier {
+  #facts: RouteFacts;
+
+  private constructor(route: Route, facts: RouteFacts) {
+    super(route);
+    this.#facts = facts;
+  }
+
+  static get(route: Route): RouteFacts | undefined {
+    if (#facts in route) return (route as unknown as FactsStamp).#facts;
+    return frozenFacts.get(route);
+  }
+
+  static set(route: Route, facts: RouteFacts): void {
+    if (#facts in route) (route as unknown as FactsStamp).#facts = facts;
+    else if (Object.isExtensible(route)) new FactsStamp(route, facts);
+    else frozenFacts.set(route, facts);
+  }
+}
+
+/** facts of routes someone froze */
+const frozenFacts = new WeakMap<Route, RouteFacts>();
+
+export function routeFacts(route: Route): RouteFacts {
+  const responders = route.responders;
+  const f = FactsStamp.get(route);
+  if (f !== undefined && f.responders === responders && f.length === responders.length) return f;
+  const fresh = new RouteFacts(responders);
+  FactsStamp.set(route, fresh);
+  return fresh;
 }
 
 /** The responder that answers the preflight (an OPTIONS request). */
 export function preflightResponder(route: Route): Responder | undefined {
-  return responderFor(route, 'OPTIONS');
+  const f = routeFacts(route);
+  if (f.preflight === undefined) f.preflight = route.responders.find((r) => handlesMethod(r, 'OPTIONS')) ?? null;
+  return f.preflight ?? undefined;
 }
 
-/** Responders for non-OPTIONS requests. */
-export function actualResponders(route: Route): Responder[] {
-  return route.responders.filter((r) => r.methods === '*' || r.methods.some((m) => m !== 'OPTIONS'));
+/** Responders for non-OPTIONS requests (shared between callers: read it, never change it). */
+export function actualResponders(route: Route): readonly Responder[] {
+  const f = routeFacts(route);
+  return (f.actual ??= route.responders.filter((r) => r.methods === '*' || r.methods.some((m) => m !== 'OPTIONS')));
 }
 
 /** Whether a responder can send `Access-Control-Allow-Credentials: true` (literally, or for some origins). */
 export function mayAllowCredentials(responder: Responder, phase: 'success' | 'error' = 'success'): HeaderRule | undefined {
-  return headersNamed(responder, 'access-control-allow-credentials', phase).find((h) => {
+  for (const h of headersNamed(responder, 'access-control-allow-credentials', phase)) {
     const v = h.value;
-    if (v.kind === 'literal') return v.text === 'true';
-    if (v.kind === 'by-origin') {
-      return [...v.cases.map((c) => c.then), v.otherwise].some((o) => o !== null && o.kind === 'literal' && o.text === 'true');
+    if (v.kind === 'literal') {
+      if (v.text === 'true') return h;
+    } else if (v.kind === 'by-origin') {
+      if (v.cases.some((c) => isTrue(c.then)) || isTrue(v.otherwise)) return h;
     }
-    return false;
-  });
+  }
+  return undefined;
+}
+
+function isTrue(o: OriginOutcome): boolean {
+  return o !== null && o.kind === 'literal' && o.text === 'true';
 }
 
 /**
