@@ -201,18 +201,25 @@ export class TextCache {
 
 /** Offsets to 1-based line/column. */
 export class LineIndex {
-  /** line start offsets (a typed array: the garbage collector never scans or copies its contents) */
+  /** line start offsets in `starts[0 .. count - 1]` (a typed array: the garbage collector never scans or copies its contents) */
   private readonly starts: Int32Array;
+  private readonly count: number;
   /** the line of the last lookup: spans are mostly asked for in text order, and a span's end is near its start */
   private last = 0;
   constructor(text: string) {
-    let n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
     // (V8 strings are shorter than 2^30: every offset fits)
-    const starts = new Int32Array(n);
-    let k = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+    let starts = new Int32Array(Math.max(16, text.length >> 5));
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      if (n === starts.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[n++] = i + 1;
+    }
     this.starts = starts;
+    this.count = n;
   }
   /** 0-based line of an offset (offsets before the text are on line 0, after it on the last line) */
   lineAt(offset: number): number {
@@ -221,7 +228,7 @@ export class LineIndex {
     if (s[i]! <= offset) {
       // the hint's line or one of the next few
       for (let k = 0; k < 8; k++) {
-        if (i + 1 >= s.length || s[i + 1]! > offset) {
+        if (i + 1 >= this.count || s[i + 1]! > offset) {
           this.last = i;
           return i;
         }
@@ -229,7 +236,7 @@ export class LineIndex {
       }
     }
     let lo = 0;
-    let hi = s.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (s[mid]! <= offset) lo = mid;
