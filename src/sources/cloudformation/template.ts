@@ -152,7 +152,7 @@ export class Template {
     if (p.key === 'Ref' && isScalar(p.value)) {
       const name = p.value.text;
       if (name === 'AWS::NoValue') return undefined;
-      if (this.parameters.has(name)) {
+      if (this.parameters.size !== 0 && this.parameters.has(name)) {
         const def = this.parameters.get(name);
         return def ? this.deref(def, depth + 1) : n;
       }
