@@ -215,3 +215,61 @@ describe('lua blocks (lexed through the parser entry readLuaBlock)', () => {
     expect(triples('content_by_lua_block { ngx.say(1) }').map((t) => t[0])).toEqual(['content_by_lua_block', '{', 'ngx.say(1)', '}']);
   });
 });
+
+describe('long inputs', () => {
+  // Lines are counted apart from the scanning (indexOf over the text): a long file must give every
+  // token of a repeated chunk the same value and column, its line moved by the chunk's line count.
+  it('a chunk repeated 2000 times lexes as 2000 shifted copies of the chunk', () => {
+    const chunk = [
+      'server { # a comment with "quotes" and {braces}',
+      '  add_header X-A "multi',
+      'line \\"value\\"" always;',
+      "  set $x '${a}b\\\\c';\r",
+      '  location ~ ^/a\\{3\\}$ { return 204; }',
+      '}',
+      '',
+    ].join('\n');
+    const one = lex(chunk).tokens.filter((t) => t.kind !== 'eof');
+    const lines = chunk.split('\n').length - 1;
+    const times = 2000;
+    const all = lex(chunk.repeat(times)).tokens.filter((t) => t.kind !== 'eof');
+    expect(all).toHaveLength(one.length * times);
+    for (let i = 0; i < times; i++) {
+      for (let j = 0; j < one.length; j++) {
+        const a = all[i * one.length + j]!;
+        const b = one[j]!;
+        const shift = i * lines;
+        const moved = i * chunk.length;
+        if (a.value !== b.value || a.kind !== b.kind || a.quote !== b.quote) expect([i, j, a.value]).toEqual([i, j, b.value]);
+        const sa = a.span;
+        const sb = b.span;
+        if (sa.line !== sb.line + shift || sa.endLine !== sb.endLine + shift || sa.column !== sb.column || sa.endColumn !== sb.endColumn || sa.offset !== sb.offset! + moved) {
+          expect([i, j, sa]).toEqual([i, j, { ...sb, line: sb.line + shift, endLine: sb.endLine + shift, offset: sb.offset! + moved, endOffset: sb.endOffset! + moved }]);
+        }
+      }
+    }
+    expect(one.map((t) => [t.value, t.span.line, t.span.column, t.span.endLine, t.span.endColumn])).toEqual([
+      ['server', 1, 1, 1, 7],
+      ['{', 1, 8, 1, 9],
+      [' a comment with "quotes" and {braces}', 1, 10, 1, 48],
+      ['add_header', 2, 3, 2, 13],
+      ['X-A', 2, 14, 2, 17],
+      ['multi\nline "value"', 2, 18, 3, 16],
+      ['always', 3, 17, 3, 23],
+      [';', 3, 23, 3, 24],
+      ['set', 4, 3, 4, 6],
+      ['$x', 4, 7, 4, 9],
+      ['${a}b\\c', 4, 10, 4, 20],
+      [';', 4, 20, 4, 21],
+      ['location', 5, 3, 5, 11],
+      ['~', 5, 12, 5, 13],
+      ['^/a\\{3\\}$', 5, 14, 5, 23],
+      ['{', 5, 24, 5, 25],
+      ['return', 5, 26, 5, 32],
+      ['204', 5, 33, 5, 36],
+      [';', 5, 36, 5, 37],
+      ['}', 5, 38, 5, 39],
+      ['}', 6, 1, 6, 2],
+    ]);
+  });
+});

@@ -246,6 +246,19 @@ describe('parse errors and recovery', () => {
     expect(brief(r.diagnostics)).toEqual([expect.stringMatching(/nested more than 200 levels deep/)]);
     const unclosed = parseNginx('a {'.repeat(depth), '/deep.conf');
     expect(unclosed.diagnostics.length).toBeGreaterThanOrEqual(2);
+    // the blocks that never close still hold what was read: 200 levels, then the skipped one
+    let levels = 0;
+    for (let d = unclosed.file.directives[0]; d?.block; d = d.block[0]) levels++;
+    expect(levels).toBe(201);
+  });
+
+  it('blocks left open at the end of the file keep their directives', () => {
+    const r = parseNginx('http {\n  server {\n    listen 80;\n    location / {\n      return 204;\n', '/open.conf');
+    const http = r.file.directives[0]!;
+    const server = http.block![0]!;
+    expect(server.block!.map((d) => d.name)).toEqual(['listen', 'location']);
+    expect(server.block![1]!.block!.map((d) => [d.name, d.args.map((a) => a.value)])).toEqual([['return', ['204']]]);
+    expect(brief(r.diagnostics)).toEqual([expect.stringMatching(/unexpected end of file, expecting "}": the "location" block opened at line 4 is never closed/)]);
   });
 
   it('Go templates: one finding at the first placeholder, control lines skipped, no brace cascade', () => {

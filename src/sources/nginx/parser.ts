@@ -372,10 +372,10 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
         ),
       );
     }
-    // blocks that never close keep what they hold
-    while (owners.length > 0) closeBlock();
     break;
   }
+  // blocks that never close keep what they hold
+  while (owners.length > 0) closeBlock();
   // a string or Lua block that never closes swallows the rest of the file
   for (const d of lexer.diagnostics) diagnostics.push((d.message.startsWith('unexpected end of file') ? fatalError : parseError)(d.message, d.span));
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
