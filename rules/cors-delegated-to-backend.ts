@@ -39,14 +39,20 @@ const rule: Rule = {
         );
         const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
         if (!answersActual && !answersPreflight) return;
+        const span = backend.span ?? responder.span;
+        // Only the first route at a span words the finding.
+        if (!groups.isNew(span)) {
+          groups.add(span, { route, text: '' });
+          return;
+        }
         const what: string[] = [];
         if (answersActual) what.push(actualNeeds(route));
         if (answersPreflight) what.push(preflightNeeds());
         const declaredFor = preflight && preflight !== responder && preflight.headers.includes(declared) ? ' for the preflight' : '';
         const text =
           `CORS for ${requestsOf(responder, answersPreflight)} on %ROUTES% is left to ${backend.description}, which the linter cannot read, ` +
-          `while the config itself declares CORS${declaredFor} (${where(declared.span, backend.span ?? responder.span)}). ${what.join(' ')}`;
-        groups.add(backend.span ?? responder.span, { route, text });
+          `while the config itself declares CORS${declaredFor} (${where(declared.span, span)}). ${what.join(' ')}`;
+        groups.add(span, { route, text });
       });
     }
     for (const [span, items] of groups.entries()) {
@@ -63,8 +69,15 @@ const NO_CODE = new Set(['static', 'mock', 'none']);
 
 /** The route's own CORS declaration that shows intent (its Allow-Origin first), if any. */
 function declaredCors(route: Route): HeaderRule | undefined {
-  const all = route.responders.flatMap((r) => r.headers.filter((h) => h.addedBy === 'gateway' && isCorsHeader(h.name)));
-  return all.find((h) => sameHeaderName(h.name, ACAO)) ?? all[0];
+  let first: HeaderRule | undefined;
+  for (const r of route.responders) {
+    for (const h of r.headers) {
+      if (h.addedBy !== 'gateway' || !isCorsHeader(h.name)) continue;
+      if (sameHeaderName(h.name, ACAO)) return h;
+      first ??= h;
+    }
+  }
+  return first;
 }
 
 function onlyPreflight(r: Responder): boolean {

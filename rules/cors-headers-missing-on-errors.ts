@@ -27,7 +27,8 @@ const ACAO = 'access-control-allow-origin';
 
 interface Miss {
   route: Route;
-  errors: string;
+  /** the responder whose possible errors the message names */
+  responder: Responder;
   header: HeaderRule;
   /** ACAO is fine on errors; only the credentials header is missing */
   credentialsOnly: boolean;
@@ -53,6 +54,12 @@ function possibleErrors(route: Route, responder: Responder): string | undefined 
   return parts.length > 0 ? parts.join(' or ') : undefined;
 }
 
+/** Whether possibleErrors has anything to say (without wording it for every responder). */
+function mayAnswerError(route: Route, responder: Responder): boolean {
+  if (!route.gatewayErrors && responder.auth.length > 0) return true;
+  return responder.status.kind !== 'fixed' || responder.status.code >= 400;
+}
+
 /** Only preflights: their failure is a status problem, reported by the preflight rules. */
 function onlyPreflight(responder: Responder): boolean {
   return responder.methods !== '*' && responder.methods.every((m) => m === 'OPTIONS');
@@ -76,26 +83,25 @@ function checkResponders(context: RuleContext): void {
   for (const route of context.routes) {
     for (const responder of route.responders) {
       if (onlyPreflight(responder)) continue;
-      const origin = headersNamed(responder, ACAO, 'success').filter((h) => h.addedBy === 'gateway');
-      if (origin.length === 0) continue;
-      const errors = possibleErrors(route, responder);
-      if (!errors) continue;
+      const origin = headersNamed(responder, ACAO, 'success').find((h) => h.addedBy === 'gateway');
+      if (!origin || !mayAnswerError(route, responder)) continue;
       if (headersNamed(responder, ACAO, 'error').length === 0) {
-        groups.add(origin[0]!.span, { route, errors, header: origin[0]!, credentialsOnly: false });
+        groups.add(origin.span, { route, responder, header: origin, credentialsOnly: false });
         continue;
       }
       const creds = mayAllowCredentials(responder, 'success');
       if (creds && creds.addedBy === 'gateway' && !mayAllowCredentials(responder, 'error')) {
-        groups.add(creds.span, { route, errors, header: creds, credentialsOnly: true });
+        groups.add(creds.span, { route, responder, header: creds, credentialsOnly: true });
       }
     }
   }
   for (const [span, misses] of groups.entries()) {
     const first = misses[0]!;
+    const errors = possibleErrors(first.route, first.responder)!;
     const names = routeNames(misses.map((m) => m.route.name));
     const message = first.credentialsOnly
-      ? `${capitalize(first.errors)} on ${names} reaches the browser without Access-Control-Allow-Credentials: true, so credentialed requests see a CORS error instead of the real status: ${howToFix(first.header)}`
-      : `${capitalize(first.errors)} on ${names} reaches the browser without Access-Control-Allow-Origin, so the page sees a CORS error instead of the real status: ${howToFix(first.header)}`;
+      ? `${capitalize(errors)} on ${names} reaches the browser without Access-Control-Allow-Credentials: true, so credentialed requests see a CORS error instead of the real status: ${howToFix(first.header)}`
+      : `${capitalize(errors)} on ${names} reaches the browser without Access-Control-Allow-Origin, so the page sees a CORS error instead of the real status: ${howToFix(first.header)}`;
     const fix = fixFor(context, first.header);
     context.report(fix ? { span, message, fix } : { span, message });
   }

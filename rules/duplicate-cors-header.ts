@@ -71,8 +71,14 @@ export default rule;
 /** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
 const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials'];
 
-function sentByGateway(responder: Responder, name: string): HeaderRule[] {
-  return responder.headers.filter((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, name));
+const NONE: readonly HeaderRule[] = [];
+
+function sentByGateway(responder: Responder, name: string): readonly HeaderRule[] {
+  let out: HeaderRule[] | undefined;
+  for (const h of responder.headers) {
+    if (h.addedBy === 'gateway' && sameHeaderName(h.name, name)) (out ??= []).push(h);
+  }
+  return out ?? NONE;
 }
 
 /**
@@ -80,7 +86,7 @@ function sentByGateway(responder: Responder, name: string): HeaderRule[] {
  * header: the usual trick of complementary maps), and rules under different conditions may
  * never meet, so neither counts.
  */
-function firstCoexistingPair(rules: HeaderRule[]): [HeaderRule, HeaderRule] | undefined {
+function firstCoexistingPair(rules: readonly HeaderRule[]): [HeaderRule, HeaderRule] | undefined {
   for (let i = 0; i < rules.length; i++) {
     for (let j = i + 1; j < rules.length; j++) {
       const a = rules[i]!;
@@ -150,7 +156,7 @@ function indexHiders(routes: readonly Route[]): HidersIndex {
   for (const route of routes) {
     for (const other of route.responders) {
       const b = other.backend;
-      if (!b) continue;
+      if (!b || b.hiddenHeaders.length === 0) continue;
       for (const hidden of new Set(b.hiddenHeaders.map((h) => h.toLowerCase()))) {
         const key = `${b.description}\0${hidden}`;
         const entry = index.get(key);

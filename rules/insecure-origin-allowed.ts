@@ -1,8 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Span } from '../src/model/types.js';
 import { isLoopbackHost, parseOrigin, reflectsAnyOrigin, valueForOrigin } from '../src/model/origin.js';
-import { analyseOriginPattern } from '../src/model/patterns.js';
-import { SpanReporter, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
+import { SpanReporter, analyseMatcher, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** A plain-http origin (not localhost) is trusted by a credentialed scope. */
 const rule: Rule = {
@@ -29,13 +28,15 @@ const rule: Rule = {
           if (m.kind === 'exact') candidates.push({ origin: m.origin.toLowerCase(), span: at });
           else if (m.kind === 'wildcard' && m.pattern.trim() !== '*') candidates.push({ origin: m.pattern.replaceAll('*', 'app'), span: at });
           else if (m.kind === 'regex' && !m.negated) {
-            const a = analyseOriginPattern({ kind: 'regex', source: m.source, caseInsensitive: m.caseInsensitive, dialect: m.dialect }, context.settings.sites);
+            const a = analyseMatcher(m, context.settings.sites);
             if (a.ok && !a.acceptsAny && a.httpOrigin) candidates.push({ origin: a.httpOrigin, span: at });
           }
         }
         if (value.otherwise?.kind === 'literal') candidates.push({ origin: value.otherwise.text.trim(), span });
       }
       for (const cand of candidates) {
+        // only plain-http origins count: skip the parse for the rest (parseOrigin lower-cases the scheme)
+        if (!/^http:\/\//i.test(cand.origin)) continue;
         const parts = parseOrigin(cand.origin);
         if (!parts || parts.scheme !== 'http' || isLoopbackHost(parts.host)) continue;
         const sent = valueForOrigin(value, cand.origin);

@@ -67,11 +67,9 @@ function checkVary(context: RuleContext): void {
     // The Vary may be declared in the part of the config that could not be read.
     if (route.incomplete?.length) continue;
     for (const responder of route.responders) {
-      const dynamic = headersNamed(responder, ACAO, 'success').filter(
-        (h) => h.addedBy === 'gateway' && dependsOnOrigin(h.value),
-      );
-      if (dynamic.length === 0 || sendsVaryOrigin(responder)) continue;
-      groups.add(dynamic[0]!.span, { route, header: dynamic[0]! });
+      const dynamic = headersNamed(responder, ACAO, 'success').find((h) => h.addedBy === 'gateway' && dependsOnOrigin(h.value));
+      if (!dynamic || sendsVaryOrigin(responder)) continue;
+      groups.add(dynamic.span, { route, header: dynamic });
     }
   }
   for (const [span, items] of groups.entries()) {

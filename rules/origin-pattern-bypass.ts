@@ -1,7 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { reflectsAnyOrigin, valueForOrigin } from '../src/model/origin.js';
-import { analyseOriginPattern } from '../src/model/patterns.js';
-import { SpanReporter, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
+import { SpanReporter, analyseMatcher, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** An origin allowlist pattern accepts an origin an attacker can host. */
 const rule: Rule = {
@@ -23,10 +22,7 @@ const rule: Rule = {
         if (c.then?.kind !== 'reflect' || (m.kind !== 'regex' && m.kind !== 'wildcard')) continue;
         if (m.kind === 'regex' && m.negated) continue;
         if (m.kind === 'wildcard' && m.pattern.trim() === '*') continue;
-        const analysis =
-          m.kind === 'regex'
-            ? analyseOriginPattern({ kind: 'regex', source: m.source, caseInsensitive: m.caseInsensitive, dialect: m.dialect }, context.settings.sites)
-            : analyseOriginPattern({ kind: 'wildcard', source: m.pattern }, context.settings.sites);
+        const analysis = analyseMatcher(m, context.settings.sites);
         if (!analysis.ok || !analysis.attackerOrigin || analysis.acceptsAny) continue;
         const attacker = analysis.attackerOrigin;
         // The attacker must really get its origin back (an earlier case may answer differently).

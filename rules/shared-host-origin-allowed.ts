@@ -1,7 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { reflectsAnyOrigin, valueForOrigin } from '../src/model/origin.js';
-import { analyseOriginPattern } from '../src/model/patterns.js';
-import { SpanReporter, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
+import { SpanReporter, analyseMatcher, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** An allowlist trusts every subdomain of a shared hosting suffix (github.io, vercel.app, ...). */
 const rule: Rule = {
@@ -20,10 +19,8 @@ const rule: Rule = {
         const m = c.when;
         if (c.then?.kind !== 'reflect') continue;
         let analysis;
-        if (m.kind === 'regex' && !m.negated) {
-          analysis = analyseOriginPattern({ kind: 'regex', source: m.source, caseInsensitive: m.caseInsensitive, dialect: m.dialect }, context.settings.sites);
-        } else if (m.kind === 'wildcard' && m.pattern.trim() !== '*') {
-          analysis = analyseOriginPattern({ kind: 'wildcard', source: m.pattern }, context.settings.sites);
+        if ((m.kind === 'regex' && !m.negated) || (m.kind === 'wildcard' && m.pattern.trim() !== '*')) {
+          analysis = analyseMatcher(m, context.settings.sites);
         } else continue;
         if (!analysis.ok || !analysis.sharedHost) continue;
         const { suffix, origin } = analysis.sharedHost;

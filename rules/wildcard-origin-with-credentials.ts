@@ -2,6 +2,7 @@ import type { Rule } from '../src/engine/rule.js';
 import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
 import { SpanReporter, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 import { headersNamed } from '../src/model/query.js';
+import type { HeaderRule, HeaderValue } from '../src/model/types.js';
 
 /** `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`. */
 const rule: Rule = {
@@ -15,6 +16,7 @@ const rule: Rule = {
     for (const site of headerSites(context.routes, 'access-control-allow-origin')) {
       // Probe an unrelated origin and every origin the response's allowlists name.
       const acac = headersNamed(site.responder, 'access-control-allow-credentials', site.phase);
+      if (acac.length === 0 || !mayAnswerStar(site.header.value, acac)) continue;
       const probes = new Set<string>([PROBE_ORIGINS[0]]);
       for (const h of [site.header, ...acac]) {
         for (const c of casesOf(h.value)) if (c.when.kind === 'exact') probes.add(c.when.origin);
@@ -37,3 +39,16 @@ const rule: Rule = {
 };
 
 export default rule;
+
+/**
+ * Whether some probe can get `*`: only a literal `*` outcome gives it, or the echo of an allowlist
+ * entry that is itself `*` (the unrelated probe origin is not). Most sites have neither.
+ */
+function mayAnswerStar(value: HeaderValue, acac: readonly HeaderRule[]): boolean {
+  if (value.kind === 'literal') return value.text.trim() === '*';
+  if (value.kind === 'unknown') return false;
+  if (value.kind === 'by-origin' && [...value.cases.map((c) => c.then), value.otherwise].some((o) => o?.kind === 'literal' && o.text.trim() === '*')) {
+    return true;
+  }
+  return [value, ...acac.map((h) => h.value)].some((v) => casesOf(v).some((c) => c.when.kind === 'exact' && c.when.origin.trim() === '*'));
+}

@@ -10,19 +10,46 @@ export function spanKey(span: Span): string {
   return `${span.file}\0${span.line}\0${span.column}`;
 }
 
-/** Collects items per span, keeping first-seen order, so each span is reported once. */
+/**
+ * Collects items per span (file, line, column), keeping first-seen order, so each span is
+ * reported once. Rules add every route they check: positions are keyed by number, not by a
+ * string built per item.
+ */
 export class SpanGroups<T> {
-  private readonly groups = new Map<string, { span: Span; items: T[] }>();
+  private readonly byFile = new Map<string, Map<number, { span: Span; items: T[] }>>();
+  private readonly byKey = new Map<string, { span: Span; items: T[] }>();
+  private readonly order: { span: Span; items: T[] }[] = [];
 
   add(span: Span, item: T): void {
-    const key = spanKey(span);
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { span, items: [] }));
+    let g: { span: Span; items: T[] } | undefined;
+    if (span.line < 2 ** 20 && span.column < 2 ** 32) {
+      let byPos = this.byFile.get(span.file);
+      if (!byPos) this.byFile.set(span.file, (byPos = new Map()));
+      const pos = span.line * 2 ** 32 + span.column;
+      g = byPos.get(pos);
+      if (!g) byPos.set(pos, (g = this.open(span)));
+    } else {
+      const key = spanKey(span);
+      g = this.byKey.get(key);
+      if (!g) this.byKey.set(key, (g = this.open(span)));
+    }
     g.items.push(item);
   }
 
-  *entries(): IterableIterator<[Span, T[]]> {
-    for (const g of this.groups.values()) yield [g.span, g.items];
+  /** Whether nothing was added at this span yet (to build a message only for a span's first item). */
+  isNew(span: Span): boolean {
+    if (span.line < 2 ** 20 && span.column < 2 ** 32) return !this.byFile.get(span.file)?.has(span.line * 2 ** 32 + span.column);
+    return !this.byKey.has(spanKey(span));
+  }
+
+  private open(span: Span): { span: Span; items: T[] } {
+    const g = { span, items: [] as T[] };
+    this.order.push(g);
+    return g;
+  }
+
+  entries(): [Span, T[]][] {
+    return this.order.map((g) => [g.span, g.items]);
   }
 }
 

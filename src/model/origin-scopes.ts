@@ -5,8 +5,10 @@
  */
 import type { Report, RuleContext, Severity } from '../engine/rule.js';
 import { valueForOrigin } from './origin.js';
-import { headersNamed } from './query.js';
-import type { HeaderRule, HeaderValue, OriginCase, Responder, Route, Span } from './types.js';
+import { analyseOriginPattern } from './patterns.js';
+import type { PatternAnalysis } from './origin-pattern.js';
+import { headersNamed, sameHeaderName } from './query.js';
+import type { HeaderRule, HeaderValue, OriginCase, OriginMatcher, Responder, Route, Span } from './types.js';
 
 export type Phase = 'success' | 'error';
 
@@ -33,6 +35,8 @@ function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   const out: HeaderSite[] = [];
   for (const route of routes) {
     for (const responder of route.responders) {
+      // most responders send no such header: look before asking per phase
+      if (!responder.headers.some((h) => sameHeaderName(h.name, name))) continue;
       for (const phase of ['success', 'error'] as const) {
         for (const header of headersNamed(responder, name, phase)) out.push({ route, responder, header, phase });
       }
@@ -40,6 +44,23 @@ function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   }
   return out;
 }
+
+/**
+ * analyseOriginPattern for an allowlist entry, kept per entry: three rules analyse every regex or
+ * wildcard entry of every Access-Control-Allow-Origin site.
+ */
+export function analyseMatcher(m: Extract<OriginMatcher, { kind: 'regex' | 'wildcard' }>, sites: readonly string[]): PatternAnalysis {
+  const hit = analyses.get(m);
+  if (hit !== undefined && hit.sites === sites) return hit.result;
+  const result =
+    m.kind === 'regex'
+      ? analyseOriginPattern({ kind: 'regex', source: m.source, caseInsensitive: m.caseInsensitive, dialect: m.dialect }, sites)
+      : analyseOriginPattern({ kind: 'wildcard', source: m.pattern }, sites);
+  analyses.set(m, { sites, result });
+  return result;
+}
+
+const analyses = new WeakMap<OriginMatcher, { sites: readonly string[]; result: PatternAnalysis }>();
 
 /** `b` is sent whenever `a` is (no condition of its own, or the same one). */
 export function appliesWhenever(a: HeaderRule, b: HeaderRule): boolean {
@@ -74,10 +95,19 @@ export class SpanReporter {
   private readonly bySpan = new Map<string, Report>();
 
   add(report: Report & { severity: Severity }): void {
-    const s = report.span;
-    const key = `${s.file}\0${s.line}\0${s.column}\0${s.endLine}\0${s.endColumn}`;
+    const key = SpanReporter.key(report.span);
     const prev = this.bySpan.get(key);
     if (!prev || RANK[report.severity] > RANK[prev.severity ?? 'info']) this.bySpan.set(key, report);
+  }
+
+  /** Whether `add` would keep a report of this severity at this span (else the message need not be built). */
+  wants(span: Span, severity: Severity): boolean {
+    const prev = this.bySpan.get(SpanReporter.key(span));
+    return !prev || RANK[severity] > RANK[prev.severity ?? 'info'];
+  }
+
+  private static key(s: Span): string {
+    return `${s.file}\0${s.line}\0${s.column}\0${s.endLine}\0${s.endColumn}`;
   }
 
   flush(context: RuleContext): void {

@@ -22,8 +22,24 @@ const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, ws
 /** `scheme://host[:port]` with nothing after it (an optional trailing `/` is tolerated by `parseOriginLike`). */
 const ORIGIN_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[0-9A-Fa-f:.]+\]|[^/?#:@\s[\]]+)(?::(\d{1,5}))?$/;
 
-/** Parses an origin-shaped text (any case, default port allowed) into its parts; null if it is not one. */
+/**
+ * Parses an origin-shaped text (any case, default port allowed) into its parts; null if it is
+ * not one. Results are shared per text (configs repeat their origins on many routes): read them,
+ * never change them.
+ */
 export function parseOrigin(text: string): OriginParts | null {
+  let parts = parsedOrigins.get(text);
+  if (parts === undefined) {
+    parts = computeParseOrigin(text);
+    if (parsedOrigins.size >= 10_000) parsedOrigins.clear();
+    parsedOrigins.set(text, parts);
+  }
+  return parts;
+}
+
+const parsedOrigins = new Map<string, OriginParts | null>();
+
+function computeParseOrigin(text: string): OriginParts | null {
   const m = ORIGIN_SHAPE.exec(text);
   if (!m) return null;
   const scheme = m[1]!.toLowerCase();
@@ -67,6 +83,19 @@ export type AllowOriginCheck = { valid: true } | { valid: false; reason: string;
  * values are `*`, `null` and a serialized origin (surrounding whitespace is trimmed by HTTP).
  */
 export function isValidAllowOriginValue(text: string): AllowOriginCheck {
+  let check = allowOriginChecks.get(text);
+  if (check === undefined) {
+    check = computeAllowOriginCheck(text);
+    if (allowOriginChecks.size >= 10_000) allowOriginChecks.clear();
+    allowOriginChecks.set(text, check);
+  }
+  return check;
+}
+
+/** value text -> its check: one declaration's text is judged on every route it reaches */
+const allowOriginChecks = new Map<string, AllowOriginCheck>();
+
+function computeAllowOriginCheck(text: string): AllowOriginCheck {
   const value = text.trim();
   if (value === '*' || value === 'null') return { valid: true };
   if (value === '') return { valid: false, reason: 'the value is empty' };
@@ -200,16 +229,40 @@ export const PROBE_ORIGINS = ['https://evil.example', 'https://attacker.net'] as
 
 /** Whether the value echoes any request origin back (reflection without an effective allowlist). */
 export function reflectsAnyOrigin(value: HeaderValue): boolean {
+  if (value.kind !== 'by-origin') return value.kind === 'reflect';
   // several rules ask this of every Access-Control-Allow-Origin value; values never change
   let hit = reflectsCache.get(value);
   if (hit === undefined) {
-    hit = PROBE_ORIGINS.every((o) => {
-      const r = valueForOrigin(value, o);
-      return r.kind === 'text' && r.text === o;
-    });
+    hit = echoes(value, PROBE_ORIGINS[0]) && echoes(value, PROBE_ORIGINS[1]);
     reflectsCache.set(value, hit);
   }
   return hit;
 }
 
 const reflectsCache = new WeakMap<HeaderValue, boolean>();
+
+/** valueForOrigin(value, origin) is exactly `origin`, without building the result. */
+function echoes(value: HeaderValue, origin: string): boolean {
+  switch (value.kind) {
+    case 'literal':
+      return value.text === origin;
+    case 'reflect':
+      return true;
+    case 'unknown':
+      return false;
+    case 'by-origin': {
+      for (const c of value.cases) {
+        const hit = matcherAccepts(c.when, origin);
+        if (hit === true) return outcomeEchoes(c.then, origin);
+        if (hit !== false) return false;
+      }
+      return outcomeEchoes(value.otherwise, origin);
+    }
+  }
+}
+
+function outcomeEchoes(outcome: OriginOutcome, origin: string): boolean {
+  if (outcome === null) return false;
+  if (outcome.kind === 'reflect') return true;
+  return outcome.kind === 'literal' && outcome.text === origin;
+}

@@ -198,6 +198,7 @@ export function mayServeOrigin(route: Route, origin: string): boolean {
 
 /** The literal texts a value can take (by-origin outcomes included); undefined if any is not literal. Shared: never change it. */
 export function literalTexts(value: HeaderValue): readonly string[] | undefined {
+  if (value.kind !== 'by-origin') return value.kind === 'literal' ? [value.text] : undefined;
   let texts = literalTextsCache.get(value);
   if (texts === undefined) {
     texts = computeLiteralTexts(value) ?? null;

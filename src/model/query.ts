@@ -11,38 +11,28 @@ export const CORS_RESPONSE_HEADERS = [
   'access-control-max-age',
 ] as const;
 
-const CORS_NAMES: ReadonlySet<string> = new Set(CORS_RESPONSE_HEADERS);
-
 export function isCorsHeader(name: string): boolean {
-  // rules ask this of every header of every route: the lower-casing is done once per spelling
-  return CORS_NAMES.has(lowerName(name));
+  // rules ask this of every header of every route: most names are told apart by their length
+  for (const c of CORS_RESPONSE_HEADERS) if (c.length === name.length && sameHeaderName(name, c)) return true;
+  return false;
 }
 
 export function sameHeaderName(a: string, b: string): boolean {
-  // rules call this in their innermost loops: skip the two lower-casings when they cannot matter
-  return a === b || (a.length === b.length && lowerName(a) === lowerName(b));
+  // rules call this in their innermost loops: no lower-casing (nor allocation) for ASCII names
+  return a === b || (a.length === b.length && equalsIgnoringCase(a, b));
 }
 
-/**
- * name as written -> its lower case. Configs spell a handful of names, asked about hundreds of
- * thousands of times; equal lower cases are one string, so they compare by identity.
- */
-const lowerCache = new Map<string, string>();
-const lowerInterned = new Map<string, string>();
-function lowerName(name: string): string {
-  let lower = lowerCache.get(name);
-  if (lower === undefined) {
-    if (lowerCache.size >= 10_000) {
-      lowerCache.clear();
-      lowerInterned.clear();
-    }
-    lower = name.toLowerCase();
-    const interned = lowerInterned.get(lower);
-    if (interned === undefined) lowerInterned.set(lower, lower);
-    else lower = interned;
-    lowerCache.set(name, lower);
+/** `a.toLowerCase() === b.toLowerCase()` for strings of one length, folding ASCII letters in place. */
+function equalsIgnoringCase(a: string, b: string): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    const fx = x | 32;
+    if (fx !== (y | 32) || fx < 97 || fx > 122) return false;
   }
-  return lower;
+  return true;
 }
 
 const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
@@ -53,11 +43,8 @@ const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
  */
 export function headersNamed(responder: Responder, name: string, phase: 'success' | 'error'): readonly HeaderRule[] {
   let out: HeaderRule[] | undefined;
-  let lower: string | undefined;
   for (const h of responder.headers) {
-    // names of another length never match (most of them): no lower-casing for those
-    if (h.name.length !== name.length || !(phase === 'success' ? h.onSuccess : h.onErrors)) continue;
-    if (h.name !== name && lowerName(h.name) !== (lower ??= lowerName(name))) continue;
+    if (!sameHeaderName(h.name, name) || !(phase === 'success' ? h.onSuccess : h.onErrors)) continue;
     if (out === undefined) out = [h];
     else out.push(h);
   }
