@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
+import { hostFor, listDirectory } from '../src/cli/file-host.js';
 import { lintFiles } from '../src/engine/lint.js';
 import type { Route } from '../src/model/types.js';
 import { parseHcl, spanAt, type Attribute, type Block, type Expr } from '../src/sources/terraform/hcl.js';
@@ -250,6 +252,31 @@ describe('Terraform mapping', () => {
     expect([acao.span.file, acao.span.line, acao.span.column]).toEqual(['/m/main.tf', 35, 5]);
     expect(put!.auth[0]).toMatchObject({ mechanism: 'iam', span: { file: '/m/main.tf', line: 14, column: 19 } });
     expect(route.incomplete).toBeUndefined();
+  });
+
+  it('reads the module\'s other .tf files on disk when one file is linted alone (pre-commit, editors)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corslint-tf-'));
+    const main = join(dir, 'main.tf');
+    const text = REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${var.origin}'"
+  }`);
+    writeFileSync(main, text);
+    writeFileSync(join(dir, 'variables.tf'), 'variable "origin" {\n  default = "https://app.example.com"\n}\n');
+    // a sibling Terraform would reject, a dot file and another kind are not read
+    writeFileSync(join(dir, 'broken.tf'), 'resource "x" {\n');
+    writeFileSync(join(dir, '.hidden.tf'), 'variable "origin" {\n  default = "*"\n}\n');
+    writeFileSync(join(dir, 'notes.txt'), 'variable "origin" {}');
+    const inputs = [{ path: main, text }];
+    const r = terraformSource.load(inputs, await hostFor(inputs));
+    expect(r.diagnostics).toEqual([]);
+    const acao = r.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+    expect(acao.value).toEqual({ kind: 'literal', text: 'https://app.example.com' });
+    // the given text wins over the file on disk (stdin, unsaved editor buffers)
+    const edited = [{ path: main, text: text.replace('var.origin', 'local.nowhere') }];
+    const r2 = terraformSource.load(edited, await hostFor(edited));
+    expect(r2.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!.value.kind).toBe('unknown');
+    expect(listDirectory(join(dir, '*.tf'))).toEqual([join(dir, 'broken.tf'), main, join(dir, 'variables.tf')]);
+    expect(listDirectory(join(dir, '**', '*.tf'))).toBeUndefined();
   });
 
   it('marks a method incomplete and its CORS headers unknown when response_parameters is not determined', () => {

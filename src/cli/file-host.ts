@@ -1,9 +1,10 @@
 /**
  * The file access the lint command hands to sources, without loading the glob library when no
- * input can use it. Only nginx `include` directives with glob characters ever call
- * `SourceHost.glob`, synchronously while the source reads its files (and the included files are
- * read then too): so a run whose inputs contain no `include` at all never calls it, and gets a
- * host without tinyglobby (picomatch and fdir: about 90 KB to load). Any other run gets `fsHost`.
+ * input can use it. nginx `include` directives with glob characters call `SourceHost.glob`
+ * with any pattern, synchronously while the source reads its files: a run whose inputs contain
+ * no `include` at all gets a host without tinyglobby (picomatch and fdir: about 90 KB to load),
+ * any other run gets `fsHost`. The light host still lists one directory (`dir/*.tf`: Terraform
+ * reads the other files of a module), and refuses anything more.
  */
 import type { InputFile, SourceHost } from '../sources/types.js';
 
@@ -30,10 +31,42 @@ export function mayInclude(text: string): boolean {
   return /i[\\"']*n[\\"']*c[\\"']*l[\\"']*u[\\"']*d[\\"']*e/i.test(text);
 }
 
-/** A host without globbing, for inputs none of which may include another file. */
+/**
+ * Files of one directory whose names match `pattern`'s last segment (`*` and `?` only, as glob(3):
+ * no dot files unless the pattern starts with a dot), sorted; undefined for any other pattern.
+ */
+export function listDirectory(pattern: string): string[] | undefined {
+  const slash = pattern.lastIndexOf('/');
+  const dir = pattern.slice(0, slash);
+  const name = pattern.slice(slash + 1);
+  if (slash < 0 || /[*?[\]\\{]/.test(dir) || /[[\]\\{]/.test(name)) return undefined;
+  const re = new RegExp(`^${name.replace(/[.+^${}()|]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir || '/');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const n of names) {
+    if (n.startsWith('.') && !name.startsWith('.')) continue;
+    if (!re.test(n)) continue;
+    const p = `${dir}/${n}`;
+    try {
+      if (fs.statSync(p).isFile()) out.push(p);
+    } catch {
+      // vanished or unreadable: not a match
+    }
+  }
+  return out.sort();
+}
+
+/** A host without the glob library, for inputs none of which may include another file. */
 const readOnlyHost: SourceHost = {
   readFile: readTextFile,
   glob(pattern) {
+    const listed = listDirectory(pattern);
+    if (listed) return listed;
     throw new Error(`corslint bug: glob ${pattern} requested by inputs without any include directive`);
   },
 };

@@ -1,14 +1,14 @@
 /**
- * Terraform source (hashicorp/aws provider): the `.tf` files of one directory given together
- * form a module; its API Gateway REST and HTTP APIs, CloudFront distributions and policies and
+ * Terraform source (hashicorp/aws provider): the `.tf` files of one directory form a module
+ * (those not given are read from disk as context); its API Gateway REST and HTTP APIs, CloudFront distributions and policies and
  * S3 bucket CORS are written as the equivalent CloudFormation resources (`as-cloudformation.ts`) and
  * normalized by the CloudFormation source's builders, then every span is moved back to the
  * Terraform file, line and column it comes from.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/types.js';
 import { templateRoutes } from '../cloudformation/index.js';
-import type { InputFile, SourceAdapter } from '../types.js';
+import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
 import { parseHcl, spanAt } from './hcl.js';
 import { TfModule, type At, type TfFile } from './module.js';
@@ -68,7 +68,30 @@ const TERMS: [RegExp, string][] = [
   [/\bMethod (aws_)/g, '$1'],
 ];
 
-function loadModule(inputs: InputFile[], result: SourceResult): void {
+/**
+ * The module's other `.tf` files on disk, read as context: a pre-commit hook or an editor passes
+ * `main.tf` alone, and without `variables.tf` or the file holding the gateway responses the
+ * module would look incomplete (missing findings, or findings about what another file fixes).
+ * A sibling Terraform itself would reject is left out quietly: it was not asked for.
+ */
+function siblingsOf(dir: string, inputs: InputFile[], host: SourceHost): InputFile[] {
+  const given = new Set(inputs.map((f) => f.path));
+  const out: InputFile[] = [];
+  let paths: string[];
+  try {
+    paths = host.glob(join(dir, '*.tf'));
+  } catch {
+    return out;
+  }
+  for (const path of paths) {
+    if (given.has(path)) continue;
+    const text = host.readFile(path);
+    if (text !== undefined) out.push({ path, text });
+  }
+  return out;
+}
+
+function loadModule(inputs: InputFile[], context: InputFile[], result: SourceResult): void {
   const files: TfFile[] = [];
   let base = 0;
   for (const f of inputs) {
@@ -81,6 +104,13 @@ function loadModule(inputs: InputFile[], result: SourceResult): void {
     base += f.text.length + 1;
   }
   if (files.length === 0) return;
+  for (const f of context) {
+    const hcl = parseHcl(f.path, f.text);
+    if (hcl.error) continue;
+    result.files.set(f.path, f.text);
+    files.push({ hcl, base });
+    base += f.text.length + 1;
+  }
   const module = new TfModule(files, managedPolicyId);
   const vehicle = new VehicleBuilder(module);
   vehicle.build();
@@ -112,7 +142,7 @@ function loadModule(inputs: InputFile[], result: SourceResult): void {
 
 export const terraformSource: SourceAdapter = {
   kind: 'terraform',
-  load(files: InputFile[]): SourceResult {
+  load(files: InputFile[], host: SourceHost): SourceResult {
     const result: SourceResult = { routes: [], diagnostics: [], files: new Map() };
     const byDir = new Map<string, InputFile[]>();
     for (const f of files) {
@@ -122,9 +152,9 @@ export const terraformSource: SourceAdapter = {
       if (!l) byDir.set(dir, (l = []));
       l.push(f);
     }
-    for (const group of byDir.values()) {
+    for (const [dir, group] of byDir) {
       try {
-        loadModule(group, result);
+        loadModule(group, siblingsOf(dir, group, host), result);
       } catch (err) {
         // A source bug costs this module only, reported on each of its files.
         for (const f of group) {
