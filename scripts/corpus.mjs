@@ -1,9 +1,11 @@
 // Evaluates corslint against the labelled corpus in ../shared/corpus (when present): per source
 // kind, how many `must` labels are found, `mustNot` rules that fired anyway, and findings on files
-// labelled clean. The corpus files carry other projects' licences: they are read here, never copied.
+// labelled clean. The corpus files carry other projects' licences: they are read here, never copied
+// into the repository (Terraform modules are linted from a temporary copy, removed afterwards).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +31,28 @@ function lint(file) {
   return { results: JSON.parse(out) };
 }
 
+/**
+ * The corpus keeps files of several repositories side by side, flattened to `owner__repo__path`.
+ * corslint reads a Terraform file's directory as one module, so each file is linted in a copy of
+ * its own directory: the files whose names share its `owner__repo__dir__` prefix.
+ */
+function lintAsModule(file) {
+  const dir = dirname(file);
+  const name = basename(file);
+  const prefix = name.slice(0, name.lastIndexOf('__') + 2);
+  const copy = mkdtempSync(join(tmpdir(), 'corslint-corpus-'));
+  try {
+    for (const sibling of readdirSync(dir)) {
+      if (sibling.startsWith(prefix) && sibling.endsWith('.tf')) copyFileSync(join(dir, sibling), join(copy, sibling));
+    }
+    const run = lint(join(copy, name));
+    for (const r of run.results ?? []) if (dirname(r.filePath) === copy) r.filePath = join(dir, basename(r.filePath));
+    return run;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 const byKind = new Map();
 const stat = (kind) => {
   if (!byKind.has(kind)) byKind.set(kind, { files: 0, must: 0, found: 0, mustNotViolations: 0, cleanFiles: 0, cleanAlarms: 0, crashes: 0, details: [] });
@@ -41,7 +65,7 @@ for (const [rel, label] of Object.entries(expected)) {
   const s = stat(kind);
   s.files++;
   const file = join(corpus, rel);
-  const run = lint(file);
+  const run = kind === 'terraform' ? lintAsModule(file) : lint(file);
   if (run.crashed) {
     s.crashes++;
     s.details.push(`CRASH ${rel}: ${run.crashed}`);
