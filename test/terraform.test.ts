@@ -419,10 +419,11 @@ describe('Terraform robustness (property)', () => {
   });
 
   const fixtureDir = join(import.meta.dirname, '..', 'fixtures', 'rules');
+  // Terraform cases are directories (a directory is a module): fixtures/rules/<rule>/terraform-*/main.tf
   const fixtures = readdirSync(fixtureDir).flatMap((d) =>
     readdirSync(join(fixtureDir, d))
-      .filter((n) => n.endsWith('.tf'))
-      .map((n) => readFileSync(join(fixtureDir, d, n), 'utf8')),
+      .filter((n) => n.startsWith('terraform-'))
+      .flatMap((c) => readdirSync(join(fixtureDir, d, c)).filter((n) => n.endsWith('.tf')).map((n) => readFileSync(join(fixtureDir, d, c, n), 'utf8'))),
   );
 
   it('never throws on mutated fixtures', () => {
