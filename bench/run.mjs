@@ -2,7 +2,7 @@
 // `node -e 0` (process start) and, when nginx is installed, `nginx -t` on the same file.
 // Usage: npm run bench [-- --quick]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,7 +96,7 @@ for (const resources of cfnSizes) {
     spawnSync(process.execPath, lintArgs(p));
     let findings = 'n/a';
     try {
-      findings = String(JSON.parse(spawnSync('cat', [join(work, 'out.json')], { encoding: 'utf8' }).stdout).reduce((n, r) => n + r.messages.length, 0));
+      findings = String(JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')).reduce((n, r) => n + r.messages.length, 0));
     } catch {
       /* the source may not exist yet */
     }
