@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, BaselineError, countFindings, readBaseline, repoRoot, updatedBaseline, type Baseline } from '../src/engine/baseline.js';
-import { countResult, type LintMessage, type LintResult } from '../src/engine/lint.js';
+import { countResult, emptyResult, type LintMessage, type LintResult } from '../src/engine/lint.js';
 
 const ROOT = '/repo';
 
@@ -13,17 +13,7 @@ function msg(ruleId: string, line: number, extra: Partial<LintMessage> = {}): Li
 }
 
 function result(filePath: string, messages: LintMessage[]): LintResult {
-  return countResult({
-    filePath,
-    messages,
-    suppressedMessages: [],
-    errorCount: 0,
-    warningCount: 0,
-    infoCount: 0,
-    fatalErrorCount: 0,
-    fixableErrorCount: 0,
-    fixableWarningCount: 0,
-  });
+  return countResult({ ...emptyResult(filePath), messages });
 }
 
 describe('baseline', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { ruleDocUrl } from '../src/cli/rule-docs.js';
-import { countResult, type LintMessage, type LintResult } from '../src/engine/lint.js';
+import { countResult, emptyResult, type LintMessage, type LintResult } from '../src/engine/lint.js';
 import { loadFormatter } from '../src/formatters/index.js';
 import type { FormatContext } from '../src/formatters/types.js';
 
@@ -21,19 +21,7 @@ function msg(ruleId: string, line: number, column: number, extra: Partial<LintMe
 }
 
 function result(filePath: string, messages: LintMessage[], source?: string): LintResult {
-  const r: LintResult = {
-    filePath,
-    messages,
-    suppressedMessages: [],
-    errorCount: 0,
-    warningCount: 0,
-    infoCount: 0,
-    fatalErrorCount: 0,
-    fixableErrorCount: 0,
-    fixableWarningCount: 0,
-  };
-  if (source !== undefined) r.source = source;
-  return countResult(r);
+  return countResult({ ...emptyResult(filePath, source), messages });
 }
 
 const API = join(REPO, 'conf', 'api site.conf');

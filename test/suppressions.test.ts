@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { fsHost } from '../src/cli/host.js';
-import { countResult, lintFiles, type LintMessage, type LintResult } from '../src/engine/lint.js';
+import { countResult, emptyResult, lintFiles, type LintMessage, type LintResult } from '../src/engine/lint.js';
 import { applySuppressions, commentStart, parseDirectives } from '../src/engine/suppressions.js';
 
 const KNOWN = ['reflected-origin', 'max-age-missing', 'missing-vary-origin', 'cors-headers-missing-on-errors', 'reflected-origin-with-credentials', 'parse-error'];
@@ -15,18 +15,7 @@ function resultFor(path: string, text: string): LintResult {
       messages.push({ ruleId: m[1]!, severity: 1, level: 'warning', message: `finding ${m[1]}`, line: i + 1, column: m.index + 1, endLine: i + 1, endColumn: m.index + 2 + m[1]!.length });
     }
   });
-  return countResult({
-    filePath: path,
-    messages,
-    suppressedMessages: [],
-    errorCount: 0,
-    warningCount: 0,
-    infoCount: 0,
-    fatalErrorCount: 0,
-    fixableErrorCount: 0,
-    fixableWarningCount: 0,
-    source: text,
-  });
+  return countResult({ ...emptyResult(path, text), messages });
 }
 
 function run(text: string, path = '/x/site.conf', reportUnused: 'off' | 'error' | 'warning' = 'off') {

@@ -172,25 +172,30 @@ export function countResult(r: LintResult): LintResult {
   return r;
 }
 
+/** A file's result with no messages and zero counts; `source` is set only when given. */
+export function emptyResult(filePath: string, source?: string): LintResult {
+  const r: LintResult = {
+    filePath,
+    messages: [],
+    suppressedMessages: [],
+    errorCount: 0,
+    warningCount: 0,
+    infoCount: 0,
+    fatalErrorCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+  };
+  if (source !== undefined) r.source = source;
+  return r;
+}
+
 /** Places findings into one result per file: every input file, plus any other file a finding points at. */
 export function toResults(findings: Finding[], inputPaths: string[], files: ReadonlyMap<string, string>): LintResult[] {
   const byFile = new Map<string, LintResult>();
   const resultFor = (filePath: string): LintResult => {
     let r = byFile.get(filePath);
     if (!r) {
-      r = {
-        filePath,
-        messages: [],
-        suppressedMessages: [],
-        errorCount: 0,
-        warningCount: 0,
-        infoCount: 0,
-        fatalErrorCount: 0,
-        fixableErrorCount: 0,
-        fixableWarningCount: 0,
-      };
-      const text = files.get(filePath);
-      if (text !== undefined) r.source = text;
+      r = emptyResult(filePath, files.get(filePath));
       byFile.set(filePath, r);
     }
     return r;
