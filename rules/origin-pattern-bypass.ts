@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
-import { reflectsAnyOrigin, valueForOrigin } from '../src/model/origin.js';
-import { SpanReporter, analyseMatcher, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
+import { valueForOrigin } from '../src/model/origin.js';
+import { SpanReporter, credentialsFor, reflectingPatternCases, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** An origin allowlist pattern accepts an origin an attacker can host. */
 const rule: Rule = {
@@ -13,33 +13,23 @@ const rule: Rule = {
   },
   check(context) {
     const reporter = new SpanReporter();
-    for (const site of headerSites(context.routes, 'access-control-allow-origin')) {
-      const value = site.header.value;
-      // Reflection of every origin is the reflected-origin rules' finding, not a pattern problem.
-      if (value.kind !== 'by-origin' || reflectsAnyOrigin(value)) continue;
-      for (const c of casesOf(value)) {
-        const m = c.when;
-        if (c.then?.kind !== 'reflect' || (m.kind !== 'regex' && m.kind !== 'wildcard')) continue;
-        if (m.kind === 'regex' && m.negated) continue;
-        if (m.kind === 'wildcard' && m.pattern.trim() === '*') continue;
-        const analysis = analyseMatcher(m, context.settings.sites);
-        if (!analysis.ok || !analysis.attackerOrigin || analysis.acceptsAny) continue;
-        const attacker = analysis.attackerOrigin;
-        // The attacker must really get its origin back (an earlier case may answer differently).
-        const echoed = valueForOrigin(value, attacker);
-        if (echoed.kind !== 'text' || echoed.text !== attacker) continue;
-        const creds = credentialsFor(site, attacker);
-        const pattern = m.kind === 'regex' ? m.source : m.pattern;
-        const sites = analysis.intendedSites.length > 0 ? analysis.intendedSites.join(', ') : 'the intended sites';
-        const consequence = creds
-          ? `a page on ${attacker} can read authenticated responses (Access-Control-Allow-Credentials: true)`
-          : `a page on ${attacker} can read the responses`;
-        reporter.add({
-          span: m.span ?? valueSpanOf(site.header),
-          severity: creds ? 'error' : 'warning',
-          message: `Origin allowlist \`${pattern}\` accepts ${attacker}, which is outside ${sites}: ${analysis.explanation}; ${consequence}`,
-        });
-      }
+    for (const { site, value, matcher: m, analysis } of reflectingPatternCases(context.routes, context.settings.sites)) {
+      if (!analysis.attackerOrigin || analysis.acceptsAny) continue;
+      const attacker = analysis.attackerOrigin;
+      // The attacker must really get its origin back (an earlier case may answer differently).
+      const echoed = valueForOrigin(value, attacker);
+      if (echoed.kind !== 'text' || echoed.text !== attacker) continue;
+      const creds = credentialsFor(site, attacker);
+      const pattern = m.kind === 'regex' ? m.source : m.pattern;
+      const sites = analysis.intendedSites.length > 0 ? analysis.intendedSites.join(', ') : 'the intended sites';
+      const consequence = creds
+        ? `a page on ${attacker} can read authenticated responses (Access-Control-Allow-Credentials: true)`
+        : `a page on ${attacker} can read the responses`;
+      reporter.add({
+        span: m.span ?? valueSpanOf(site.header),
+        severity: creds ? 'error' : 'warning',
+        message: `Origin allowlist \`${pattern}\` accepts ${attacker}, which is outside ${sites}: ${analysis.explanation}; ${consequence}`,
+      });
     }
     reporter.flush(context);
   },

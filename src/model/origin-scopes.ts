@@ -4,7 +4,7 @@
  * that reports each offending span once (several routes often share one header declaration).
  */
 import type { Report, RuleContext, Severity } from '../engine/rule.js';
-import { valueForOrigin } from './origin.js';
+import { reflectsAnyOrigin, valueForOrigin } from './origin.js';
 import { analyseOriginPattern } from './patterns.js';
 import type { PatternAnalysis } from './origin-pattern.js';
 import { headersNamed, sameHeaderName } from './query.js';
@@ -86,6 +86,35 @@ export function valueSpanOf(header: HeaderRule): Span {
 /** All by-origin cases of a value (empty for other kinds). */
 export function casesOf(value: HeaderValue): readonly OriginCase[] {
   return value.kind === 'by-origin' ? value.cases : [];
+}
+
+/** An allowlist entry (regex or wildcard) whose matching origins get their own origin back. */
+export interface ReflectingPatternCase {
+  site: HeaderSite;
+  /** the site's Access-Control-Allow-Origin value */
+  value: Extract<HeaderValue, { kind: 'by-origin' }>;
+  case: OriginCase;
+  matcher: Extract<OriginMatcher, { kind: 'regex' | 'wildcard' }>;
+  analysis: Extract<PatternAnalysis, { ok: true }>;
+}
+
+/**
+ * Every regex or wildcard allowlist entry that reflects the origin, on Access-Control-Allow-Origin
+ * values that do not reflect every origin anyway (that is the reflected-origin rules' finding).
+ * Skips negated regexes, the bare `*` entry and patterns that cannot be analysed.
+ */
+export function* reflectingPatternCases(routes: readonly Route[], sites: readonly string[]): Generator<ReflectingPatternCase> {
+  for (const site of headerSites(routes, 'access-control-allow-origin')) {
+    const value = site.header.value;
+    if (value.kind !== 'by-origin' || reflectsAnyOrigin(value)) continue;
+    for (const c of value.cases) {
+      const m = c.when;
+      if (c.then?.kind !== 'reflect') continue;
+      if (!((m.kind === 'regex' && !m.negated) || (m.kind === 'wildcard' && m.pattern.trim() !== '*'))) continue;
+      const analysis = analyseMatcher(m, sites);
+      if (analysis.ok) yield { site, value, case: c, matcher: m, analysis };
+    }
+  }
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
