@@ -26,6 +26,13 @@ async function fixOnly(text: string, ruleId: string) {
   return run.changed.get(PATH);
 }
 
+/** Applies the fixes of `ruleId` only, expects exactly `expected`, and expects a re-lint of it clean of `ruleId`. */
+async function expectFixedClean(text: string, ruleId: string, expected: string) {
+  const fixed = await fixOnly(text, ruleId);
+  expect(fixed).toBe(expected);
+  expect((await findings(fixed!)).map((m) => m.ruleId)).not.toContain(ruleId);
+}
+
 describe('applyEdits', () => {
   it('applies sorted, non-overlapping edits and leaves the rest byte for byte', () => {
     const { output, applied, skipped } = applyEdits('abcdef', [
@@ -66,9 +73,7 @@ describe('nginx fixes re-lint clean of their finding', () => {
     const before = await findings(text);
     expect(before.map((m) => m.ruleId)).toContain('cors-headers-missing-on-errors');
     expect(before.find((m) => m.ruleId === 'cors-headers-missing-on-errors')!.fix).toBeDefined();
-    const fixed = await fixOnly(text, 'cors-headers-missing-on-errors');
-    expect(fixed).toBe(text.replace('https://app.example.com;', 'https://app.example.com always;'));
-    expect((await findings(fixed!)).map((m) => m.ruleId)).not.toContain('cors-headers-missing-on-errors');
+    await expectFixedClean(text, 'cors-headers-missing-on-errors', text.replace('https://app.example.com;', 'https://app.example.com always;'));
   });
 
   it('missing-vary-origin: adds `add_header Vary Origin` below the origin header, same indentation, keeping its comment', async () => {
@@ -90,18 +95,12 @@ describe('nginx fixes re-lint clean of their finding', () => {
     const vary = before.find((m) => m.ruleId === 'missing-vary-origin');
     expect(vary, JSON.stringify(before)).toBeDefined();
     expect(vary!.line).toBe(8);
-    const fixed = await fixOnly(text, 'missing-vary-origin');
-    expect(fixed).toBe(
-      text.replace('# allowlisted\r\n', '# allowlisted\r\n        add_header Vary Origin always;\r\n'),
-    );
-    expect((await findings(fixed!)).map((m) => m.ruleId)).not.toContain('missing-vary-origin');
+    await expectFixedClean(text, 'missing-vary-origin', text.replace('# allowlisted\r\n', '# allowlisted\r\n        add_header Vary Origin always;\r\n'));
   });
 
   it('missing-vary-origin: a directive sharing its line is followed on the same line', async () => {
     const text = 'server {\n  listen 80;\n  location / { add_header Access-Control-Allow-Origin $http_origin; proxy_pass http://b; }\n}\n';
-    const fixed = await fixOnly(text, 'missing-vary-origin');
-    expect(fixed).toBe(text.replace('$http_origin;', '$http_origin; add_header Vary Origin always;'));
-    expect((await findings(fixed!)).map((m) => m.ruleId)).not.toContain('missing-vary-origin');
+    await expectFixedClean(text, 'missing-vary-origin', text.replace('$http_origin;', '$http_origin; add_header Vary Origin always;'));
   });
 
   it('allow-headers-missing-authorization: adds Authorization to the literal list', async () => {
@@ -132,9 +131,7 @@ describe('nginx fixes re-lint clean of their finding', () => {
     ] as const) {
       const text = conf(list);
       expect((await findings(text)).map((m) => m.ruleId)).toContain('allow-headers-missing-authorization');
-      const fixed = await fixOnly(text, 'allow-headers-missing-authorization');
-      expect(fixed).toBe(conf(expected));
-      expect((await findings(fixed!)).map((m) => m.ruleId)).not.toContain('allow-headers-missing-authorization');
+      await expectFixedClean(text, 'allow-headers-missing-authorization', conf(expected));
     }
   });
 
