@@ -1,5 +1,5 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
-import { headersNamed, mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
+import { mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
 import type { GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 
@@ -62,7 +62,10 @@ function mayAnswerError(route: Route, responder: Responder): boolean {
 
 /** Only preflights: their failure is a status problem, reported by the preflight rules. */
 function onlyPreflight(responder: Responder): boolean {
-  return responder.methods !== '*' && responder.methods.every((m) => m === 'OPTIONS');
+  const methods = responder.methods;
+  if (methods === '*') return false;
+  for (const m of methods) if (m !== 'OPTIONS') return false;
+  return true;
 }
 
 function fixFor(context: RuleContext, header: HeaderRule): Fix | undefined {
@@ -83,9 +86,16 @@ function checkResponders(context: RuleContext): void {
   for (const route of context.routes) {
     for (const responder of route.responders) {
       if (onlyPreflight(responder)) continue;
-      const origin = headersNamed(responder, ACAO, 'success').find((h) => h.addedBy === 'gateway');
+      // one pass: the gateway's first Access-Control-Allow-Origin on success, and whether any is sent on errors
+      let origin: HeaderRule | undefined;
+      let onErrors = false;
+      for (const h of responder.headers) {
+        if (!sameHeaderName(h.name, ACAO)) continue;
+        if (origin === undefined && h.onSuccess && h.addedBy === 'gateway') origin = h;
+        if (h.onErrors) onErrors = true;
+      }
       if (!origin || !mayAnswerError(route, responder)) continue;
-      if (headersNamed(responder, ACAO, 'error').length === 0) {
+      if (!onErrors) {
         groups.add(origin.span, { route, responder, header: origin, credentialsOnly: false });
         continue;
       }

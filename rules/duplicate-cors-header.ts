@@ -21,15 +21,19 @@ const rule: Rule = {
     let hidersIndex: HidersIndex | undefined;
     for (const route of context.routes) {
       for (const responder of route.responders) {
-        for (const name of SINGLE_VALUED) {
-          const rules = sentByGateway(responder, name);
+        const sent = sentByGateway(responder);
+        if (sent === undefined) continue;
+        for (let n = 0; n < SINGLE_VALUED.length; n++) {
+          const name = SINGLE_VALUED[n]!;
+          const rules = sent[n];
+          if (rules === undefined) continue;
           const pair = firstCoexistingPair(rules);
           if (pair) {
             sameLevel.add(pair[1].span, { route, first: pair[0], second: pair[1] });
             continue;
           }
           const backend = responder.backend;
-          if (responder.answeredBy !== 'backend' || !backend || rules.length === 0) continue;
+          if (responder.answeredBy !== 'backend' || !backend) continue;
           // A proxy_hide_header may sit in the part of the config that could not be read.
           if (route.incomplete?.length) continue;
           const evidence = backendSends((hidersIndex ??= indexHiders(context.routes)), responder, backend, name);
@@ -71,14 +75,22 @@ export default rule;
 /** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
 const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials'];
 
-const NONE: readonly HeaderRule[] = [];
-
-function sentByGateway(responder: Responder, name: string): readonly HeaderRule[] {
-  let out: HeaderRule[] | undefined;
+/**
+ * The gateway's headers of each SINGLE_VALUED name (by index), in one pass over the responder's
+ * headers; undefined when it adds none of them (nothing to check then: the backend rule needs one too).
+ */
+function sentByGateway(responder: Responder): (HeaderRule[] | undefined)[] | undefined {
+  let out: (HeaderRule[] | undefined)[] | undefined;
   for (const h of responder.headers) {
-    if (h.addedBy === 'gateway' && sameHeaderName(h.name, name)) (out ??= []).push(h);
+    if (h.addedBy !== 'gateway') continue;
+    for (let n = 0; n < SINGLE_VALUED.length; n++) {
+      if (!sameHeaderName(h.name, SINGLE_VALUED[n]!)) continue;
+      out ??= [];
+      (out[n] ??= []).push(h);
+      break;
+    }
   }
-  return out ?? NONE;
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { looksTemplated, parseTokenList, singleQuotedItems, type ListProblem } from '../src/model/header-list.js';
-import { headersNamed, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { preflightResponder, sameHeaderName } from '../src/model/query.js';
 import { ALLOW_HEADERS, ALLOW_METHODS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
@@ -22,9 +22,13 @@ const rule: Rule = {
     for (const route of context.routes) {
       const pre = preflightResponder(route);
       if (!pre) continue;
-      for (const header of [...headersNamed(pre, ALLOW_METHODS, 'success'), ...headersNamed(pre, ALLOW_HEADERS, 'success')]) {
-        const problem = listProblem(header);
-        if (problem) groups.add(header.valueSpan ?? header.span, { route, header, problem });
+      // Allow-Methods lines first, then Allow-Headers lines
+      for (const name of PREFLIGHT_LISTS) {
+        for (const header of pre.headers) {
+          if (!header.onSuccess || !sameHeaderName(header.name, name)) continue;
+          const problem = listProblem(header, name === ALLOW_METHODS);
+          if (problem) groups.add(header.valueSpan ?? header.span, { route, header, problem });
+        }
       }
     }
     for (const [span, items] of groups.entries()) {
@@ -41,22 +45,45 @@ function canonicalName(h: HeaderRule): string {
   return sameHeaderName(h.name, ALLOW_METHODS) ? 'Access-Control-Allow-Methods' : 'Access-Control-Allow-Headers';
 }
 
+const PREFLIGHT_LISTS = [ALLOW_METHODS, ALLOW_HEADERS];
+
 /** What is wrong with the value and what the browser does about it, or undefined when it is fine. */
-function listProblem(h: HeaderRule): string | undefined {
-  const what = sameHeaderName(h.name, ALLOW_METHODS) ? 'method' : 'header name';
-  for (const text of literalTexts(h.value) ?? []) {
-    if (looksTemplated(text)) continue;
-    const parsed = parseTokenList(text);
-    if (!parsed.ok) {
-      return `is not a comma-separated list: ${describeProblem(parsed.problem, parsed.element, what)}, so browsers treat the whole preflight as a network error and block every preflighted request; ${fixFor(parsed.problem, parsed.element)}`;
-    }
-    const quoted = singleQuotedItems(parsed.items);
-    if (quoted.length > 0) {
-      const shown = quoted.slice(0, 3);
-      const more = quoted.length > shown.length ? ` and ${quoted.length - shown.length} more` : '';
-      const names = shown.map((q) => q.replace(/'/g, ''));
-      return `keeps quotes inside the value: ${shown.map((q) => `[${q}]`).join(', ')}${more} ${quoted.length === 1 ? 'is' : 'are'} read with the quotes as part of the ${what}, so ${quoted.length === 1 ? 'it never matches' : 'they never match'} ${names.join(', ')}${more ? ', ...' : ''} and preflights for requests that need ${quoted.length === 1 ? 'it' : 'them'} fail; remove the inner quotes`;
-    }
+function listProblem(h: HeaderRule, methods: boolean): string | undefined {
+  const value = h.value;
+  if (value.kind === 'literal') return textProblem(value.text, methods);
+  for (const text of literalTexts(value) ?? []) {
+    const problem = textProblem(text, methods);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/** Problems per value text (null: none), for Allow-Methods and for Allow-Headers: one list is usually repeated on many routes. */
+const problemsOf = { methods: new Map<string, string | null>(), headers: new Map<string, string | null>() };
+
+function textProblem(text: string, methods: boolean): string | undefined {
+  const known = methods ? problemsOf.methods : problemsOf.headers;
+  let problem = known.get(text);
+  if (problem === undefined) {
+    problem = computeTextProblem(text, methods ? 'method' : 'header name') ?? null;
+    if (known.size > 4096) known.clear();
+    known.set(text, problem);
+  }
+  return problem ?? undefined;
+}
+
+function computeTextProblem(text: string, what: string): string | undefined {
+  if (looksTemplated(text)) return undefined;
+  const parsed = parseTokenList(text);
+  if (!parsed.ok) {
+    return `is not a comma-separated list: ${describeProblem(parsed.problem, parsed.element, what)}, so browsers treat the whole preflight as a network error and block every preflighted request; ${fixFor(parsed.problem, parsed.element)}`;
+  }
+  const quoted = singleQuotedItems(parsed.items);
+  if (quoted.length > 0) {
+    const shown = quoted.slice(0, 3);
+    const more = quoted.length > shown.length ? ` and ${quoted.length - shown.length} more` : '';
+    const names = shown.map((q) => q.replace(/'/g, ''));
+    return `keeps quotes inside the value: ${shown.map((q) => `[${q}]`).join(', ')}${more} ${quoted.length === 1 ? 'is' : 'are'} read with the quotes as part of the ${what}, so ${quoted.length === 1 ? 'it never matches' : 'they never match'} ${names.join(', ')}${more ? ', ...' : ''} and preflights for requests that need ${quoted.length === 1 ? 'it' : 'them'} fail; remove the inner quotes`;
   }
   return undefined;
 }

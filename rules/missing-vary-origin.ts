@@ -4,7 +4,6 @@ import {
   cdnCaches,
   cdnForwardsHeader,
   dependsOnOrigin,
-  headersNamed,
   sameHeaderName,
   splitHeaderList,
 } from '../src/model/query.js';
@@ -38,7 +37,6 @@ const ACAO = 'access-control-allow-origin';
 
 /** Vary covers Origin (or might: a value computed at run time is not second-guessed). */
 function variesOnOrigin(value: HeaderValue): boolean {
-  const covers = (text: string) => splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin'));
   switch (value.kind) {
     case 'literal':
       return covers(value.text);
@@ -53,8 +51,30 @@ function variesOnOrigin(value: HeaderValue): boolean {
   }
 }
 
+/** A Vary list names Origin (or `*`); kept per text, since one Vary line is usually repeated on every route. */
+function covers(text: string): boolean {
+  let hit = coversCache.get(text);
+  if (hit === undefined) {
+    hit = splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin'));
+    if (coversCache.size > 4096) coversCache.clear();
+    coversCache.set(text, hit);
+  }
+  return hit;
+}
+
+const coversCache = new Map<string, boolean>();
+
 function sendsVaryOrigin(responder: Responder): boolean {
-  return headersNamed(responder, 'vary', 'success').some((h) => variesOnOrigin(h.value));
+  for (const h of responder.headers) if (h.onSuccess && sameHeaderName(h.name, 'vary') && variesOnOrigin(h.value)) return true;
+  return false;
+}
+
+/** The gateway's first Access-Control-Allow-Origin on success that depends on the request Origin. */
+function dynamicOrigin(responder: Responder): HeaderRule | undefined {
+  for (const h of responder.headers) {
+    if (h.onSuccess && h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO) && dependsOnOrigin(h.value)) return h;
+  }
+  return undefined;
 }
 
 function describeDependence(value: HeaderValue): string {
@@ -67,7 +87,7 @@ function checkVary(context: RuleContext): void {
     // The Vary may be declared in the part of the config that could not be read.
     if (route.incomplete?.length) continue;
     for (const responder of route.responders) {
-      const dynamic = headersNamed(responder, ACAO, 'success').find((h) => h.addedBy === 'gateway' && dependsOnOrigin(h.value));
+      const dynamic = dynamicOrigin(responder);
       if (!dynamic || sendsVaryOrigin(responder)) continue;
       groups.add(dynamic.span, { route, header: dynamic });
     }

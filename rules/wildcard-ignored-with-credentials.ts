@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { parseTokenList } from '../src/model/header-list.js';
-import { actualResponders, headersNamed, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { actualResponders, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
 import { ALLOW_HEADERS, ALLOW_METHODS, credentialsAllowed, EXPOSE_HEADERS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups, where } from './lib/grouping.js';
 
@@ -25,16 +25,19 @@ const rule: Rule = {
       // Allow-Methods and Allow-Headers are only read on the preflight response.
       const pre = preflightResponder(route);
       if (pre) {
-        for (const h of [...headersNamed(pre, ALLOW_METHODS, 'success'), ...headersNamed(pre, ALLOW_HEADERS, 'success')]) {
-          if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+        // Allow-Methods lines first, then Allow-Headers lines
+        for (const name of PREFLIGHT_LISTS) {
+          for (const h of pre.headers) {
+            if (h.onSuccess && sameHeaderName(h.name, name) && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+          }
         }
       }
       // Expose-Headers is read on actual responses, per response: only where that response allows credentials.
       for (const r of actualResponders(route)) {
         const own = mayAllowCredentials(r);
         if (!own) continue;
-        for (const h of headersNamed(r, EXPOSE_HEADERS, 'success')) {
-          if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
+        for (const h of r.headers) {
+          if (h.onSuccess && sameHeaderName(h.name, EXPOSE_HEADERS) && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
         }
       }
     }
@@ -47,13 +50,18 @@ const rule: Rule = {
   },
 };
 
+const PREFLIGHT_LISTS = [ALLOW_METHODS, ALLOW_HEADERS];
+
 function listsWildcard(h: HeaderRule): boolean {
   const texts = literalTexts(h.value);
   if (!texts) return false;
-  return texts.some((t) => {
+  for (const t of texts) {
+    // cheap test first: a list naming * contains the character
+    if (!t.includes('*')) continue;
     const parsed = parseTokenList(t);
-    return parsed.ok && parsed.items.includes('*');
-  });
+    if (parsed.ok && parsed.items.includes('*')) return true;
+  }
+  return false;
 }
 
 function consequence(h: HeaderRule, routes: string, cred: string): string {

@@ -1,7 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
-import { SpanReporter, casesOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
-import { headersNamed } from '../src/model/query.js';
+import { SpanReporter, casesOf, credentialHeadersOf, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
 import type { HeaderRule, HeaderValue } from '../src/model/types.js';
 
 /** `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`. */
@@ -15,10 +14,11 @@ const rule: Rule = {
     const reporter = new SpanReporter();
     for (const site of headerSites(context.routes, 'access-control-allow-origin')) {
       // Probe an unrelated origin and every origin the response's allowlists name.
-      const acac = headersNamed(site.responder, 'access-control-allow-credentials', site.phase);
+      const acac = credentialHeadersOf(site);
       if (acac.length === 0 || !mayAnswerStar(site.header.value, acac)) continue;
       const probes = new Set<string>([PROBE_ORIGINS[0]]);
-      for (const h of [site.header, ...acac]) {
+      for (const c of casesOf(site.header.value)) if (c.when.kind === 'exact') probes.add(c.when.origin);
+      for (const h of acac) {
         for (const c of casesOf(h.value)) if (c.when.kind === 'exact') probes.add(c.when.origin);
       }
       for (const origin of probes) {
@@ -45,10 +45,23 @@ export default rule;
  * entry that is itself `*` (the unrelated probe origin is not). Most sites have neither.
  */
 function mayAnswerStar(value: HeaderValue, acac: readonly HeaderRule[]): boolean {
-  if (value.kind === 'literal') return value.text.trim() === '*';
+  if (value.kind === 'literal') return isStar(value.text);
   if (value.kind === 'unknown') return false;
-  if (value.kind === 'by-origin' && [...value.cases.map((c) => c.then), value.otherwise].some((o) => o?.kind === 'literal' && o.text.trim() === '*')) {
-    return true;
+  if (value.kind === 'by-origin') {
+    for (const c of value.cases) if (c.then?.kind === 'literal' && isStar(c.then.text)) return true;
+    if (value.otherwise?.kind === 'literal' && isStar(value.otherwise.text)) return true;
   }
-  return [value, ...acac.map((h) => h.value)].some((v) => casesOf(v).some((c) => c.when.kind === 'exact' && c.when.origin.trim() === '*'));
+  if (namesStarOrigin(value)) return true;
+  for (const h of acac) if (namesStarOrigin(h.value)) return true;
+  return false;
+}
+
+/** An exact allowlist entry `*`. */
+function namesStarOrigin(value: HeaderValue): boolean {
+  for (const c of casesOf(value)) if (c.when.kind === 'exact' && isStar(c.when.origin)) return true;
+  return false;
+}
+
+function isStar(text: string): boolean {
+  return text === '*' || text.trim() === '*';
 }

@@ -35,14 +35,40 @@ function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   const out: HeaderSite[] = [];
   for (const route of routes) {
     for (const responder of route.responders) {
-      // most responders send no such header: look before asking per phase
-      if (!responder.headers.some((h) => sameHeaderName(h.name, name))) continue;
-      for (const phase of ['success', 'error'] as const) {
-        for (const header of headersNamed(responder, name, phase)) out.push({ route, responder, header, phase });
+      // one pass per responder: its success sites in header order, then its error sites
+      let errors: HeaderRule[] | undefined;
+      for (const header of responder.headers) {
+        if (!sameHeaderName(header.name, name)) continue;
+        if (header.onSuccess) out.push(new Site(route, responder, header, 'success'));
+        if (header.onErrors) (errors ??= []).push(header);
       }
+      if (errors) for (const header of errors) out.push(new Site(route, responder, header, 'error'));
     }
   }
   return out;
+}
+
+/** A site, with the Access-Control-Allow-Credentials headers of its response looked up once. */
+class Site implements HeaderSite {
+  #credentialHeaders: readonly HeaderRule[] | undefined = undefined;
+
+  constructor(
+    readonly route: Route,
+    readonly responder: Responder,
+    readonly header: HeaderRule,
+    readonly phase: Phase,
+  ) {}
+
+  get credentialHeaders(): readonly HeaderRule[] {
+    return (this.#credentialHeaders ??= headersNamed(this.responder, ACAC, this.phase));
+  }
+}
+
+const ACAC = 'access-control-allow-credentials';
+
+/** The Access-Control-Allow-Credentials headers sent on a site's response (shared array: read it only). */
+export function credentialHeadersOf(site: HeaderSite): readonly HeaderRule[] {
+  return site instanceof Site ? site.credentialHeaders : headersNamed(site.responder, ACAC, site.phase);
 }
 
 /**
@@ -72,11 +98,12 @@ export function appliesWhenever(a: HeaderRule, b: HeaderRule): boolean {
  * (value exactly `true` for that origin), sent whenever `acao` is; undefined when there is none.
  */
 export function credentialsFor(site: HeaderSite, origin: string): HeaderRule | undefined {
-  return headersNamed(site.responder, 'access-control-allow-credentials', site.phase).find((h) => {
-    if (!appliesWhenever(site.header, h)) return false;
+  for (const h of credentialHeadersOf(site)) {
+    if (!appliesWhenever(site.header, h)) continue;
     const v = valueForOrigin(h.value, origin);
-    return v.kind === 'text' && v.text.trim() === 'true';
-  });
+    if (v.kind === 'text' && v.text.trim() === 'true') return h;
+  }
+  return undefined;
 }
 
 export function valueSpanOf(header: HeaderRule): Span {
