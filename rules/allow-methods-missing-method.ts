@@ -26,7 +26,7 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
-      const methods = [...new Set(servedMethods(route).map(normalizeMethod))].filter(methodForcesPreflight);
+      const methods = preflightedMethods(servedMethods(route));
       if (methods.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_METHODS);
       if (list.kind !== 'absent' && list.kind !== 'list') continue;
@@ -52,5 +52,15 @@ const rule: Rule = {
     reportBySpan(context, groups);
   },
 };
+
+/** The distinct normalized methods that force a preflight, in first-served order. */
+function preflightedMethods(served: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const m of served) {
+    const method = normalizeMethod(m);
+    if (methodForcesPreflight(method) && !out.includes(method)) out.push(method);
+  }
+  return out;
+}
 
 export default rule;

@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { pcreSyntaxError } from '../src/model/patterns.js';
-import { SpanReporter, casesOf, valueSpanOf } from '../src/model/origin-scopes.js';
+import { SpanReporter, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /** An origin allowlist regex that PCRE does not compile. */
 const rule: Rule = {
@@ -14,7 +14,8 @@ const rule: Rule = {
     for (const route of context.routes) {
       for (const responder of route.responders) {
         for (const header of responder.headers) {
-          for (const c of casesOf(header.value)) {
+          if (header.value.kind !== 'by-origin') continue;
+          for (const c of header.value.cases) {
             const m = c.when;
             if (m.kind !== 'regex' || m.dialect !== 'pcre') continue;
             const err = pcreSyntaxError(m.source);

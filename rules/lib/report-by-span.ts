@@ -4,7 +4,7 @@
  * the routes it affects, so two routes with different problems at one span are not merged.
  */
 import type { Fix, RuleContext, Severity } from '../../src/engine/rule.js';
-import type { Route } from '../../src/model/types.js';
+import type { Route, Span } from '../../src/model/types.js';
 import { routeNames, type SpanGroups } from './grouping.js';
 
 export interface RouteProblem {
@@ -18,6 +18,11 @@ export interface RouteProblem {
 
 export function reportBySpan(context: RuleContext, groups: SpanGroups<RouteProblem>): void {
   for (const [span, items] of groups.entries()) {
+    if (items.length === 1) {
+      // one route at this span: nothing to tell apart, so no message is worded for a key
+      report(context, span, items);
+      continue;
+    }
     const byProblem = new Map<string, RouteProblem[]>();
     for (const item of items) {
       const key = `${item.severity ?? ''}\0${item.message('\0')}`;
@@ -25,14 +30,17 @@ export function reportBySpan(context: RuleContext, groups: SpanGroups<RouteProbl
       if (list) list.push(item);
       else byProblem.set(key, [item]);
     }
-    for (const same of byProblem.values()) {
-      const first = same[0]!;
-      context.report({
-        span,
-        message: first.message(routeNames(same.map((i) => i.route.name))),
-        ...(first.severity ? { severity: first.severity } : {}),
-        ...(first.fix ? { fix: first.fix } : {}),
-      });
-    }
+    for (const same of byProblem.values()) report(context, span, same);
   }
+}
+
+/** One finding for routes with the same problem at one span, worded and fixed as the first one's. */
+function report(context: RuleContext, span: Span, same: readonly RouteProblem[]): void {
+  const first = same[0]!;
+  context.report({
+    span,
+    message: first.message(routeNames(same.map((i) => i.route.name))),
+    ...(first.severity ? { severity: first.severity } : {}),
+    ...(first.fix ? { fix: first.fix } : {}),
+  });
 }

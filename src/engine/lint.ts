@@ -119,30 +119,75 @@ export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: So
 /** Runs every enabled rule over a source result and returns raw findings. */
 export function runRules(source: SourceResult, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
-  const seen = new Set<string>();
   const fatalIds = new Set(source.diagnostics.filter((d) => d.fatal).map((d) => `${d.span.file}\0${d.message}`));
+  const severityFor = options.severityFor;
+  const seenById = new Map<string, ReportedSpans>();
   for (const rule of options.rules) {
     const id = rule.meta.id;
+    const seen = seenById.get(id) ?? new ReportedSpans();
+    seenById.set(id, seen);
+    // The configured severity depends on the rule and the file only: asked once per file, not per finding.
+    let lastFile: string | undefined;
+    let lastConfigured: SeverityOrOff | undefined;
     rule.check({
       routes: source.routes,
       diagnostics: source.diagnostics,
       settings: options.settings,
       files: source.files,
       report(r) {
-        const configured = options.severityFor?.(id, r.span.file);
+        const span = r.span;
+        let configured: SeverityOrOff | undefined;
+        if (severityFor) {
+          if (span.file !== lastFile) {
+            lastConfigured = severityFor(id, span.file);
+            lastFile = span.file;
+          }
+          configured = lastConfigured;
+        }
         if (configured === 'off') return;
         const severity = configured ?? r.severity ?? rule.meta.severity;
-        const key = `${id}\0${r.span.file}\0${r.span.line}\0${r.span.column}\0${r.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const finding: Finding = { ruleId: id, severity, message: r.message, span: r.span };
+        if (!seen.add(span, r.message)) return;
+        const finding: Finding = { ruleId: id, severity, message: r.message, span };
         if (r.fix) finding.fix = r.fix;
-        if (id === 'parse-error' && fatalIds.has(`${r.span.file}\0${r.message}`)) finding.fatal = true;
+        if (id === 'parse-error' && fatalIds.has(`${span.file}\0${r.message}`)) finding.fatal = true;
         findings.push(finding);
       },
     });
   }
   return findings;
+}
+
+/**
+ * The (file, line, column, message) of one rule's findings, to report each once. Positions are
+ * keyed by number and messages compared only against others at the same position (usually
+ * none), so no key string is built and hashed per finding.
+ */
+class ReportedSpans {
+  private readonly byFile = new Map<string, Map<number, string | string[]>>();
+  private readonly byKey = new Set<string>();
+
+  /** false when this message was already reported at this position */
+  add(span: Span, message: string): boolean {
+    if (!(span.line >= 0 && span.line < 2 ** 20 && span.column >= 0 && span.column < 2 ** 32 && Number.isInteger(span.line) && Number.isInteger(span.column))) {
+      const key = `${span.file}\0${span.line}\0${span.column}\0${message}`;
+      if (this.byKey.has(key)) return false;
+      this.byKey.add(key);
+      return true;
+    }
+    let byPos = this.byFile.get(span.file);
+    if (!byPos) this.byFile.set(span.file, (byPos = new Map()));
+    const pos = span.line * 2 ** 32 + span.column;
+    const have = byPos.get(pos);
+    if (have === undefined) byPos.set(pos, message);
+    else if (typeof have === 'string') {
+      if (have === message) return false;
+      byPos.set(pos, [have, message]);
+    } else {
+      if (have.includes(message)) return false;
+      have.push(message);
+    }
+    return true;
+  }
 }
 
 function toMessage(f: Finding): LintMessage {
@@ -163,12 +208,27 @@ function toMessage(f: Finding): LintMessage {
 }
 
 export function countResult(r: LintResult): LintResult {
-  r.errorCount = r.messages.filter((m) => m.severity === 2).length;
-  r.warningCount = r.messages.filter((m) => m.level === 'warning').length;
-  r.infoCount = r.messages.filter((m) => m.level === 'info').length;
-  r.fatalErrorCount = r.messages.filter((m) => m.fatal).length;
-  r.fixableErrorCount = r.messages.filter((m) => m.severity === 2 && m.fix).length;
-  r.fixableWarningCount = r.messages.filter((m) => m.severity === 1 && m.fix).length;
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  let fatals = 0;
+  let fixableErrors = 0;
+  let fixableWarnings = 0;
+  for (const m of r.messages) {
+    if (m.severity === 2) {
+      errors++;
+      if (m.fix) fixableErrors++;
+    } else if (m.severity === 1 && m.fix) fixableWarnings++;
+    if (m.level === 'warning') warnings++;
+    else if (m.level === 'info') infos++;
+    if (m.fatal) fatals++;
+  }
+  r.errorCount = errors;
+  r.warningCount = warnings;
+  r.infoCount = infos;
+  r.fatalErrorCount = fatals;
+  r.fixableErrorCount = fixableErrors;
+  r.fixableWarningCount = fixableWarnings;
   return r;
 }
 
@@ -202,11 +262,27 @@ export function toResults(findings: Finding[], inputPaths: string[], files: Read
   };
   for (const p of inputPaths) resultFor(p);
   for (const f of findings) resultFor(f.span.file).messages.push(toMessage(f));
+  const rank = ruleIdRanks(findings);
   for (const r of byFile.values()) {
-    r.messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+    r.messages.sort((a, b) => a.line - b.line || a.column - b.column || rank.get(a.ruleId)! - rank.get(b.ruleId)!);
     countResult(r);
   }
   return [...byFile.values()];
+}
+
+/**
+ * Each rule ID's place in `localeCompare` order (IDs that compare equal share a place): sorting
+ * thousands of messages compares ranks instead of collating the same few IDs again and again.
+ */
+function ruleIdRanks(findings: readonly Finding[]): Map<string, number> {
+  const ids = [...new Set(findings.map((f) => f.ruleId))].sort((a, b) => a.localeCompare(b));
+  const rank = new Map<string, number>();
+  let place = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0 && ids[i - 1]!.localeCompare(ids[i]!) !== 0) place++;
+    rank.set(ids[i]!, place);
+  }
+  return rank;
 }
 
 /** Lints a set of files end to end. */

@@ -107,14 +107,18 @@ export function servedMethods(route: Route): readonly string[] {
 }
 
 function computeServedMethods(route: Route): string[] {
-  const out = new Set<string>();
-  if (route.match.methods !== '*') for (const m of route.match.methods) out.add(m);
+  // a handful of names per route: a list that skips repeats costs less than a Set
+  const out: string[] = [];
+  if (route.match.methods !== '*') for (const m of route.match.methods) addMethod(out, m);
   for (const r of route.responders) {
     if (r.methods === '*' || !servesRequests(r)) continue;
-    for (const m of r.methods) out.add(m);
+    for (const m of r.methods) addMethod(out, m);
   }
-  out.delete('OPTIONS');
-  return [...out];
+  return out;
+}
+
+function addMethod(out: string[], method: string): void {
+  if (method !== 'OPTIONS' && !out.includes(method)) out.push(method);
 }
 
 /** Whether requests with this method reach a responder that serves them (not a 405/403 or a redirect). */
@@ -364,18 +368,21 @@ function computePreflightReason(route: Route, clients: readonly ClientHeaders[])
   if (header) return `requests carry ${header.name} (${header.reason})`;
   // Lists declared for the whole server also reach routes that serve only files (nginx's static
   // handler): there they announce nothing the route serves.
-  const serving = actualResponders(route).filter(servesRequests);
-  const onlyFiles = serving.length > 0 && serving.every((r) => r.backend?.kind === 'static');
+  let onlyFiles: boolean | undefined;
   for (const r of route.responders) {
     for (const h of r.headers) {
+      // only the two lists announce anything: other headers are not read (nor parsed)
+      const methods = sameHeaderName(h.name, ALLOW_METHODS);
+      if (!methods && !sameHeaderName(h.name, ALLOW_HEADERS)) continue;
+      if (!methods && (onlyFiles ??= servesOnlyFiles(route))) continue;
       const texts = literalTexts(h.value) ?? [];
       for (const text of texts) {
         const parsed = parseTokenList(text);
         if (!parsed.ok) continue;
-        if (sameHeaderName(h.name, ALLOW_METHODS)) {
+        if (methods) {
           const m = parsed.items.find((i) => i !== '*' && i.toUpperCase() !== 'OPTIONS' && methodForcesPreflight(i) && mayServe(route, i));
           if (m) return `its Access-Control-Allow-Methods announces ${m}`;
-        } else if (!onlyFiles && sameHeaderName(h.name, ALLOW_HEADERS)) {
+        } else {
           const n = parsed.items.find((i) => i !== '*' && headerNeedsAllowEntry(i));
           if (n) return `its Access-Control-Allow-Headers announces ${n}`;
         }
@@ -383,6 +390,12 @@ function computePreflightReason(route: Route, clients: readonly ClientHeaders[])
     }
   }
   return undefined;
+}
+
+/** Whether every responder that serves the route's requests is nginx's static file handler (and there is one). */
+function servesOnlyFiles(route: Route): boolean {
+  const serving = actualResponders(route).filter(servesRequests);
+  return serving.length > 0 && serving.every((r) => r.backend?.kind === 'static');
 }
 
 /** A status for messages: `401 Unauthorized`, `a 301 redirect`. */
