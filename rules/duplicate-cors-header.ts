@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
 import { sameHeaderName } from '../src/model/query.js';
+import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
 import type { Backend, HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
@@ -74,6 +75,7 @@ export default rule;
 
 /** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
 const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials'];
+const SINGLE_VALUED_CODES = [NAME_CODE.acao, NAME_CODE.acac];
 
 /**
  * The gateway's headers of each SINGLE_VALUED name (by index), in one pass over the responder's
@@ -81,13 +83,12 @@ const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Cred
  */
 function sentByGateway(responder: Responder): (HeaderRule[] | undefined)[] | undefined {
   let out: (HeaderRule[] | undefined)[] | undefined;
-  for (const h of responder.headers) {
-    if (h.addedBy !== 'gateway') continue;
-    for (let n = 0; n < SINGLE_VALUED.length; n++) {
-      if (!sameHeaderName(h.name, SINGLE_VALUED[n]!)) continue;
+  const view = corsHeadersOf(responder);
+  for (let n = 0; n < SINGLE_VALUED.length; n++) {
+    for (const h of view.named(SINGLE_VALUED_CODES[n]!)) {
+      if (h.addedBy !== 'gateway') continue;
       out ??= [];
       (out[n] ??= []).push(h);
-      break;
     }
   }
   return out;
