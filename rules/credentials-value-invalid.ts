@@ -13,6 +13,9 @@ const rule: Rule = {
     const reporter = new SpanReporter();
     for (const site of headerSites(context.routes, 'access-control-allow-credentials')) {
       const value = site.header.value;
+      // the usual literal `true` (or an empty value, which sends nothing) needs no list
+      if (value.kind === 'literal' && isFine(value.text.trim())) continue;
+      if (value.kind !== 'literal' && value.kind !== 'by-origin') continue;
       const span = valueSpanOf(site.header);
       const texts: { text: string; span: Span }[] = [];
       if (value.kind === 'literal') texts.push({ text: value.text, span });
@@ -22,7 +25,7 @@ const rule: Rule = {
       }
       for (const { text, span: at } of texts) {
         const t = text.trim();
-        if (t === 'true' || t === '') continue; // empty: nginx sends no header
+        if (isFine(t)) continue;
         const why =
           t.toLowerCase() === 'true'
             ? `the value is case-sensitive, so "${t}" is not "true"`
@@ -41,3 +44,8 @@ const rule: Rule = {
 };
 
 export default rule;
+
+/** `true`, or empty: nginx sends no header. */
+function isFine(trimmed: string): boolean {
+  return trimmed === 'true' || trimmed === '';
+}

@@ -16,6 +16,8 @@ const rule: Rule = {
     for (const site of headerSites(context.routes, 'access-control-allow-origin')) {
       const value = site.header.value;
       if (value.kind === 'unknown' || value.kind === 'reflect' || reflectsAnyOrigin(value)) continue;
+      // only plain-http origins count (parseOrigin lower-cases the scheme): most values have none
+      if (value.kind === 'literal' && !PLAIN_HTTP.test(value.text.trim())) continue;
       const candidates: { origin: string; span: Span }[] = [];
       const span = valueSpanOf(site.header);
       if (value.kind === 'literal') candidates.push({ origin: value.text.trim(), span });
@@ -35,8 +37,7 @@ const rule: Rule = {
         if (value.otherwise?.kind === 'literal') candidates.push({ origin: value.otherwise.text.trim(), span });
       }
       for (const cand of candidates) {
-        // only plain-http origins count: skip the parse for the rest (parseOrigin lower-cases the scheme)
-        if (!/^http:\/\//i.test(cand.origin)) continue;
+        if (!PLAIN_HTTP.test(cand.origin)) continue;
         const parts = parseOrigin(cand.origin);
         if (!parts || parts.scheme !== 'http' || isLoopbackHost(parts.host)) continue;
         const sent = valueForOrigin(value, cand.origin);
@@ -54,3 +55,5 @@ const rule: Rule = {
 };
 
 export default rule;
+
+const PLAIN_HTTP = /^http:\/\//i;

@@ -201,7 +201,19 @@ export interface ReflectingPatternCase {
  * values that do not reflect every origin anyway (that is the reflected-origin rules' finding).
  * Skips negated regexes, the bare `*` entry and patterns that cannot be analysed.
  */
-export function* reflectingPatternCases(routes: readonly Route[], sites: readonly string[]): Generator<ReflectingPatternCase> {
+export function reflectingPatternCases(routes: readonly Route[], sites: readonly string[]): readonly ReflectingPatternCase[] {
+  // two rules ask for the same list over the same routes: walk the sites once per run
+  const hit = patternCasesCache.get(routes);
+  if (hit !== undefined && hit.sites === sites) return hit.cases;
+  const cases = collectReflectingPatternCases(routes, sites);
+  patternCasesCache.set(routes, { sites, cases });
+  return cases;
+}
+
+const patternCasesCache = new WeakMap<readonly Route[], { sites: readonly string[]; cases: readonly ReflectingPatternCase[] }>();
+
+function collectReflectingPatternCases(routes: readonly Route[], sites: readonly string[]): ReflectingPatternCase[] {
+  const out: ReflectingPatternCase[] = [];
   for (const site of headerSites(routes, 'access-control-allow-origin')) {
     const value = site.header.value;
     if (value.kind !== 'by-origin' || reflectsAnyOrigin(value)) continue;
@@ -210,9 +222,10 @@ export function* reflectingPatternCases(routes: readonly Route[], sites: readonl
       if (c.then?.kind !== 'reflect') continue;
       if (!((m.kind === 'regex' && !m.negated) || (m.kind === 'wildcard' && m.pattern.trim() !== '*'))) continue;
       const analysis = analyseMatcher(m, sites);
-      if (analysis.ok) yield { site, value, case: c, matcher: m, analysis };
+      if (analysis.ok) out.push({ site, value, case: c, matcher: m, analysis });
     }
   }
+  return out;
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
