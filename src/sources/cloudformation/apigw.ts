@@ -185,8 +185,8 @@ function errorTypesFor(auth: AuthRequirement[]): string[] {
   return [...types];
 }
 
-function toHeaderRule(h: GwHeader, opts: { onSuccess: boolean; onErrors: boolean; via: string }): HeaderRule {
-  const rule: HeaderRule = { name: h.name, value: h.value, onSuccess: opts.onSuccess, onErrors: opts.onErrors, span: h.span, addedBy: 'gateway', via: opts.via };
+function toHeaderRule(h: GwHeader, onSuccess: boolean, onErrors: boolean, via: string): HeaderRule {
+  const rule: HeaderRule = { name: h.name, value: h.value, onSuccess, onErrors, span: h.span, addedBy: 'gateway', via };
   if (h.valueSpan) rule.valueSpan = h.valueSpan;
   return rule;
 }
@@ -196,7 +196,7 @@ const errorCache = new WeakMap<RestApiModel, Map<string, GatewayError[]>>();
 
 export function gatewayErrorsFor(api: RestApiModel, auth: AuthRequirement[]): GatewayError[] {
   // Routes of one API with the same kinds of auth share their (read-only) gateway errors.
-  const key = auth.map((a) => a.mechanism).sort().join(',');
+  const key = auth.length === 0 ? '' : auth.length === 1 ? auth[0]!.mechanism : auth.map((a) => a.mechanism).sort().join(',');
   let perApi = errorCache.get(api);
   if (!perApi) errorCache.set(api, (perApi = new Map()));
   const cached = perApi.get(key);
@@ -217,7 +217,7 @@ function computeGatewayErrors(api: RestApiModel, auth: AuthRequirement[]): Gatew
     const e: GatewayError = {
       type,
       status: own?.status ?? status,
-      headers: decl ? decl.headers.map((h) => toHeaderRule(h, { onSuccess: false, onErrors: true, via: `gateway response ${decl.type}` })) : [],
+      headers: decl ? decl.headers.map((h) => toHeaderRule(h, false, true, `gateway response ${decl.type}`)) : [],
     };
     if (decl) e.span = decl.span;
     out.push(e);
@@ -225,25 +225,26 @@ function computeGatewayErrors(api: RestApiModel, auth: AuthRequirement[]): Gatew
   return out;
 }
 
+function integrationBackend(i: GwIntegration, kind: Backend['kind'], emitsCors: Backend['emitsCors'], description: string): Backend {
+  const x: Backend = { kind, emitsCors, hiddenHeaders: [], description };
+  if (i.span) x.span = i.span;
+  return x;
+}
+
 function backendOf(i: GwIntegration): Backend | undefined {
-  const b = (kind: Backend['kind'], emitsCors: Backend['emitsCors'], description: string): Backend => {
-    const x: Backend = { kind, emitsCors, hiddenHeaders: [], description };
-    if (i.span) x.span = i.span;
-    return x;
-  };
   switch (i.type) {
     case 'AWS_PROXY':
-      return b('lambda-proxy', 'unknown', 'Lambda proxy integration (the function must return the CORS headers itself)');
+      return integrationBackend(i, 'lambda-proxy', 'unknown', 'Lambda proxy integration (the function must return the CORS headers itself)');
     case 'HTTP_PROXY':
-      return b('http-proxy', 'unknown', 'HTTP proxy integration (the backend must return the CORS headers itself)');
+      return integrationBackend(i, 'http-proxy', 'unknown', 'HTTP proxy integration (the backend must return the CORS headers itself)');
     case 'AWS':
-      return b('lambda', 'no', 'AWS service integration (headers come from integration responses)');
+      return integrationBackend(i, 'lambda', 'no', 'AWS service integration (headers come from integration responses)');
     case 'HTTP':
-      return b('http', 'no', 'HTTP integration (headers come from integration responses)');
+      return integrationBackend(i, 'http', 'no', 'HTTP integration (headers come from integration responses)');
     case 'MOCK':
-      return b('mock', 'no', 'MOCK integration');
+      return integrationBackend(i, 'mock', 'no', 'MOCK integration');
     default:
-      return b('unknown', 'unknown', 'integration of unknown type');
+      return integrationBackend(i, 'unknown', 'unknown', 'integration of unknown type');
   }
 }
 
@@ -251,17 +252,21 @@ function isProxy(t: IntegrationType): boolean {
   return t === 'AWS_PROXY' || t === 'HTTP_PROXY';
 }
 
+/** The selected integration response's headers as rules (also on errors when every error response sets them too). */
+function integrationHeaderRules(i: GwIntegration): HeaderRule[] {
+  const names = i.errorHeaderNames;
+  const errorNames = names !== undefined && names.length !== 0 ? new Set(names.map((n) => n.toLowerCase())) : undefined;
+  return i.headers.map((h) => toHeaderRule(h, true, errorNames !== undefined && errorNames.has(h.name.toLowerCase()), 'IntegrationResponse'));
+}
+
 export function methodResponder(m: GwMethod, methods: string[] | '*'): Responder {
   const i = m.integration;
   const proxy = isProxy(i.type);
-  const errorNames = i.errorHeaderNames?.length ? new Set(i.errorHeaderNames.map((n) => n.toLowerCase())) : undefined;
   const r: Responder = {
     methods,
     answeredBy: i.type === 'MOCK' ? 'gateway' : i.type === 'unknown' ? 'backend' : 'backend',
     status: i.type === 'MOCK' || (!proxy && i.status) ? (i.status ?? { kind: 'unknown', reason: 'no integration response selected' }) : { kind: 'backend' },
-    headers: proxy
-      ? []
-      : i.headers.map((h) => toHeaderRule(h, { onSuccess: true, onErrors: errorNames !== undefined && errorNames.has(h.name.toLowerCase()), via: 'IntegrationResponse' })),
+    headers: proxy ? [] : integrationHeaderRules(i),
     auth: m.auth,
     span: m.span,
     description: m.description ?? `${m.method} method (${i.type} integration)`,

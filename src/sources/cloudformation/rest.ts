@@ -2,7 +2,7 @@
  * REST APIs declared as CloudFormation resources: AWS::ApiGateway::RestApi ↔ Resource tree
  * (ParentId/PathPart) ↔ Method ↔ Authorizer ↔ GatewayResponse, or an inline OpenAPI `Body`.
  */
-import type { AuthRequirement, SourceDiagnostic, StatusInfo } from '../../model/types.js';
+import type { AuthRequirement, SourceDiagnostic } from '../../model/types.js';
 import { entries, isMap, isScalar, pairOf, type YNode } from '../yaml-positions.js';
 import { authHeaders, mappingValue, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
@@ -64,15 +64,16 @@ function readIntegration(t: Template, method: YNode | undefined): GwIntegration 
   if (!ip) return { type: 'unknown', headers: [] };
   const integ = t.deref(ip.value);
   const typeNode = t.get(integ, 'Type');
-  const tstr = t.str(typeNode);
+  const tstr = t.strAt(integ, 'Type');
   const type = integrationType(tstr.ok ? tstr.text : undefined);
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
   const list = t.list(t.get(integ, 'IntegrationResponses')) ?? [];
   const responses = list.map((r) => {
-    const pattern = t.str(t.get(r, 'SelectionPattern'));
-    const status = t.str(t.get(r, 'StatusCode'));
-    return { node: r, pattern: pattern.ok ? pattern.text : undefined, status: status.ok ? status.text : undefined };
+    const pattern = t.strAt(r, 'SelectionPattern');
+    const statusNode = t.get(r, 'StatusCode');
+    const status = t.str(statusNode);
+    return { node: r, statusNode, pattern: pattern.ok ? pattern.text : undefined, status: status.ok ? status.text : undefined };
   });
   const wanted = type === 'MOCK' ? (mockStatus(t, t.get(integ, 'RequestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
@@ -81,8 +82,8 @@ function readIntegration(t: Template, method: YNode | undefined): GwIntegration 
     return out;
   }
   const code = Number(chosen.status);
-  const statusNode = t.get(chosen.node, 'StatusCode');
-  out.status = Number.isInteger(code) ? ({ kind: 'fixed', code, ...(statusNode ? { span: t.spanNode(statusNode) } : {}) } as StatusInfo) : { kind: 'unknown', reason: 'the integration response status is not a number' };
+  const statusNode = chosen.statusNode;
+  out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
   out.headers = headerParams(t, t.get(chosen.node, 'ResponseParameters'), /^method\.response\.header\.(.+)$/i);
   applyTemplates(t, t.get(chosen.node, 'ResponseTemplates'), out.headers, chosen.node);
   const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
@@ -117,9 +118,9 @@ export function gatewayResponseStatus(t: Template, n: YNode | undefined): number
 function readAuthorizers(t: Template, ofApi: Resource[]): Map<string, GwAuthorizer> {
   const out = new Map<string, GwAuthorizer>();
   for (const r of ofApi) {
-    const type = t.str(t.get(r.props, 'Type'));
-    const src = t.str(t.get(r.props, 'IdentitySource'));
-    const name = t.str(t.get(r.props, 'Name'));
+    const type = t.strAt(r.props, 'Type');
+    const src = t.strAt(r.props, 'IdentitySource');
+    const name = t.strAt(r.props, 'Name');
     out.set(r.id, {
       name: name.ok ? name.text : r.id,
       type: type.ok && ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'].includes(type.text.toUpperCase()) ? (type.text.toUpperCase() as GwAuthorizer['type']) : 'unknown',
@@ -138,7 +139,7 @@ function methodAuth(t: Template, m: Resource, authorizers: Map<string, GwAuthori
   const kind = at.ok ? at.text.toUpperCase() : atPair ? 'UNKNOWN' : 'NONE';
   if (kind === 'AWS_IAM') auth.push(iamRequirement(atSpan));
   else if (kind === 'CUSTOM' || kind === 'COGNITO_USER_POOLS') {
-    const ref = t.refTarget(t.get(m.props, 'AuthorizerId'));
+    const ref = t.refAt(m.props, 'AuthorizerId');
     const a = ref ? authorizers.get(ref) : undefined;
     if (a) auth.push(authorizerRequirement({ ...a, type: kind === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : a.type }, atSpan));
     else {
@@ -168,12 +169,12 @@ function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<strin
     const c = cache.get(id);
     if (c) return c;
     const res = all.get(id)!;
-    const part = t.str(t.get(res.props, 'PathPart'));
+    const part = t.strAt(res.props, 'PathPart');
     let out: { path: string; res: Resource } | { unknown: string; res: Resource };
     if (!part.ok) out = { unknown: `PathPart of ${id}: ${part.reason}`, res };
     else {
-      const parentNode = t.deref(t.get(res.props, 'ParentId'));
-      const parentRef = t.refTarget(parentNode);
+      const parentNode = t.get(res.props, 'ParentId');
+      const parentRef = t.refOf(parentNode);
       const isRoot = pairOf(parentNode, 'Fn::GetAtt') !== undefined && parentRef === apiId;
       if (isRoot) out = { path: `/${part.text}`, res };
       else if (parentRef && all.has(parentRef)) {
@@ -210,7 +211,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
   const byApi = (type: string): Map<string, Resource[]> => {
     const grouped = new Map<string, Resource[]>();
     for (const r of t.ofType(type)) {
-      const api = t.refTarget(t.get(r.props, 'RestApiId'));
+      const api = t.refAt(r.props, 'RestApiId');
       if (!api) continue;
       let l = grouped.get(api);
       if (!l) grouped.set(api, (l = []));
@@ -239,14 +240,14 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         span: t.spanKey(t.pair(api.props, 'BodyS3Location')!),
       });
     }
-    const keySource = t.str(t.get(api.props, 'ApiKeySourceType'));
+    const keySource = t.strAt(api.props, 'ApiKeySourceType');
     const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
     const authorizers = readAuthorizers(t, authorizersByApi.get(api.id) ?? []);
     const paths = resourcePaths(t, api.id, resourcesByApi.get(api.id) ?? []);
     const resources = new Map<string, GwResource>();
     const resourceFor = (m: Resource): GwResource | undefined => {
-      const node = t.deref(t.get(m.props, 'ResourceId'));
-      const ref = t.refTarget(node);
+      const node = t.get(m.props, 'ResourceId');
+      const ref = t.refOf(node);
       let path: string;
       let span = t.spanResource(m);
       if (pairOf(node, 'Fn::GetAtt') !== undefined && ref === api.id) path = '/';
@@ -274,13 +275,13 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
     for (const m of methodsByApi.get(api.id) ?? []) {
       const res = resourceFor(m);
       if (!res) continue;
-      const hm = t.str(t.get(m.props, 'HttpMethod'));
+      const hmPair = t.pair(m.props, 'HttpMethod');
+      const hm = t.str(hmPair?.value);
       if (!hm.ok) continue;
-      const hmPair = t.pair(m.props, 'HttpMethod')!;
       const auth = methodAuth(t, m, authorizers, apiKeyHeader, out.diagnostics);
       const gm: GwMethod = {
         method: hm.text.toUpperCase(),
-        span: t.spanNode(hmPair.value),
+        span: t.spanNode(hmPair!.value),
         auth,
         integration: readIntegration(t, m.props),
         requiredHeaders: authHeaders(auth, t.spanResource(m)),
@@ -305,7 +306,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
 export function gatewayResponses(t: Template, list: Resource[]): GwGatewayResponse[] {
   const out: GwGatewayResponse[] = [];
   for (const g of list) {
-    const type = t.str(t.get(g.props, 'ResponseType'));
+    const type = t.strAt(g.props, 'ResponseType');
     if (!type.ok) continue;
     const gr: GwGatewayResponse = {
       type: type.text.toUpperCase(),

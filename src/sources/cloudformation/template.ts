@@ -189,7 +189,16 @@ export class Template {
 
   /** The logical id a `Ref`/`Fn::GetAtt`/`Fn::Sub "${X}"` points at, if the node is such a reference. */
   refTarget(n: YNode | undefined): string | undefined {
-    const v = this.deref(n);
+    return this.refOf(this.deref(n));
+  }
+
+  /** `refTarget(get(n, key))`, resolving the value once (`get` already follows `Fn::If` and parameter `Ref`s). */
+  refAt(n: YNode | undefined, key: string): string | undefined {
+    return this.refOf(this.get(n, key));
+  }
+
+  /** `refTarget` of a value `deref` has already resolved. */
+  refOf(v: YNode | undefined): string | undefined {
     if (isScalar(v)) return this.resources.has(v.text) ? v.text : undefined;
     const p = isMap(v) ? onlyPair(v) : undefined;
     if (!p) return undefined;
@@ -223,7 +232,16 @@ export class Template {
   /** A string value, resolved where the template says what it is. */
   str(n: YNode | undefined, depth = 0): Str {
     if (depth > 32) return { ok: false, reason: 'references nest too deeply (circular?)' };
-    const v = this.deref(n);
+    return this.strOf(this.deref(n), depth);
+  }
+
+  /** `str(get(n, key))`, resolving the value once. */
+  strAt(n: YNode | undefined, key: string): Str {
+    return this.strOf(this.get(n, key), 0);
+  }
+
+  /** `str` of a value `deref` has already resolved. */
+  private strOf(v: YNode | undefined, depth: number): Str {
     if (v === undefined) return { ok: false, reason: 'the value is AWS::NoValue or missing' };
     if (isScalar(v)) return { ok: true, text: v.text };
     if (isSeq(v)) return { ok: false, reason: 'a list where a string is expected' };
