@@ -1,6 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
-import { mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
+import { isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
 import type { HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
@@ -29,14 +28,14 @@ const rule: Rule = {
         if (responder.answeredBy !== 'backend' || !backend) return;
         if (backend.emitsCors === 'no' || backend.gatewayOverridesCors === true) return;
         if (NO_CODE.has(backend.kind)) return;
-        if (sendsOrigin(responder)) return;
+        if (responder.headers.some((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO))) return;
         // Lost to add_header inheritance: cors-headers-dropped-by-inheritance says so, as an error.
         if (route.droppedHeaders.some((d) => d.responderIndex === index && sameHeaderName(d.header.name, ACAO))) return;
         const answersPreflight = responder === preflight;
         // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
         // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
         const siblingCors = route.responders.some(
-          (r) => r !== responder && !onlyPreflight(r) && sendsOrigin(r),
+          (r) => r !== responder && !onlyPreflight(r) && r.headers.some((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO)),
         );
         const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
         if (!answersActual && !answersPreflight) return;
@@ -72,19 +71,13 @@ const NO_CODE = new Set(['static', 'mock', 'none']);
 function declaredCors(route: Route): HeaderRule | undefined {
   let first: HeaderRule | undefined;
   for (const r of route.responders) {
-    for (const h of corsHeadersOf(r).cors) {
-      if (h.addedBy !== 'gateway') continue;
+    for (const h of r.headers) {
+      if (h.addedBy !== 'gateway' || !isCorsHeader(h.name)) continue;
       if (sameHeaderName(h.name, ACAO)) return h;
       first ??= h;
     }
   }
   return first;
-}
-
-/** The gateway adds an Access-Control-Allow-Origin to this responder's responses. */
-function sendsOrigin(r: Responder): boolean {
-  for (const h of corsHeadersOf(r).named(NAME_CODE.acao)) if (h.addedBy === 'gateway') return true;
-  return false;
 }
 
 function onlyPreflight(r: Responder): boolean {

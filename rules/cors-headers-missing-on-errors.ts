@@ -1,6 +1,5 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
 import { mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
 import type { GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 
@@ -90,7 +89,8 @@ function checkResponders(context: RuleContext): void {
       // one pass: the gateway's first Access-Control-Allow-Origin on success, and whether any is sent on errors
       let origin: HeaderRule | undefined;
       let onErrors = false;
-      for (const h of corsHeadersOf(responder).named(NAME_CODE.acao)) {
+      for (const h of responder.headers) {
+        if (!sameHeaderName(h.name, ACAO)) continue;
         if (origin === undefined && h.onSuccess && h.addedBy === 'gateway') origin = h;
         if (h.onErrors) onErrors = true;
       }

@@ -1,7 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
 import { sameHeaderName } from '../src/model/query.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
 import type { Backend, HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
@@ -20,6 +19,8 @@ const rule: Rule = {
     const sameLevel = new SpanGroups<{ route: Route; first: HeaderRule; second: HeaderRule }>();
     const withBackend = new SpanGroups<{ route: Route; header: HeaderRule; backend: Backend; evidence: string }>();
     let hidersIndex: HidersIndex | undefined;
+    // built on first need: most responders are settled before any other route is consulted
+    const hiders = () => (hidersIndex ??= indexHiders(context.routes));
     for (const route of context.routes) {
       for (const responder of route.responders) {
         const sent = sentByGateway(responder);
@@ -37,7 +38,7 @@ const rule: Rule = {
           if (responder.answeredBy !== 'backend' || !backend) continue;
           // A proxy_hide_header may sit in the part of the config that could not be read.
           if (route.incomplete?.length) continue;
-          const evidence = backendSends((hidersIndex ??= indexHiders(context.routes)), responder, backend, name);
+          const evidence = backendSends(hiders, responder, backend, name);
           if (!evidence) continue;
           // Added only when the backend sends none (a map on $upstream_http_*), so never twice.
           const header = rules.find((h) => h.value.kind !== 'unknown' && !h.unlessBackendSends?.length);
@@ -75,7 +76,6 @@ export default rule;
 
 /** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
 const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials'];
-const SINGLE_VALUED_CODES = [NAME_CODE.acao, NAME_CODE.acac];
 
 /**
  * The gateway's headers of each SINGLE_VALUED name (by index), in one pass over the responder's
@@ -83,12 +83,13 @@ const SINGLE_VALUED_CODES = [NAME_CODE.acao, NAME_CODE.acac];
  */
 function sentByGateway(responder: Responder): (HeaderRule[] | undefined)[] | undefined {
   let out: (HeaderRule[] | undefined)[] | undefined;
-  const view = corsHeadersOf(responder);
-  for (let n = 0; n < SINGLE_VALUED.length; n++) {
-    for (const h of view.named(SINGLE_VALUED_CODES[n]!)) {
-      if (h.addedBy !== 'gateway') continue;
+  for (const h of responder.headers) {
+    if (h.addedBy !== 'gateway') continue;
+    for (let n = 0; n < SINGLE_VALUED.length; n++) {
+      if (!sameHeaderName(h.name, SINGLE_VALUED[n]!)) continue;
       out ??= [];
       (out[n] ??= []).push(h);
+      break;
     }
   }
   return out;
@@ -139,14 +140,14 @@ function bothPresentForSomeOrigin(a: HeaderValue, b: HeaderValue): boolean {
  * backends count only with positive evidence: another block that proxies to the same backend
  * hides this very header, so the author knows the upstream sends it.
  */
-function backendSends(hiders: HidersIndex, responder: Responder, backend: Backend, name: string): string | undefined {
+function backendSends(hiders: () => HidersIndex, responder: Responder, backend: Backend, name: string): string | undefined {
   if (backend.hiddenHeaders.some((h) => sameHeaderName(h, name))) return undefined;
   if (backend.gatewayOverridesCors === true) return undefined;
   const fromBackend = responder.headers.find((h) => h.addedBy === 'backend' && sameHeaderName(h.name, name));
   if (fromBackend) return `as declared at ${where(fromBackend.span, responder.span)}`;
   if (backend.emitsCors === 'yes') return 'it emits CORS headers itself';
   if (backend.emitsCors === 'no') return undefined;
-  const found = hiders.get(`${backend.description}\0${name.toLowerCase()}`);
+  const found = hiders().get(`${backend.description}\0${name.toLowerCase()}`);
   const hider = found && (found[0].responder !== responder ? found[0] : found[1]);
   return hider ? `${hider.routeName} hides the upstream's copy` : undefined;
 }

@@ -2,8 +2,7 @@ import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { looksTemplated, parseTokenList, singleQuotedItems, type ListProblem } from '../src/model/header-list.js';
 import { preflightResponder, sameHeaderName } from '../src/model/query.js';
-import { ALLOW_METHODS, literalTexts } from '../src/model/preflight.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
+import { ALLOW_HEADERS, ALLOW_METHODS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
 /**
@@ -24,11 +23,10 @@ const rule: Rule = {
       const pre = preflightResponder(route);
       if (!pre) continue;
       // Allow-Methods lines first, then Allow-Headers lines
-      const view = corsHeadersOf(pre);
-      for (const code of PREFLIGHT_LISTS) {
-        for (const header of view.named(code)) {
-          if (!header.onSuccess) continue;
-          const problem = listProblem(header, code === NAME_CODE.allowMethods);
+      for (const name of PREFLIGHT_LISTS) {
+        for (const header of pre.headers) {
+          if (!header.onSuccess || !sameHeaderName(header.name, name)) continue;
+          const problem = listProblem(header, name === ALLOW_METHODS);
           if (problem) groups.add(header.valueSpan ?? header.span, { route, header, problem });
         }
       }
@@ -47,7 +45,7 @@ function canonicalName(h: HeaderRule): string {
   return sameHeaderName(h.name, ALLOW_METHODS) ? 'Access-Control-Allow-Methods' : 'Access-Control-Allow-Headers';
 }
 
-const PREFLIGHT_LISTS = [NAME_CODE.allowMethods, NAME_CODE.allowHeaders];
+const PREFLIGHT_LISTS = [ALLOW_METHODS, ALLOW_HEADERS];
 
 /** What is wrong with the value and what the browser does about it, or undefined when it is fine. */
 function listProblem(h: HeaderRule, methods: boolean): string | undefined {

@@ -1,8 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
-import { preflightResponder } from '../src/model/query.js';
-import { literalTexts } from '../src/model/preflight.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
+import { headersNamed, preflightResponder } from '../src/model/query.js';
+import { literalTexts, MAX_AGE } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
 /** What each engine caps `Access-Control-Max-Age` at (reference/cors-protocol.md §1.8). */
@@ -26,8 +25,7 @@ const rule: Rule = {
     for (const route of context.routes) {
       const pre = preflightResponder(route);
       if (!pre) continue;
-      for (const h of corsHeadersOf(pre).named(NAME_CODE.maxAge)) {
-        if (!h.onSuccess) continue;
+      for (const h of headersNamed(pre, MAX_AGE, 'success')) {
         for (const text of literalTexts(h.value) ?? []) {
           // delta-seconds: digits only; anything else is another problem (browsers fall back to 5 s).
           if (!/^[ \t]*\d+[ \t]*$/.test(text)) continue;

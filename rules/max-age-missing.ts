@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
-import { gatewayAnswersPreflightOk } from '../src/model/preflight.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
+import { headersNamed, isCorsHeader } from '../src/model/query.js';
+import { gatewayAnswersPreflightOk, MAX_AGE } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
 /**
@@ -19,10 +19,8 @@ const rule: Rule = {
     const groups = new SpanGroups<Route>();
     for (const route of context.routes) {
       const pre = gatewayAnswersPreflightOk(route);
-      if (!pre) continue;
-      const view = corsHeadersOf(pre);
-      if (!view.cors.some((h) => h.onSuccess)) continue;
-      if (view.named(NAME_CODE.maxAge).some((h) => h.onSuccess)) continue;
+      if (!pre || !pre.headers.some((h) => h.onSuccess && isCorsHeader(h.name))) continue;
+      if (headersNamed(pre, MAX_AGE, 'success').length > 0) continue;
       groups.add(pre.span, route);
     }
     for (const [span, routes] of groups.entries()) {

@@ -8,7 +8,6 @@ import {
   splitHeaderList,
 } from '../src/model/query.js';
 import type { HeaderRule, HeaderValue, Responder, Route, Span } from '../src/model/types.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 import { addVaryOriginAfter } from './lib/nginx-fixes.js';
 
@@ -66,14 +65,14 @@ function covers(text: string): boolean {
 const coversCache = new Map<string, boolean>();
 
 function sendsVaryOrigin(responder: Responder): boolean {
-  for (const h of corsHeadersOf(responder).named(NAME_CODE.vary)) if (h.onSuccess && variesOnOrigin(h.value)) return true;
+  for (const h of responder.headers) if (h.onSuccess && sameHeaderName(h.name, 'vary') && variesOnOrigin(h.value)) return true;
   return false;
 }
 
 /** The gateway's first Access-Control-Allow-Origin on success that depends on the request Origin. */
 function dynamicOrigin(responder: Responder): HeaderRule | undefined {
-  for (const h of corsHeadersOf(responder).named(NAME_CODE.acao)) {
-    if (h.onSuccess && h.addedBy === 'gateway' && dependsOnOrigin(h.value)) return h;
+  for (const h of responder.headers) {
+    if (h.onSuccess && h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO) && dependsOnOrigin(h.value)) return h;
   }
   return undefined;
 }

@@ -2,8 +2,7 @@ import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { parseTokenList } from '../src/model/header-list.js';
 import { actualResponders, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
-import { ALLOW_HEADERS, ALLOW_METHODS, credentialsAllowed, literalTexts } from '../src/model/preflight.js';
-import { NAME_CODE, corsHeadersOf } from '../src/model/origin-scopes.js';
+import { ALLOW_HEADERS, ALLOW_METHODS, credentialsAllowed, EXPOSE_HEADERS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups, where } from './lib/grouping.js';
 
 /**
@@ -27,10 +26,9 @@ const rule: Rule = {
       const pre = preflightResponder(route);
       if (pre) {
         // Allow-Methods lines first, then Allow-Headers lines
-        const view = corsHeadersOf(pre);
-        for (const code of PREFLIGHT_LISTS) {
-          for (const h of view.named(code)) {
-            if (h.onSuccess && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+        for (const name of PREFLIGHT_LISTS) {
+          for (const h of pre.headers) {
+            if (h.onSuccess && sameHeaderName(h.name, name) && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
           }
         }
       }
@@ -38,8 +36,8 @@ const rule: Rule = {
       for (const r of actualResponders(route)) {
         const own = mayAllowCredentials(r);
         if (!own) continue;
-        for (const h of corsHeadersOf(r).named(NAME_CODE.expose)) {
-          if (h.onSuccess && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
+        for (const h of r.headers) {
+          if (h.onSuccess && sameHeaderName(h.name, EXPOSE_HEADERS) && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
         }
       }
     }
@@ -52,7 +50,7 @@ const rule: Rule = {
   },
 };
 
-const PREFLIGHT_LISTS = [NAME_CODE.allowMethods, NAME_CODE.allowHeaders];
+const PREFLIGHT_LISTS = [ALLOW_METHODS, ALLOW_HEADERS];
 
 function listsWildcard(h: HeaderRule): boolean {
   const texts = literalTexts(h.value);

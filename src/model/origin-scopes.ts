@@ -7,7 +7,7 @@ import type { Report, RuleContext, Severity } from '../engine/rule.js';
 import { reflectsAnyOrigin, valueForOrigin } from './origin.js';
 import { analyseOriginPattern } from './patterns.js';
 import type { PatternAnalysis } from './origin-pattern.js';
-import { CORS_RESPONSE_HEADERS, sameHeaderName } from './query.js';
+import { headersNamed, sameHeaderName } from './query.js';
 import type { HeaderRule, HeaderValue, OriginCase, OriginMatcher, Responder, Route, Span } from './types.js';
 
 export type Phase = 'success' | 'error';
@@ -33,14 +33,12 @@ const sitesCache = new WeakMap<readonly Route[], Map<string, readonly HeaderSite
 
 function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   const out: HeaderSite[] = [];
-  const code = corsNameCode(name);
   for (const route of routes) {
     for (const responder of route.responders) {
       // one pass per responder: its success sites in header order, then its error sites
       let errors: HeaderRule[] | undefined;
-      const named = code >= 0 ? corsHeadersOf(responder).named(code) : responder.headers;
-      for (const header of named) {
-        if (code < 0 && !sameHeaderName(header.name, name)) continue;
+      for (const header of responder.headers) {
+        if (!sameHeaderName(header.name, name)) continue;
         if (header.onSuccess) out.push(new Site(route, responder, header, 'success'));
         if (header.onErrors) (errors ??= []).push(header);
       }
@@ -48,77 +46,6 @@ function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
     }
   }
   return out;
-}
-
-/** Header names the CORS rules look up, by code (the index here): the CORS response headers, then Vary. */
-const CORS_NAMES = [...CORS_RESPONSE_HEADERS, 'vary'] as const;
-export const NAME_CODE = { acao: 0, acac: 1, allowMethods: 2, allowHeaders: 3, expose: 4, maxAge: 5, vary: 6 } as const;
-
-/** The code of a header name in CORS_NAMES (-1: another header), kept per name as written. */
-export function corsNameCode(name: string): number {
-  let code = nameCodes.get(name);
-  if (code === undefined) {
-    code = CORS_NAMES.findIndex((n) => sameHeaderName(name, n));
-    if (nameCodes.size > 4096) nameCodes.clear();
-    nameCodes.set(name, code);
-  }
-  return code;
-}
-
-const nameCodes = new Map<string, number>();
-
-/**
- * A responder's CORS headers (and Vary) by name, both phases, in declaration order: found in one
- * pass over its headers and kept per responder, since a dozen rules look up these names on every
- * responder of every route. The model never changes once built; headers added later start over.
- */
-export class CorsHeaders {
-  readonly length: number;
-  /** every CORS response header (not Vary), in order */
-  readonly cors: HeaderRule[] = [];
-  private readonly byCode: (HeaderRule[] | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-
-  constructor(readonly headers: readonly HeaderRule[]) {
-    this.length = headers.length;
-    for (const h of headers) {
-      const code = corsNameCode(h.name);
-      if (code < 0) continue;
-      if (code !== NAME_CODE.vary) this.cors.push(h);
-      (this.byCode[code] ??= []).push(h);
-    }
-  }
-
-  /** The headers with this name code (shared array: read it only). */
-  named(code: number): readonly HeaderRule[] {
-    return this.byCode[code] ?? NO_HEADERS;
-  }
-}
-
-const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
-const corsHeaderViews = new WeakMap<Responder, CorsHeaders>();
-
-export function corsHeadersOf(responder: Responder): CorsHeaders {
-  const headers = responder.headers;
-  let view = corsHeaderViews.get(responder);
-  if (view === undefined || view.headers !== headers || view.length !== headers.length) {
-    view = new CorsHeaders(headers);
-    corsHeaderViews.set(responder, view);
-  }
-  return view;
-}
-
-/** The headers with this name code sent in a phase (a new array only when some are not sent in it). */
-export function namedIn(responder: Responder, code: number, phase: Phase): readonly HeaderRule[] {
-  const all = corsHeadersOf(responder).named(code);
-  let out: HeaderRule[] | undefined;
-  for (let i = 0; i < all.length; i++) {
-    const h = all[i]!;
-    const sent = phase === 'success' ? h.onSuccess : h.onErrors;
-    if (sent && out === undefined) continue;
-    out ??= all.slice(0, i);
-    if (sent) out.push(h);
-  }
-  return out ?? all;
 }
 
 /** A site, with the Access-Control-Allow-Credentials headers of its response looked up once. */
@@ -133,13 +60,15 @@ class Site implements HeaderSite {
   ) {}
 
   get credentialHeaders(): readonly HeaderRule[] {
-    return (this.#credentialHeaders ??= namedIn(this.responder, NAME_CODE.acac, this.phase));
+    return (this.#credentialHeaders ??= headersNamed(this.responder, ACAC, this.phase));
   }
 }
 
+const ACAC = 'access-control-allow-credentials';
+
 /** The Access-Control-Allow-Credentials headers sent on a site's response (shared array: read it only). */
 export function credentialHeadersOf(site: HeaderSite): readonly HeaderRule[] {
-  return site instanceof Site ? site.credentialHeaders : namedIn(site.responder, NAME_CODE.acac, site.phase);
+  return site instanceof Site ? site.credentialHeaders : headersNamed(site.responder, ACAC, site.phase);
 }
 
 /**
