@@ -208,27 +208,17 @@ function toMessage(f: Finding): LintMessage {
 }
 
 export function countResult(r: LintResult): LintResult {
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
-  let fatals = 0;
-  let fixableErrors = 0;
-  let fixableWarnings = 0;
+  // one pass over the messages for all six counts
+  r.errorCount = r.warningCount = r.infoCount = r.fatalErrorCount = r.fixableErrorCount = r.fixableWarningCount = 0;
   for (const m of r.messages) {
     if (m.severity === 2) {
-      errors++;
-      if (m.fix) fixableErrors++;
-    } else if (m.severity === 1 && m.fix) fixableWarnings++;
-    if (m.level === 'warning') warnings++;
-    else if (m.level === 'info') infos++;
-    if (m.fatal) fatals++;
+      r.errorCount++;
+      if (m.fix) r.fixableErrorCount++;
+    } else if (m.severity === 1 && m.fix) r.fixableWarningCount++;
+    if (m.level === 'warning') r.warningCount++;
+    else if (m.level === 'info') r.infoCount++;
+    if (m.fatal) r.fatalErrorCount++;
   }
-  r.errorCount = errors;
-  r.warningCount = warnings;
-  r.infoCount = infos;
-  r.fatalErrorCount = fatals;
-  r.fixableErrorCount = fixableErrors;
-  r.fixableWarningCount = fixableWarnings;
   return r;
 }
 

@@ -161,6 +161,8 @@ export function headersReadBy(auth: AuthRequirement): string[] {
  * out; duplicates (case-insensitive) keep the first reason.
  */
 export function neededRequestHeaders(route: Route, clients: readonly ClientHeaders[] = NO_CLIENTS): readonly NeededHeader[] {
+  // every empty client list gives the same answer: one cache entry for them all
+  if (clients.length === 0) clients = NO_CLIENTS;
   const m = routeFacts(route);
   if (m.needed?.clients !== clients) m.needed = { clients, value: computeNeededRequestHeaders(route, clients) };
   return m.needed.value;
@@ -356,6 +358,7 @@ function groupsWithCors(all: readonly Route[]): Set<string> {
  * that announce such methods or headers.
  */
 export function preflightReason(route: Route, clients: readonly ClientHeaders[] = NO_CLIENTS): string | undefined {
+  if (clients.length === 0) clients = NO_CLIENTS;
   const m = routeFacts(route);
   if (m.reason?.clients !== clients) m.reason = { clients, value: computePreflightReason(route, clients) };
   return m.reason.value;
