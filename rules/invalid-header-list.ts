@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { looksTemplated, parseTokenList, singleQuotedItems, type ListProblem } from '../src/model/header-list.js';
+import { memoByText } from '../src/model/memo.js';
 import { preflightResponder, sameHeaderName } from '../src/model/query.js';
 import { ALLOW_HEADERS, ALLOW_METHODS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
@@ -59,17 +60,11 @@ function listProblem(h: HeaderRule, methods: boolean): string | undefined {
 }
 
 /** Problems per value text (null: none), for Allow-Methods and for Allow-Headers: one list is usually repeated on many routes. */
-const problemsOf = { methods: new Map<string, string | null>(), headers: new Map<string, string | null>() };
+const methodProblem = memoByText((text) => computeTextProblem(text, 'method') ?? null, 4096);
+const headerProblem = memoByText((text) => computeTextProblem(text, 'header name') ?? null, 4096);
 
 function textProblem(text: string, methods: boolean): string | undefined {
-  const known = methods ? problemsOf.methods : problemsOf.headers;
-  let problem = known.get(text);
-  if (problem === undefined) {
-    problem = computeTextProblem(text, methods ? 'method' : 'header name') ?? null;
-    if (known.size > 4096) known.clear();
-    known.set(text, problem);
-  }
-  return problem ?? undefined;
+  return (methods ? methodProblem : headerProblem)(text) ?? undefined;
 }
 
 function computeTextProblem(text: string, what: string): string | undefined {

@@ -8,6 +8,7 @@ import {
   splitHeaderList,
 } from '../src/model/query.js';
 import type { HeaderRule, HeaderValue, Responder, Route, Span } from '../src/model/types.js';
+import { memoByText } from '../src/model/memo.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 import { addVaryOriginAfter } from './lib/nginx-fixes.js';
 
@@ -52,17 +53,7 @@ function variesOnOrigin(value: HeaderValue): boolean {
 }
 
 /** A Vary list names Origin (or `*`); kept per text, since one Vary line is usually repeated on every route. */
-function covers(text: string): boolean {
-  let hit = coversCache.get(text);
-  if (hit === undefined) {
-    hit = splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin'));
-    if (coversCache.size > 4096) coversCache.clear();
-    coversCache.set(text, hit);
-  }
-  return hit;
-}
-
-const coversCache = new Map<string, boolean>();
+const covers = memoByText((text) => splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin')), 4096);
 
 function sendsVaryOrigin(responder: Responder): boolean {
   for (const h of responder.headers) if (h.onSuccess && sameHeaderName(h.name, 'vary') && variesOnOrigin(h.value)) return true;

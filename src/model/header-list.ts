@@ -7,6 +7,7 @@
  * elements are ignored (so `GET, POST,` is fine). Anything else is a parse failure, and a
  * parse failure turns the whole preflight into a network error.
  */
+import { memoByText } from './memo.js';
 
 /** RFC 9110 `tchar`: the characters a token (a method or a header name) may contain. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -36,17 +37,7 @@ export function isToken(text: string): boolean {
  * result is shared by every caller with the same text (a config repeats one list on many
  * routes): read it, never change it.
  */
-export function parseTokenList(value: string): TokenListParse {
-  let parsed = parsedLists.get(value);
-  if (!parsed) {
-    parsed = computeTokenList(value);
-    if (parsedLists.size > 10_000) parsedLists.clear();
-    parsedLists.set(value, parsed);
-  }
-  return parsed;
-}
-
-const parsedLists = new Map<string, TokenListParse>();
+export const parseTokenList: (value: string) => TokenListParse = memoByText(computeTokenList);
 
 function computeTokenList(value: string): TokenListParse {
   const items: string[] = [];
@@ -125,19 +116,10 @@ export function isForbiddenRequestHeader(name: string): boolean {
 }
 
 /** Whether a request header a script sets must be listed in Access-Control-Allow-Headers. */
-export function headerNeedsAllowEntry(name: string): boolean {
-  let needs = needsAllowEntry.get(name);
-  if (needs === undefined) {
-    const n = name.toLowerCase();
-    needs = !SAFELISTED_HEADER_NAMES.includes(n) && !isForbiddenRequestHeader(n);
-    if (needsAllowEntry.size > 10_000) needsAllowEntry.clear();
-    needsAllowEntry.set(name, needs);
-  }
-  return needs;
-}
-
-/** name as written -> headerNeedsAllowEntry: rules ask about the same few names for every route */
-const needsAllowEntry = new Map<string, boolean>();
+export const headerNeedsAllowEntry: (name: string) => boolean = memoByText((name) => {
+  const n = name.toLowerCase();
+  return !SAFELISTED_HEADER_NAMES.includes(n) && !isForbiddenRequestHeader(n);
+});
 
 /** `Authorization` is the one name the `*` wildcard never covers (Fetch: CORS non-wildcard request-header name). */
 export function isNonWildcardHeader(name: string): boolean {

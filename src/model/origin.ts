@@ -8,6 +8,7 @@
  * spelling in a header value never matches.
  */
 import type { HeaderValue, OriginMatcher, OriginOutcome } from './types.js';
+import { memoByText } from './memo.js';
 import { compileOriginRegex } from './patterns.js';
 
 export interface OriginParts {
@@ -27,17 +28,7 @@ const ORIGIN_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[0-9A-Fa-f:.]+\]|[^/?#:@
  * not one. Results are shared per text (configs repeat their origins on many routes): read them,
  * never change them.
  */
-export function parseOrigin(text: string): OriginParts | null {
-  let parts = parsedOrigins.get(text);
-  if (parts === undefined) {
-    parts = computeParseOrigin(text);
-    if (parsedOrigins.size >= 10_000) parsedOrigins.clear();
-    parsedOrigins.set(text, parts);
-  }
-  return parts;
-}
-
-const parsedOrigins = new Map<string, OriginParts | null>();
+export const parseOrigin: (text: string) => OriginParts | null = memoByText(computeParseOrigin);
 
 function computeParseOrigin(text: string): OriginParts | null {
   const m = ORIGIN_SHAPE.exec(text);
@@ -82,18 +73,7 @@ export type AllowOriginCheck = { valid: true } | { valid: false; reason: string;
  * Whether a literal `Access-Control-Allow-Origin` value can ever pass the CORS check. Valid
  * values are `*`, `null` and a serialized origin (surrounding whitespace is trimmed by HTTP).
  */
-export function isValidAllowOriginValue(text: string): AllowOriginCheck {
-  let check = allowOriginChecks.get(text);
-  if (check === undefined) {
-    check = computeAllowOriginCheck(text);
-    if (allowOriginChecks.size >= 10_000) allowOriginChecks.clear();
-    allowOriginChecks.set(text, check);
-  }
-  return check;
-}
-
-/** value text -> its check: one declaration's text is judged on every route it reaches */
-const allowOriginChecks = new Map<string, AllowOriginCheck>();
+export const isValidAllowOriginValue: (text: string) => AllowOriginCheck = memoByText(computeAllowOriginCheck);
 
 function computeAllowOriginCheck(text: string): AllowOriginCheck {
   const value = text.trim();
