@@ -1094,7 +1094,7 @@ function alternativeHasNoAttacker(alt: readonly AST.Element[], sites: readonly s
   const rest = body.slice(colon + 3);
   for (let t = rest.length; t >= 0; t--) {
     const tail = rest.slice(t);
-    if (!sequenceStartsWithColon(tail)) continue;
+    if (!sequenceEdgeIs(tail, COLON, 'start')) continue;
     let r = t;
     while (r > 0 && isHostCharacter(rest[r - 1]!)) r--;
     if (r === t) continue;
@@ -1108,7 +1108,7 @@ function alternativeHasNoAttacker(alt: readonly AST.Element[], sites: readonly s
     // the run is lowercased: an accepted host with an uppercase letter is never an attacker origin
     const host = run.startsWith('.') ? run.slice(1) : run;
     if (host === '' || !sites.some((s) => isUnderSite(host, s))) continue;
-    if (run.startsWith('.') || sequenceEndsInDot(rest.slice(0, r))) return true;
+    if (run.startsWith('.') || sequenceEdgeIs(rest.slice(0, r), DOT, 'end')) return true;
   }
   return false;
 }
@@ -1149,44 +1149,28 @@ function onlyCharacter(e: AST.Element, code: number): boolean {
   return false;
 }
 
-/** Every nonempty string e matches ends in `.` (false when unsure). */
-function endsInDot(e: AST.Element): boolean {
+/**
+ * Every nonempty string e matches has the character `code` at its first (`start`) or last
+ * (`end`) position (false when unsure).
+ */
+function edgeIs(e: AST.Element, code: number, edge: 'start' | 'end'): boolean {
   switch (e.type) {
     case 'Quantifier':
-      return endsInDot(e.element);
+      return edgeIs(e.element, code, edge);
     case 'Group':
     case 'CapturingGroup':
-      return e.alternatives.every((a) => sequenceEndsInDot(a.elements));
+      return e.alternatives.every((a) => sequenceEdgeIs(a.elements, code, edge));
     default:
-      return onlyCharacter(e, DOT);
+      return onlyCharacter(e, code);
   }
 }
 
-function sequenceEndsInDot(elements: readonly AST.Element[]): boolean {
-  for (let k = elements.length - 1; k >= 0; k--) {
-    const e = elements[k]!;
-    if (!endsInDot(e)) return false;
-    if (!canBeEmpty(e)) return true;
-  }
-  return true;
-}
-
-/** Every nonempty string e matches starts with `:` (false when unsure). */
-function startsWithColon(e: AST.Element): boolean {
-  switch (e.type) {
-    case 'Quantifier':
-      return startsWithColon(e.element);
-    case 'Group':
-    case 'CapturingGroup':
-      return e.alternatives.every((a) => sequenceStartsWithColon(a.elements));
-    default:
-      return onlyCharacter(e, COLON);
-  }
-}
-
-function sequenceStartsWithColon(elements: readonly AST.Element[]): boolean {
-  for (const e of elements) {
-    if (!startsWithColon(e)) return false;
+/** The same for a sequence: its elements from that edge inwards, up to the first that cannot be empty. */
+function sequenceEdgeIs(elements: readonly AST.Element[], code: number, edge: 'start' | 'end'): boolean {
+  const n = elements.length;
+  for (let i = 0; i < n; i++) {
+    const e = elements[edge === 'start' ? i : n - 1 - i]!;
+    if (!edgeIs(e, code, edge)) return false;
     if (!canBeEmpty(e)) return true;
   }
   return true;
