@@ -35,6 +35,14 @@ export const compileOriginRegex: PatternModule['compileOriginRegex'] = (...args)
 export const analyseOriginPattern: PatternModule['analyseOriginPattern'] = (...args) => support().analyseOriginPattern(...args);
 export const pcreSyntaxError: PatternModule['pcreSyntaxError'] = (...args) => support().pcreSyntaxError(...args);
 
+/** Whether `test` holds for a header value of the route: its responders', dropped and gateway error headers, in that order. */
+function someHeaderValue(route: Route, test: (value: HeaderValue) => boolean): boolean {
+  for (const responder of route.responders) for (const h of responder.headers) if (test(h.value)) return true;
+  for (const d of route.droppedHeaders) if (test(d.header.value)) return true;
+  for (const e of route.gatewayErrors ?? []) for (const h of e.headers) if (test(h.value)) return true;
+  return false;
+}
+
 function patternValue(value: HeaderValue): boolean {
   return value.kind === 'by-origin' && value.cases.some((c) => c.when.kind === 'regex' || c.when.kind === 'wildcard');
 }
@@ -46,10 +54,7 @@ function patternValue(value: HeaderValue): boolean {
  */
 export function needsPatternSupport(routes: readonly Route[]): boolean {
   for (const route of routes) {
-    if (route.source !== 'nginx' || route.match.path.kind === 'regex') return true;
-    for (const responder of route.responders) for (const h of responder.headers) if (patternValue(h.value)) return true;
-    for (const d of route.droppedHeaders) if (patternValue(d.header.value)) return true;
-    for (const e of route.gatewayErrors ?? []) for (const h of e.headers) if (patternValue(h.value)) return true;
+    if (route.source !== 'nginx' || route.match.path.kind === 'regex' || someHeaderValue(route, patternValue)) return true;
   }
   return false;
 }
@@ -83,12 +88,7 @@ export async function prepareOriginAnalysis(routes: readonly Route[], sites: rea
     return false;
   };
   for (const route of routes) {
-    const values = [
-      ...route.responders.flatMap((r) => r.headers.map((h) => h.value)),
-      ...route.droppedHeaders.map((d) => d.header.value),
-      ...(route.gatewayErrors ?? []).flatMap((e) => e.headers.map((h) => h.value)),
-    ];
-    if (values.some(needs)) {
+    if (someHeaderValue(route, needs)) {
       await module.loadOriginAutomaton();
       return;
     }
