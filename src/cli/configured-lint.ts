@@ -8,7 +8,7 @@ import { allRules } from '../../rules/index.js';
 import { configuredSeverity, isIgnored, type ConfigLoader, type ResolvedConfig } from '../config/index.js';
 import type { FixedResult, FixOptions } from '../engine/fix.js';
 import { countResult, lintFiles, type LintOptions } from '../engine/lint.js';
-import type { Severity, SeverityOrOff } from '../engine/rule.js';
+import { compareRuleIds, type Severity, type SeverityOrOff } from '../engine/rule.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { InputFile, SourceHost } from '../sources/types.js';
 
@@ -78,7 +78,7 @@ export async function lintConfigured(inputs: readonly InputFile[], options: Conf
       const key = (m: { ruleId: string; line: number; column: number; message: string }) => `${m.ruleId}\0${m.line}\0${m.column}\0${m.message}`;
       const have = new Set(prev.messages.map(key));
       for (const m of r.messages) if (!have.has(key(m))) prev.messages.push(m);
-      prev.messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+      prev.messages.sort((a, b) => a.line - b.line || a.column - b.column || compareRuleIds(a.ruleId, b.ruleId));
       countResult(prev);
     }
   }

@@ -6,7 +6,7 @@ import type { SourceKind, SourceResult, Span } from '../model/types.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../sources/types.js';
 import { detectKind } from '../sources/detect.js';
 import { loadPatternSupport, needsPatternSupport, prepareOriginAnalysis } from '../model/patterns.js';
-import type { Fix, Rule, RuleSettings, Severity, SeverityOrOff } from './rule.js';
+import { compareRuleIds, type Fix, type Rule, type RuleSettings, type Severity, type SeverityOrOff } from './rule.js';
 
 export interface LintMessage {
   ruleId: string;
@@ -261,17 +261,13 @@ export function toResults(findings: Finding[], inputPaths: string[], files: Read
 }
 
 /**
- * Each rule ID's place in `localeCompare` order (IDs that compare equal share a place): sorting
- * thousands of messages compares ranks instead of collating the same few IDs again and again.
+ * Each rule ID's place in `compareRuleIds` order: sorting thousands of messages compares ranks
+ * instead of comparing the same few IDs again and again.
  */
 function ruleIdRanks(findings: readonly Finding[]): Map<string, number> {
-  const ids = [...new Set(findings.map((f) => f.ruleId))].sort((a, b) => a.localeCompare(b));
+  const ids = [...new Set(findings.map((f) => f.ruleId))].sort(compareRuleIds);
   const rank = new Map<string, number>();
-  let place = 0;
-  for (let i = 0; i < ids.length; i++) {
-    if (i > 0 && ids[i - 1]!.localeCompare(ids[i]!) !== 0) place++;
-    rank.set(ids[i]!, place);
-  }
+  for (let i = 0; i < ids.length; i++) rank.set(ids[i]!, i);
   return rank;
 }
 

@@ -4,6 +4,14 @@ import type { Route, SourceDiagnostic, Span } from '../model/types.js';
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityOrOff = Severity | 'off';
 
+/**
+ * Orders rule IDs by code point. IDs are lowercase ASCII words joined by '-', for which this is the
+ * order `localeCompare` gave; `localeCompare` loads ICU's collator on first use (~12 ms of every run).
+ */
+export function compareRuleIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export interface RuleMeta {
   /** the public rule ID from RULES.md */
   id: string;

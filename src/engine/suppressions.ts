@@ -15,7 +15,7 @@
  * Fatal parse errors are never suppressed. JSON has no comments: use config `overrides`.
  */
 import { countResult, type LintMessage, type LintResult } from './lint.js';
-import type { Severity } from './rule.js';
+import { compareRuleIds, type Severity } from './rule.js';
 
 export type DirectiveKind = 'disable' | 'enable' | 'disable-line' | 'disable-next-line' | 'disable-file';
 
@@ -194,7 +194,7 @@ export function applySuppressions(options: SuppressionOptions = {}) {
           }
         }
       }
-      kept.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+      kept.sort((a, b) => a.line - b.line || a.column - b.column || compareRuleIds(a.ruleId, b.ruleId));
       result.messages = kept;
       countResult(result);
     }
