@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateNginx } from './gen-nginx.mjs';
 import { generateCloudFormationJson, generateCloudFormationYaml } from './gen-cloudformation.mjs';
+import { generateOpenApiJson, generateOpenApiYaml } from './gen-openapi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'corslint.js');
@@ -83,30 +84,40 @@ if (nginxTimes.has(1000) && nginxTimes.has(10000)) {
   console.log(`scaling: 10x input (1000 -> 10000 servers) took ${fmt(ratio, 2)}x the time, start-up subtracted (target <= 12x)`);
 }
 
-// CloudFormation / OpenAPI throughput, YAML and JSON.
-console.log('\ncloudformation        size MB   corslint ms   MB/s (end to end)   peak RSS MB   findings');
-const cfnSizes = quick ? [300] : [300, 3000];
-const cfnTimes = new Map();
-for (const resources of cfnSizes) {
-  for (const [ext, gen] of [['yaml', generateCloudFormationYaml], ['json', generateCloudFormationJson]]) {
-    const p = write(`template-${resources}.${ext}`, gen(resources));
-    const t = median(process.execPath, lintArgs(p), quick ? 1 : 3);
-    cfnTimes.set(`${ext}-${resources}`, t);
-    const rss = peakRssMb(process.execPath, lintArgs(p));
-    spawnSync(process.execPath, lintArgs(p));
-    let findings = 'n/a';
-    try {
-      findings = String(JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')).reduce((n, r) => n + r.messages.length, 0));
-    } catch {
-      /* the source may not exist yet */
+// CloudFormation / OpenAPI throughput, YAML and JSON (budget: >= 5 MB/s end to end on the multi-MB inputs).
+console.log('\ncloudformation/openapi      size MB   corslint ms   MB/s (end to end)   peak RSS MB   findings');
+const awsSizes = quick ? [300] : [300, 3000];
+const awsInputs = [
+  ['cloudformation', 'resources', [['yaml', generateCloudFormationYaml], ['json', generateCloudFormationJson]]],
+  ['openapi', 'paths', [['yaml', generateOpenApiYaml], ['json', generateOpenApiJson]]],
+];
+const awsTimes = new Map();
+for (const [kind, unit, generators] of awsInputs) {
+  for (const n of awsSizes) {
+    for (const [ext, gen] of generators) {
+      const p = write(`${kind}-${n}.${ext}`, gen(n));
+      const t = median(process.execPath, lintArgs(p), quick ? 1 : 3);
+      awsTimes.set(`${kind}-${ext}-${n}`, t);
+      const rss = peakRssMb(process.execPath, lintArgs(p));
+      spawnSync(process.execPath, lintArgs(p));
+      let findings = 'n/a';
+      try {
+        findings = String(JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')).reduce((c, r) => c + r.messages.length, 0));
+      } catch {
+        /* the source may not exist yet */
+      }
+      const label = `${String(n).padStart(5)} ${unit} ${ext}`.padEnd(23);
+      console.log(`${label}  ${fmt(mb(p), 2).padStart(7)}   ${fmt(t).padStart(11)}   ${fmt(mb(p) / (t / 1000)).padStart(17)}   ${fmt(rss).padStart(11)}   ${findings}`);
     }
-    console.log(`${String(resources).padStart(6)} resources ${ext}  ${fmt(mb(p), 2).padStart(7)}   ${fmt(t).padStart(11)}   ${fmt(mb(p) / (t / 1000)).padStart(17)}   ${fmt(rss).padStart(11)}   ${findings}`);
   }
 }
-for (const ext of ['yaml', 'json']) {
-  if (cfnTimes.has(`${ext}-300`) && cfnTimes.has(`${ext}-3000`)) {
-    const ratio = (cfnTimes.get(`${ext}-3000`) - smallTime) / (cfnTimes.get(`${ext}-300`) - smallTime);
-    console.log(`scaling ${ext}: 10x input took ${fmt(ratio, 2)}x the time, start-up subtracted (target <= 12x)`);
+for (const [kind, , generators] of awsInputs) {
+  for (const [ext] of generators) {
+    const small = awsTimes.get(`${kind}-${ext}-300`);
+    const large = awsTimes.get(`${kind}-${ext}-3000`);
+    if (small !== undefined && large !== undefined) {
+      console.log(`scaling ${kind} ${ext}: 10x input took ${fmt((large - smallTime) / (small - smallTime), 2)}x the time, start-up subtracted (target <= 12x)`);
+    }
   }
 }
 
