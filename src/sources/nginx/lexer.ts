@@ -141,6 +141,29 @@ function runEnd(re: RegExp, text: string, at: number): number {
   return re.lastIndex;
 }
 
+/** words longer than this are not shared (long texts rarely repeat) */
+const SHARED_MAX = 64;
+const SHARED_SLOTS = 4096;
+/**
+ * Recently read words by a cheap hash of their characters (for all files of a run). Configs
+ * repeat the same directive names and arguments thousands of times (`add_header`, `always`,
+ * `$http_origin`): one string for all of them, instead of a copy per token, keeps a large tree
+ * smaller for the garbage collector, and every later Map lookup or comparison by that text
+ * meets the very same string (a character comparison per lookup otherwise).
+ */
+const shared: string[] = new Array<string>(SHARED_SLOTS).fill('');
+
+/** `value`, or an earlier word with the same text (see `shared`) */
+function share(value: string): string {
+  const len = value.length;
+  if (len > SHARED_MAX || len === 0) return value;
+  const slot = (len * 31 + value.charCodeAt(0) * 7 + value.charCodeAt(len >> 1) * 3 + value.charCodeAt(len - 1)) & (SHARED_SLOTS - 1);
+  const known = shared[slot]!;
+  if (known === value) return known;
+  shared[slot] = value;
+  return value;
+}
+
 export class NginxLexer {
   readonly text: string;
   readonly file: string;
@@ -312,7 +335,7 @@ export class NginxLexer {
       }
       pos++;
     }
-    const value = escaped ? unescapeNginx(text.slice(start + 1, pos)) : text.slice(start + 1, pos);
+    const value = share(escaped ? unescapeNginx(text.slice(start + 1, pos)) : text.slice(start + 1, pos));
     const quote = q === DQUOTE ? '"' : "'";
     if (!closed) {
       this.pos = pos;
@@ -378,7 +401,7 @@ export class NginxLexer {
       }
     }
     this.pos = pos;
-    const value = escaped ? unescapeNginx(text.slice(start, pos)) : text.slice(start, pos);
+    const value = share(escaped ? unescapeNginx(text.slice(start, pos)) : text.slice(start, pos));
     const tok = this.tokenTo(value, null, start, line, column, pos);
     if (template) tok.template = true;
     return tok;
