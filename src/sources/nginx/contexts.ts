@@ -199,23 +199,32 @@ function checkOne(d: NginxDirective, ctx: Ctx, topLevelOf: NginxContext | undefi
   if (v) out.push({ ruleId: v.ruleId, directive: d, message: v.message(d, topLevelOf) });
 }
 
-/** every context problem of a tree read in a context; included files are checked where they are included (memoised per context) */
+/**
+ * every context problem of a tree read in a context; included files are checked where they are
+ * included (memoised per context: a file included many times, or in a cycle, is walked once per
+ * context). A block's list belongs to its one directive, so it needs no such memo: it is walked
+ * once per walk of its parent list.
+ */
 export function contextProblems(directives: NginxDirective[], start: Ctx, topLevelOf?: NginxContext): ContextProblem[] {
   const out: ContextProblem[] = [];
-  /** list -> the contexts it was checked in, as bits `1 << ctx.id`, at the top of the file and nested */
+  /** included list -> the contexts it was checked in, as bits `1 << ctx.id`, at the top of the file and nested */
   const seenTop = new Map<NginxDirective[], number>();
   const seenNested = new Map<NginxDirective[], number>();
   const lists: NginxDirective[][] = [directives];
   const ctxs: Ctx[] = [start];
   const tops: boolean[] = [true];
+  /** the list at that stack index was included (or is the root): walk it only once per context */
+  const memo: boolean[] = [true];
   while (lists.length) {
     const list = lists.pop()!;
     const ctx = ctxs.pop()!;
     const top = tops.pop()!;
-    const seen = top ? seenTop : seenNested;
-    const mask = seen.get(list) ?? 0;
-    if (mask & (1 << ctx.id)) continue;
-    seen.set(list, mask | (1 << ctx.id));
+    if (memo.pop()!) {
+      const seen = top ? seenTop : seenNested;
+      const mask = seen.get(list) ?? 0;
+      if (mask & (1 << ctx.id)) continue;
+      seen.set(list, mask | (1 << ctx.id));
+    }
     for (const d of list) {
       checkOne(d, ctx, top ? topLevelOf : undefined, out);
       if (d.included) {
@@ -223,6 +232,7 @@ export function contextProblems(directives: NginxDirective[], start: Ctx, topLev
           lists.push(inc.directives);
           ctxs.push(ctx);
           tops.push(top);
+          memo.push(true);
         }
       }
       if (d.block) {
@@ -231,6 +241,7 @@ export function contextProblems(directives: NginxDirective[], start: Ctx, topLev
           lists.push(d.block);
           ctxs.push(child);
           tops.push(false);
+          memo.push(false);
         }
       }
     }
