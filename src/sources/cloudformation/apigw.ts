@@ -279,16 +279,19 @@ export function methodResponder(m: GwMethod, methods: string[] | '*'): Responder
 /** A Route per resource + method (OPTIONS methods become the preflight responder of their siblings). */
 export function restApiToRoutes(api: RestApiModel): Route[] {
   const routes: Route[] = [];
+  const group = `rest-api:${api.id}`;
   for (const res of api.resources) {
     const options = res.methods.find((m) => m.method === 'OPTIONS');
     const any = res.methods.find((m) => m.method === 'ANY');
-    for (const m of res.methods) {
-      if (m.method === 'OPTIONS') continue;
-      const responders: Responder[] = [];
-      if (options) responders.push(methodResponder(options, ['OPTIONS']));
-      else if (m.method !== 'ANY' && any) responders.push(methodResponder(any, ['OPTIONS']));
-      else if (m.method !== 'ANY') {
-        responders.push({
+    // The responder answering preflights on this resource, built once for all its methods
+    // (routes only read responders).
+    let preflight: Responder | undefined;
+    const preflightResponder = (): Responder => {
+      if (preflight) return preflight;
+      if (options) preflight = methodResponder(options, ['OPTIONS']);
+      else if (any) preflight = methodResponder(any, ['OPTIONS']);
+      else {
+        preflight = {
           methods: ['OPTIONS'],
           answeredBy: 'nobody',
           status: { kind: 'fixed', code: 403 },
@@ -296,8 +299,15 @@ export function restApiToRoutes(api: RestApiModel): Route[] {
           auth: [],
           span: res.span,
           description: `no OPTIONS method on ${res.path}: API Gateway answers 403 "Missing Authentication Token"`,
-        });
+        };
       }
+      return preflight;
+    };
+    for (const m of res.methods) {
+      if (m.method === 'OPTIONS') continue;
+      const responders: Responder[] = [];
+      // (the ANY method's own route has no separate preflight responder unless OPTIONS exists)
+      if (options || m.method !== 'ANY') responders.push(preflightResponder());
       responders.push(methodResponder(m, m.method === 'ANY' ? '*' : [m.method]));
       const name = `${m.method} ${res.path}`;
       const route: Route = {
@@ -311,7 +321,7 @@ export function restApiToRoutes(api: RestApiModel): Route[] {
         droppedHeaders: [],
         cookies: [],
         gatewayErrors: gatewayErrorsFor(api, m.auth),
-        group: `rest-api:${api.id}`,
+        group,
       };
       if (m.requiredHeaders.length) route.requiredRequestHeaders = m.requiredHeaders;
       if (m.takesJson) route.takesJson = true;

@@ -15,16 +15,57 @@ export function integrationType(text: string | undefined): IntegrationType {
   return INTEGRATION_TYPES.has(t) ? (t as IntegrationType) : 'unknown';
 }
 
+/** Parameter-name prefixes of header mappings (lower case; API Gateway matches them in any case). */
+export const METHOD_RESPONSE_HEADER = 'method.response.header.';
+export const GATEWAY_RESPONSE_HEADER = 'gatewayresponse.header.';
+
+/**
+ * The header a parameter name maps (`method.response.header.X` → `X`), as `/^prefix(.+)$/i` reads
+ * it (ASCII case folding, a non-empty name on one line), without a regex match object per key.
+ */
+function headerNameAfter(key: string, prefix: string): string | undefined {
+  const n = prefix.length;
+  if (key.length <= n) return undefined;
+  if (!key.startsWith(prefix)) {
+    for (let i = 0; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== prefix.charCodeAt(i)) return undefined;
+    }
+  }
+  const name = key.slice(n);
+  return /[\n\r\u2028\u2029]/.test(name) ? undefined : name;
+}
+
 /** `method.response.header.X` / `gatewayresponse.header.X` parameters as headers. */
-export function headerParams(t: Template, params: YNode | undefined, prefix: RegExp): GwHeader[] {
+export function headerParams(t: Template, params: YNode | undefined, prefix: string): GwHeader[] {
   const out: GwHeader[] = [];
   for (const p of entries(t.deref(params))) {
-    const m = prefix.exec(p.key);
-    if (!m) continue;
-    const h: GwHeader = { name: m[1]!, value: mappingValue(t.str(p.value)), span: t.spanPair(p), valueSpan: t.spanNode(p.value) };
-    out.push(h);
+    const name = headerNameAfter(p.key, prefix);
+    if (name === undefined) continue;
+    out.push({ name, value: mappingValue(t.str(p.value)), span: t.spanPair(p), valueSpan: t.spanNode(p.value) });
   }
   return out;
+}
+
+/** The lower-cased names of the headers `headerParams` would read (no values or spans). */
+function headerParamNames(t: Template, params: YNode | undefined, prefix: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of entries(t.deref(params))) {
+    const name = headerNameAfter(p.key, prefix);
+    if (name !== undefined) out.add(name.toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * The names of the selected response's headers that every error (non-2xx) integration response
+ * sets too (the headers API Gateway also sends when the integration fails).
+ */
+export function errorHeaderNames<R extends { node: YNode; status?: string | undefined }>(t: Template, responses: R[], chosen: R, headers: GwHeader[], parametersKey: string): string[] | undefined {
+  const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
+  if (errors.length === 0) return undefined;
+  const sets = errors.map((e) => headerParamNames(t, t.get(e.node, parametersKey), METHOD_RESPONSE_HEADER));
+  return headers.map((h) => h.name).filter((n) => sets.every((s) => s.has(n.toLowerCase())));
 }
 
 /** The MOCK request template's status code (`{"statusCode": 200}`), if it states one. */
@@ -38,6 +79,23 @@ export function mockStatus(t: Template, requestTemplates: YNode | undefined): nu
   return undefined;
 }
 
+/** Compiled selection patterns (null: invalid, never matches): an API repeats the same few patterns on every method. */
+const selectionRegexes = new Map<string, RegExp | null>();
+
+function selectionRegex(pattern: string): RegExp | null {
+  let re = selectionRegexes.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      re = null;
+    }
+    if (selectionRegexes.size >= 512) selectionRegexes.clear();
+    selectionRegexes.set(pattern, re);
+  }
+  return re;
+}
+
 /**
  * Selects the integration response a successful call (or a MOCK with the given status) gets:
  * the one whose selection pattern matches the status, else the default one (no pattern).
@@ -49,11 +107,7 @@ export function selectIntegrationResponse<T extends { pattern?: string | undefin
   const code = String(status ?? 200);
   for (const r of responses) {
     if (r.pattern === undefined || r.pattern === '') continue;
-    try {
-      if (new RegExp(`^(?:${r.pattern})$`).test(code)) return r;
-    } catch {
-      // an invalid selection pattern never matches
-    }
+    if (selectionRegex(r.pattern)?.test(code)) return r;
   }
   return responses.find((r) => r.pattern === undefined || r.pattern === '') ?? (status === undefined ? responses.find((r) => /^2/.test(r.status ?? '')) : undefined);
 }
@@ -64,7 +118,7 @@ function readIntegration(t: Template, method: YNode | undefined): GwIntegration 
   if (!ip) return { type: 'unknown', headers: [] };
   const integ = t.deref(ip.value);
   const typeNode = t.get(integ, 'Type');
-  const tstr = t.strAt(integ, 'Type');
+  const tstr = t.strOf(typeNode);
   const type = integrationType(tstr.ok ? tstr.text : undefined);
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
@@ -84,13 +138,10 @@ function readIntegration(t: Template, method: YNode | undefined): GwIntegration 
   const code = Number(chosen.status);
   const statusNode = chosen.statusNode;
   out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
-  out.headers = headerParams(t, t.get(chosen.node, 'ResponseParameters'), /^method\.response\.header\.(.+)$/i);
+  out.headers = headerParams(t, t.get(chosen.node, 'ResponseParameters'), METHOD_RESPONSE_HEADER);
   applyTemplates(t, t.get(chosen.node, 'ResponseTemplates'), out.headers, chosen.node);
-  const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
-  if (errors.length) {
-    const sets = errors.map((e) => new Set(headerParams(t, t.get(e.node, 'ResponseParameters'), /^method\.response\.header\.(.+)$/i).map((h) => h.name.toLowerCase())));
-    out.errorHeaderNames = out.headers.map((h) => h.name).filter((n) => sets.every((s) => s.has(n.toLowerCase())));
-  }
+  const errorNames = errorHeaderNames(t, responses, chosen, out.headers, 'ResponseParameters');
+  if (errorNames) out.errorHeaderNames = errorNames;
   return out;
 }
 
@@ -141,7 +192,8 @@ function methodAuth(t: Template, m: Resource, authorizers: Map<string, GwAuthori
   else if (kind === 'CUSTOM' || kind === 'COGNITO_USER_POOLS') {
     const ref = t.refAt(m.props, 'AuthorizerId');
     const a = ref ? authorizers.get(ref) : undefined;
-    if (a) auth.push(authorizerRequirement({ ...a, type: kind === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : a.type }, atSpan));
+    // (a Cognito AuthorizationType makes any authorizer a Cognito one)
+    if (a) auth.push(authorizerRequirement(kind === 'COGNITO_USER_POOLS' && a.type !== 'COGNITO_USER_POOLS' ? { ...a, type: 'COGNITO_USER_POOLS' } : a, atSpan));
     else {
       auth.push(
         authorizerRequirement(
@@ -279,13 +331,14 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
       const hm = t.str(hmPair?.value);
       if (!hm.ok) continue;
       const auth = methodAuth(t, m, authorizers, apiKeyHeader, out.diagnostics);
+      const method = hm.text.toUpperCase();
       const gm: GwMethod = {
-        method: hm.text.toUpperCase(),
+        method,
         span: t.spanNode(hmPair!.value),
         auth,
         integration: readIntegration(t, m.props),
         requiredHeaders: authHeaders(auth, t.spanResource(m)),
-        description: `${hm.text.toUpperCase()} method ${m.id}`,
+        description: `${method} method ${m.id}`,
       };
       const models = t.get(m.props, 'RequestModels');
       if (entries(models).some((p) => /json/i.test(p.key))) gm.takesJson = true;
@@ -310,7 +363,7 @@ export function gatewayResponses(t: Template, list: Resource[]): GwGatewayRespon
     if (!type.ok) continue;
     const gr: GwGatewayResponse = {
       type: type.text.toUpperCase(),
-      headers: headerParams(t, t.get(g.props, 'ResponseParameters'), /^gatewayresponse\.header\.(.+)$/i),
+      headers: headerParams(t, t.get(g.props, 'ResponseParameters'), GATEWAY_RESPONSE_HEADER),
       span: t.spanResource(g),
     };
     const status = gatewayResponseStatus(t, t.get(g.props, 'StatusCode'));

@@ -240,8 +240,8 @@ export class Template {
     return this.strOf(this.get(n, key), 0);
   }
 
-  /** `str` of a value `deref` has already resolved. */
-  private strOf(v: YNode | undefined, depth: number): Str {
+  /** `str` of a value `deref` (or `get`) has already resolved. */
+  strOf(v: YNode | undefined, depth = 0): Str {
     if (v === undefined) return { ok: false, reason: 'the value is AWS::NoValue or missing' };
     if (isScalar(v)) return { ok: true, text: v.text };
     if (isSeq(v)) return { ok: false, reason: 'a list where a string is expected' };

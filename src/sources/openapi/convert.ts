@@ -12,7 +12,7 @@ import type { AuthRequirement, SourceKind, Span } from '../../model/types.js';
 import { authHeaders, type GwGatewayResponse, type GwIntegration, type GwMethod, type GwResource, type HttpApiModel, type HttpRoute, type RestApiModel } from '../cloudformation/apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from '../cloudformation/auth.js';
 import { readHttpCors } from '../cloudformation/http.js';
-import { applyTemplates, gatewayResponseStatus, headerParams, integrationType, mockStatus, selectIntegrationResponse } from '../cloudformation/rest.js';
+import { applyTemplates, errorHeaderNames, GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationType, METHOD_RESPONSE_HEADER, mockStatus, selectIntegrationResponse } from '../cloudformation/rest.js';
 import { insertFirstKey, replaceValue, type TextFix } from '../cloudformation/edits.js';
 import type { Template } from '../cloudformation/template.js';
 import { entries, isMap, isSeq, type YNode, type YPair } from '../yaml-positions.js';
@@ -44,57 +44,88 @@ function schemes(t: Template, root: YNode): Map<string, YPair> {
   return out;
 }
 
-/** Auth requirements of one `security` requirement list (the first alternative, as API Gateway uses). */
-function securityAuth(t: Template, security: YPair, all: Map<string, YPair>, apiKeyHeader: string | undefined, http: boolean): AuthRequirement[] {
-  const list = t.list(security.value) ?? [];
-  const first = list[0];
-  if (!first) return [];
-  const span = t.spanKey(security);
-  const out: AuthRequirement[] = [];
-  for (const req of entries(first)) {
-    const scheme = all.get(req.key);
-    const at = span;
-    if (!scheme) {
-      out.push({ mechanism: 'unknown', description: `security scheme ${req.key} (not defined in this document)`, span: at });
-      continue;
-    }
-    const s = t.deref(scheme.value);
-    const type = t.str(t.get(s, 'type'));
-    const authtype = t.str(t.get(s, 'x-amazon-apigateway-authtype'));
-    const authorizer = t.get(s, 'x-amazon-apigateway-authorizer');
-    const name = t.str(t.get(s, 'name'));
-    if (authtype.ok && /^awsSigv4$/i.test(authtype.text)) {
-      out.push(iamRequirement(at));
-      continue;
-    }
-    if (isMap(authorizer)) {
-      const aType = t.str(t.get(authorizer, 'type'));
-      const src = t.str(t.get(authorizer, 'identitySource'));
-      const kind = (aType.ok ? aType.text : authtype.ok ? authtype.text : '').toLowerCase();
-      let headers = src.ok ? identityHeaders(src.text) : [];
-      if (headers.length === 0 && name.ok && kind !== 'request') headers = [name.text];
-      const gw: GwAuthorizer = {
-        name: req.key,
-        type: kind === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : kind === 'token' ? 'TOKEN' : kind === 'request' ? 'REQUEST' : kind === 'jwt' ? 'JWT' : 'unknown',
-        headers: headers.length ? headers : kind === 'jwt' ? ['Authorization'] : [],
-        span: t.spanKey(scheme),
-      };
-      out.push(authorizerRequirement(gw, at));
-      continue;
-    }
-    if (type.ok && type.text === 'apiKey') {
-      if (authtype.ok && /cognito/i.test(authtype.text)) {
-        out.push(authorizerRequirement({ name: req.key, type: 'COGNITO_USER_POOLS', headers: name.ok ? [name.text] : ['Authorization'], span: t.spanKey(scheme) }, at));
-      } else if (!http && apiKeyHeader) out.push(apiKeyRequirement(at, name.ok ? name.text : apiKeyHeader));
-      continue;
-    }
-    if (http && type.ok && /oauth2|openIdConnect/i.test(type.text)) {
-      out.push(authorizerRequirement({ name: req.key, type: 'JWT', headers: ['Authorization'], span: t.spanKey(scheme) }, at));
-      continue;
-    }
-    out.push({ mechanism: 'unknown', description: `security scheme ${req.key}`, span: at });
+/** Builds the requirement one security scheme puts on an operation, given where it is attached. */
+type SchemeRequirement = (at: Span) => AuthRequirement;
+
+/** What a named security scheme requires (undefined: nothing API Gateway enforces for it). */
+function schemeRequirement(t: Template, key: string, scheme: YPair | undefined, apiKeyHeader: string | undefined, http: boolean): SchemeRequirement | undefined {
+  if (!scheme) return (at) => ({ mechanism: 'unknown', description: `security scheme ${key} (not defined in this document)`, span: at });
+  const s = t.deref(scheme.value);
+  const type = t.str(t.get(s, 'type'));
+  const authtype = t.str(t.get(s, 'x-amazon-apigateway-authtype'));
+  const authorizer = t.get(s, 'x-amazon-apigateway-authorizer');
+  const name = t.str(t.get(s, 'name'));
+  if (authtype.ok && /^awsSigv4$/i.test(authtype.text)) return (at) => iamRequirement(at);
+  if (isMap(authorizer)) {
+    const aType = t.str(t.get(authorizer, 'type'));
+    const src = t.str(t.get(authorizer, 'identitySource'));
+    const kind = (aType.ok ? aType.text : authtype.ok ? authtype.text : '').toLowerCase();
+    let headers = src.ok ? identityHeaders(src.text) : [];
+    if (headers.length === 0 && name.ok && kind !== 'request') headers = [name.text];
+    const gw: GwAuthorizer = {
+      name: key,
+      type: kind === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : kind === 'token' ? 'TOKEN' : kind === 'request' ? 'REQUEST' : kind === 'jwt' ? 'JWT' : 'unknown',
+      headers: headers.length ? headers : kind === 'jwt' ? ['Authorization'] : [],
+      span: t.spanKey(scheme),
+    };
+    return (at) => authorizerRequirement(gw, at);
   }
-  return out;
+  if (type.ok && type.text === 'apiKey') {
+    if (authtype.ok && /cognito/i.test(authtype.text)) {
+      const gw: GwAuthorizer = { name: key, type: 'COGNITO_USER_POOLS', headers: name.ok ? [name.text] : ['Authorization'], span: t.spanKey(scheme) };
+      return (at) => authorizerRequirement(gw, at);
+    }
+    if (!http && apiKeyHeader) {
+      const header = name.ok ? name.text : apiKeyHeader;
+      return (at) => apiKeyRequirement(at, header);
+    }
+    return undefined;
+  }
+  if (http && type.ok && /oauth2|openIdConnect/i.test(type.text)) {
+    const gw: GwAuthorizer = { name: key, type: 'JWT', headers: ['Authorization'], span: t.spanKey(scheme) };
+    return (at) => authorizerRequirement(gw, at);
+  }
+  return (at) => ({ mechanism: 'unknown', description: `security scheme ${key}`, span: at });
+}
+
+/**
+ * Auth requirements of `security` requirement lists (the first alternative, as API Gateway uses).
+ * A document's operations share a few lists (most inherit the global one) and name the same few
+ * schemes: each list and scheme is read once, each operation gets requirements of its own.
+ */
+class SecurityReader {
+  private readonly schemes: Map<string, YPair>;
+  private readonly byScheme = new Map<string, SchemeRequirement | undefined>();
+  private readonly byList = new Map<YPair, { span: Span; requirements: SchemeRequirement[] }>();
+  constructor(
+    private readonly t: Template,
+    root: YNode,
+    private readonly apiKeyHeader: string | undefined,
+    private readonly http: boolean,
+  ) {
+    this.schemes = schemes(t, root);
+  }
+
+  auth(security: YPair): AuthRequirement[] {
+    let list = this.byList.get(security);
+    if (!list) this.byList.set(security, (list = this.read(security)));
+    const out: AuthRequirement[] = [];
+    for (const r of list.requirements) out.push(r(list.span));
+    return out;
+  }
+
+  private read(security: YPair): { span: Span; requirements: SchemeRequirement[] } {
+    const t = this.t;
+    const first = (t.list(security.value) ?? [])[0];
+    const span = t.spanKey(security);
+    const requirements: SchemeRequirement[] = [];
+    for (const req of entries(first)) {
+      if (!this.byScheme.has(req.key)) this.byScheme.set(req.key, schemeRequirement(t, req.key, this.schemes.get(req.key), this.apiKeyHeader, this.http));
+      const r = this.byScheme.get(req.key);
+      if (r) requirements.push(r);
+    }
+    return { span, requirements };
+  }
 }
 
 /**
@@ -126,8 +157,9 @@ function readIntegration(t: Template, op: YNode): GwIntegration {
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
   const responses = entries(t.get(integ, 'responses')).map((p) => {
-    const status = t.str(t.get(p.value, 'statusCode'));
-    return { node: p.value, pattern: p.key === 'default' ? undefined : p.key, status: status.ok ? status.text : undefined };
+    const statusNode = t.get(p.value, 'statusCode');
+    const status = t.str(statusNode);
+    return { node: p.value, statusNode, pattern: p.key === 'default' ? undefined : p.key, status: status.ok ? status.text : undefined };
   });
   const wanted = type === 'MOCK' ? (mockStatus(t, t.get(integ, 'requestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
@@ -136,21 +168,24 @@ function readIntegration(t: Template, op: YNode): GwIntegration {
     return out;
   }
   const code = Number(chosen.status);
-  const statusNode = t.get(chosen.node, 'statusCode');
-  out.status = Number.isInteger(code) ? { kind: 'fixed', code, ...(statusNode ? { span: t.spanNode(statusNode) } : {}) } : { kind: 'unknown', reason: 'the integration response status is not a number' };
-  out.headers = headerParams(t, t.get(chosen.node, 'responseParameters'), /^method\.response\.header\.(.+)$/i);
+  const statusNode = chosen.statusNode;
+  out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
+  out.headers = headerParams(t, t.get(chosen.node, 'responseParameters'), METHOD_RESPONSE_HEADER);
   applyTemplates(t, t.get(chosen.node, 'responseTemplates'), out.headers, chosen.node);
-  const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
-  if (errors.length) {
-    const sets = errors.map((e) => new Set(headerParams(t, t.get(e.node, 'responseParameters'), /^method\.response\.header\.(.+)$/i).map((h) => h.name.toLowerCase())));
-    out.errorHeaderNames = out.headers.map((h) => h.name).filter((n) => sets.every((s) => s.has(n.toLowerCase())));
-  }
+  const errorNames = errorHeaderNames(t, responses, chosen, out.headers, 'responseParameters');
+  if (errorNames) out.errorHeaderNames = errorNames;
   return out;
 }
 
 function takesJson(t: Template, op: YNode): boolean {
   const consumes = t.list(t.get(op, 'consumes')) ?? [];
-  if (consumes.some((c) => /json/i.test(t.str(c).ok ? (t.str(c) as { text: string }).text : ''))) return true;
+  if (
+    consumes.some((c) => {
+      const s = t.str(c);
+      return s.ok && /json/i.test(s.text);
+    })
+  )
+    return true;
   if (entries(t.get(t.get(op, 'requestBody'), 'content')).some((p) => /json/i.test(p.key))) return true;
   return false;
 }
@@ -165,7 +200,7 @@ interface Operation {
 
 /** Every operation under `paths`, with its method and the auth that applies (own `security`, else the global one). */
 function* operations(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean): Generator<Operation> {
-  const all = schemes(t, root);
+  const security = new SecurityReader(t, root, apiKeyHeader, http);
   const globalSecurity = t.pair(root, 'security');
   for (const pathPair of entries(t.get(root, 'paths'))) {
     for (const opPair of entries(t.deref(pathPair.value))) {
@@ -176,7 +211,7 @@ function* operations(t: Template, root: YNode, apiKeyHeader: string | undefined,
       const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
       const own = t.pair(op, 'security');
       const sec = own ?? globalSecurity;
-      const auth = withOptionsFix(t, sec ? securityAuth(t, sec, all, apiKeyHeader, http) : [], method, opPair, own);
+      const auth = withOptionsFix(t, sec ? security.auth(sec) : [], method, opPair, own);
       yield { pathPair, opPair, op, method, auth };
     }
   }
@@ -194,12 +229,13 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
       resPair = pathPair;
       resources.push(res);
     }
+    const span = t.spanKey(opPair);
     const gm: GwMethod = {
       method,
-      span: t.spanKey(opPair),
+      span,
       auth,
       integration: readIntegration(t, op),
-      requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
+      requiredHeaders: authHeaders(auth, span),
       description: `${method} ${pathPair.key}`,
     };
     if (takesJson(t, op)) gm.takesJson = true;
@@ -209,7 +245,7 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
   for (const p of entries(t.get(root, 'x-amazon-apigateway-gateway-responses'))) {
     const g: GwGatewayResponse = {
       type: p.key.toUpperCase(),
-      headers: headerParams(t, t.get(p.value, 'responseParameters'), /^gatewayresponse\.header\.(.+)$/i),
+      headers: headerParams(t, t.get(p.value, 'responseParameters'), GATEWAY_RESPONSE_HEADER),
       span: t.spanKey(p),
     };
     const status = gatewayResponseStatus(t, t.get(p.value, 'statusCode'));
@@ -223,11 +259,12 @@ export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget
   const routes: HttpRoute[] = [];
   for (const { pathPair, opPair, op, method, auth } of operations(t, root, undefined, true)) {
     const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
+    const span = t.spanKey(opPair);
     routes.push({
       routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
-      span: t.spanKey(opPair),
+      span,
       auth,
-      requiredHeaders: authHeaders(auth, t.spanKey(opPair)),
+      requiredHeaders: authHeaders(auth, span),
       backend: it.ok && /http_proxy/i.test(it.text) ? 'http-proxy' : it.ok && /aws_proxy/i.test(it.text) ? 'lambda-proxy' : 'unknown',
     });
   }
