@@ -77,6 +77,25 @@ describe('properties', () => {
     );
   });
 
+  it('a word reads as its own text whatever was read before (equal words share one string, look-alikes never do)', () => {
+    // words of one length with the same first, middle and last character: they meet in the lexer's table of shared words
+    const lookAlike = fc.tuple(fc.constantFrom('b', 'x', 'é'), fc.constantFrom('d', 'y', '$')).map(([x, y]) => `a${x}c${y}e`);
+    const soup = fc.array(fc.oneof(lookAlike, fc.constantFrom(...pieces)), { maxLength: 60 }).map((a) => a.join(' '));
+    const plainWords = (text: string) =>
+      lex(text, '/w.conf')
+        .tokens.filter((t) => t.kind === 'word' && !t.quote && !text.slice(t.span.offset, t.span.endOffset).includes('\\'))
+        .map((t) => ({ value: t.value, raw: text.slice(t.span.offset, t.span.endOffset) }));
+    fc.assert(
+      fc.property(soup, soup, (first, second) => {
+        const alone = plainWords(second);
+        for (const w of alone) expect(w.value).toBe(w.raw);
+        plainWords(first);
+        expect(plainWords(second)).toEqual(alone);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('arbitrary strings never throw', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
