@@ -36,7 +36,7 @@ function compare(text: string) {
   const slow = parseYaml('t.yaml', text, { reader: 'js-yaml' });
   expect(fast.diagnostics).toEqual(slow.diagnostics);
   expect(fast.root).toEqual(slow.root);
-  const ignore: YamlSink = { document() {}, scalar() {}, collection() {}, alias() {}, pop() {}, aborted: false };
+  const ignore: YamlSink = { document() {}, scalar() {}, key() {}, plain() {}, collection() {}, alias() {}, pop() {}, aborted: false };
   return readFastYaml(text, ignore);
 }
 
@@ -100,6 +100,17 @@ describe('fast YAML reader', () => {
     ['a: "x \ud83d y"\n', false], // a lone high surrogate: js-yaml reports it
     ['a: x\udc00\n', false], // a lone low surrogate
     ['a: x\u0084y\n', false], // a forbidden control character
+    ['a: 1\nb: x\n   ', true], // a last line of spaces without a line break
+    ['a: 1\n  # c\n\n   \n', true],
+    ['a:\n  b: x\n\n     y\n  c: 1\n', false], // a plain scalar continued after a blank line
+    ['a:\n  - x\n  # c\n    y\n', false], // continued after a comment line: js-yaml's error
+    ['a: x # c\n  y\n', false],
+    ['# only\n---\na: 1\n', true],
+    ['  # c\n---\na: 1\n', true],
+    ['a: 1\n --- \n', false],
+    ['a: \u00e9\u00e9\u0085x\n', true], // NEL is allowed, after other non-ASCII text
+    ['a: \u00e9\u0085\u0001\n', false], // a control character after other non-ASCII text
+    ['a: \u00e9\n\tb: 1\n', false], // a tab after other non-ASCII text
   ])('%j (fast reader reads it: %s)', (text, accepted) => {
     expect(compare(text)).toBe(accepted);
   });

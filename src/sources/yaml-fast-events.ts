@@ -29,8 +29,23 @@ const KEEP = 3;
 // these control characters, or a lone surrogate (its two other alternatives), which `isWellFormed` finds
 // without a regex (and at once in a one-byte string).
 // eslint-disable-next-line no-control-regex
-const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/g;
+/** Anything but printable ASCII and line feeds: a short character class the regex engine scans quickly. */
+const NOT_PLAIN_ASCII = /[^\n -~]/;
 const hasLoneSurrogate = (text: string) => !(text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * Whether the text holds a character this reader leaves to js-yaml: a tab, a CR, a character YAML
+ * forbids or a lone surrogate. Most templates are printable ASCII throughout, which one scan for
+ * anything else settles; the forbidden-character search only runs from the first other character on.
+ */
+function hasUnreadCharacters(text: string): boolean {
+  const other = text.search(NOT_PLAIN_ASCII);
+  if (other === -1) return false;
+  if (text.includes('\t', other) || text.includes('\r', other)) return true;
+  NON_PRINTABLE.lastIndex = other;
+  return NON_PRINTABLE.test(text) || hasLoneSurrogate(text);
+}
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \n]|$)/gm;
 /** Tags this reader accepts: `!Name`, `!!name` (js-yaml validates others, and reports errors); `/^!!?[A-Za-z0-9_][A-Za-z0-9_.:-]*$/` without slicing the tag. */
 function isSimpleTag(src: string, start: number, end: number): boolean {
@@ -54,7 +69,7 @@ const GIVE_UP = new GiveUp();
  * js-yaml's full parser (the sink then holds a partial document and is to be dropped).
  */
 export function readFastYaml(text: string, sink: YamlSink): boolean {
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff || NON_PRINTABLE.test(text) || hasLoneSurrogate(text)) return false;
+  if (text.charCodeAt(0) === 0xfeff || hasUnreadCharacters(text)) return false;
   try {
     new Reader(text, sink).document();
     return true;
@@ -89,23 +104,18 @@ class Reader {
 
   document(): void {
     const src = this.src;
-    let explicitStart = false;
     this.pos = 0;
-    this.skipBlankAndComments();
+    this.nextLine();
     DOCUMENT_MARKER.lastIndex = 0;
     const marker = DOCUMENT_MARKER.exec(src);
     if (marker) {
       // Only a leading `---` alone on its line (after comments) is read here.
-      if (marker.index !== this.pos || src[this.pos] !== '-') this.giveUp();
+      if (marker.index !== this.pos || this.indent !== 0 || src[this.pos] !== '-') this.giveUp();
       if (DOCUMENT_MARKER.exec(src)) this.giveUp();
-      explicitStart = true;
       this.pos += 3;
       this.endOfLine();
-    } else {
-      this.nextLine();
     }
     if (this.indent !== 0) this.giveUp();
-    void explicitStart;
     this.sink.document();
     if (!this.keyAhead()) this.giveUp();
     this.blockMapping(0, -1, -1);
@@ -114,30 +124,6 @@ class Reader {
   }
 
   // ---- lines ----
-
-  /** From a line start: skips blank and comment-only lines (no indentation checks). */
-  private skipBlankAndComments() {
-    const src = this.src;
-    let p = this.pos;
-    for (;;) {
-      let q = p;
-      while (src.charCodeAt(q) === 32) q++;
-      const c = src.charCodeAt(q);
-      if (c === 35) {
-        const nl = src.indexOf('\n', q);
-        if (nl === -1) {
-          p = this.len;
-          break;
-        }
-        p = nl + 1;
-      } else if (c === 10) {
-        p = q + 1;
-      } else {
-        break;
-      }
-    }
-    this.pos = p;
-  }
 
   /** At the end of a token: only spaces and a comment may remain on the line; then moves to the next content line. */
   private endOfLine() {
@@ -158,26 +144,37 @@ class Reader {
     this.nextLine();
   }
 
-  /** At a line start: moves to the first content character of the next content line and sets `indent`. */
+  /**
+   * At a line start: skips blank and comment-only lines, moves to the first content character of
+   * the next content line and sets `indent` (-1 at the end of the text).
+   */
   private nextLine() {
-    if (this.pos >= this.len) {
-      this.pos = this.len;
-      this.indent = -1;
-      return;
-    }
-    this.skipBlankAndComments();
-    if (this.pos >= this.len) {
-      this.indent = -1;
-      return;
-    }
     const src = this.src;
-    // `pos` is at a line start here (lastIndexOf is a slow runtime call: only for safety)
-    const lineStart = this.pos === 0 || src.charCodeAt(this.pos - 1) === 10 ? this.pos : src.lastIndexOf('\n', this.pos - 1) + 1;
-    let p = lineStart;
-    while (src.charCodeAt(p) === 32) p++;
-    this.pos = p;
-    this.lineStart = lineStart;
-    this.indent = p - lineStart;
+    const len = this.len;
+    let p = this.pos;
+    for (;;) {
+      let q = p;
+      while (src.charCodeAt(q) === 32) q++;
+      const c = src.charCodeAt(q);
+      if (c === 10) {
+        p = q + 1;
+        continue;
+      }
+      const nl = c === 35 ? src.indexOf('\n', q) : -1;
+      if (q >= len || (c === 35 && nl === -1)) {
+        this.pos = len;
+        this.indent = -1;
+        return;
+      }
+      if (c === 35) {
+        p = nl + 1;
+        continue;
+      }
+      this.pos = q;
+      this.lineStart = p;
+      this.indent = q - p;
+      return;
+    }
   }
 
   private column(p: number): number {
@@ -189,27 +186,6 @@ class Reader {
       if (nl === -1 || nl >= p) return p - ls;
     }
     return p - (src.lastIndexOf('\n', p - 1) + 1);
-  }
-
-  /** True when the line's next content line is indented at least `min` and is not a comment (a plain scalar would continue there). */
-  private continues(lineEnd: number, min: number): boolean {
-    const src = this.src;
-    let p = lineEnd;
-    while (p < this.len) {
-      p++; // past '\n'
-      let q = p;
-      while (src.charCodeAt(q) === 32) q++;
-      const c = src.charCodeAt(q);
-      if (c === 10) {
-        p = q;
-        continue;
-      }
-      if (q >= this.len) return false;
-      if (q - p < min) return false;
-      // js-yaml stops the scalar at a comment line (same value), then skips the comment.
-      return c !== 35;
-    }
-    return false;
   }
 
   // ---- events ----
@@ -267,7 +243,7 @@ class Reader {
         if (!this.canStartPlain(c, false)) this.giveUp();
         const stop = this.plainStop(this.pos, false);
         if (src.charCodeAt(stop) !== 58) this.giveUp();
-        this.scalar(this.pos, this.trimEnd(this.pos, stop), PLAIN, true, -1, -1);
+        this.sink.key(this.pos, this.trimEnd(this.pos, stop));
         this.pos = stop + 1;
       }
       this.valueAfterIndicator(n, false);
@@ -369,14 +345,9 @@ class Reader {
     const stop = this.plainStop(start, false);
     const sc = src.charCodeAt(stop);
     if (sc === 58) this.giveUp(); // `a: b: c`, `!Tag key: value`
-    const end = this.trimEnd(start, stop);
-    let lineEnd = stop;
-    if (sc === 35) {
-      const nl = src.indexOf('\n', stop);
-      lineEnd = nl === -1 ? this.len : nl;
-    }
-    if (lineEnd < this.len && this.continues(lineEnd, nodeIndent)) this.giveUp(); // multi-line plain scalar
-    this.scalar(start, end, PLAIN, true, ts, te);
+    // A next content line indented past the owning collection's column would continue this scalar
+    // (a multi-line plain scalar): the collection gives up on reaching it, as on any deeper line.
+    this.sink.plain(start, this.trimEnd(start, stop), ts, te);
     this.pos = stop;
     this.endOfLine();
   }

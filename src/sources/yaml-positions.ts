@@ -188,11 +188,7 @@ export class TextCache {
     if (len <= 0 || len > 40) return src.slice(start, end);
     const h = (len * 97 + src.charCodeAt(start) * 31 + src.charCodeAt(end - 1) * 7 + src.charCodeAt(start + (len >> 1))) & 4095;
     const c = this.slots[h];
-    if (c !== undefined && c.length === len) {
-      let i = 0;
-      while (i < len && c.charCodeAt(i) === src.charCodeAt(start + i)) i++;
-      if (i === len) return c;
-    }
+    if (c !== undefined && c.length === len && src.startsWith(c, start)) return c;
     const text = src.slice(start, end);
     this.slots[h] = text;
     return text;
@@ -275,7 +271,8 @@ export function spanOf(doc: { file: string; lines: LineIndex }, start: number, e
 }
 
 // CloudFormation short forms: tag → long-form key. `!Ref` and `!Condition` are not `Fn::`.
-const SHORT_FORMS: Record<string, string> = {
+// (A Map: looking a tag up as an object key would intern every tag string read.)
+const SHORT_FORMS = new Map<string, string>(Object.entries({
   '!Ref': 'Ref',
   '!Condition': 'Condition',
   '!Sub': 'Fn::Sub',
@@ -297,7 +294,7 @@ const SHORT_FORMS: Record<string, string> = {
   '!Length': 'Fn::Length',
   '!ToJsonString': 'Fn::ToJsonString',
   '!ForEach': 'Fn::ForEach',
-};
+}));
 
 /** Short forms whose single argument is a list even when written as a scalar (`!GetAtt A.B` → `[A, B]` is done by the resolver). */
 
@@ -403,6 +400,10 @@ const EMPTY_SEQ: YSeq = { kind: 'seq', items: OPEN, start: 0, end: 0 };
 export interface YamlSink {
   document(): void;
   scalar(valueStart: number, valueEnd: number, style: number, fast: boolean, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number, chomping: number, indent: number): void;
+  /** The fast reader's plain key of the innermost (block) mapping, where a key is due: `scalar` without a tag or anchor. */
+  key(start: number, end: number): void;
+  /** The fast reader's one-line plain scalar in a value position (never a key), optionally tagged: `scalar` without an anchor. */
+  plain(start: number, end: number, tagStart: number, tagEnd: number): void;
   /** type 2 = sequence, 3 = mapping */
   collection(type: 2 | 3, start: number, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number): void;
   alias(anchorStart: number, anchorEnd: number): void;
@@ -489,7 +490,7 @@ class TreeBuilder implements YamlSink {
 
   /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
   private wrapShortForm(tag: string, tagStart: number, tagEnd: number, node: YNode): YMap {
-    const longKey = SHORT_FORMS[tag]!;
+    const longKey = SHORT_FORMS.get(tag)!;
     const m = new PosMap(tagStart, Math.max(node.end, tagEnd), [{ key: longKey, keyStart: tagStart, keyEnd: tagEnd, value: node }]);
     m.shortForm = tag;
     return m;
@@ -526,7 +527,7 @@ class TreeBuilder implements YamlSink {
     }
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     let node: YNode;
-    if (tag && SHORT_FORMS[tag] && !this.isKeyPosition()) {
+    if (tag && SHORT_FORMS.has(tag) && !this.isKeyPosition()) {
       const scalar: YScalar = { kind: 'scalar', value, text: value, quoted, start, end };
       node = this.wrapShortForm(tag, P(tagStart), P(tagEnd), scalar);
     } else {
@@ -538,12 +539,36 @@ class TreeBuilder implements YamlSink {
     this.place(node, 1);
   }
 
+  key(start: number, end: number) {
+    // (the fast reader's offsets are the text's own: no `P`)
+    const top = this.frames[this.depth - 1]!;
+    top.weight += 1;
+    top.keyText = this.texts.get(start, end);
+    top.keyStart = start;
+    top.keyEnd = end;
+  }
+
+  plain(start: number, end: number, tagStart: number, tagEnd: number) {
+    const text = this.texts.get(start, end);
+    let node: YNode;
+    if (tagStart < 0) {
+      node = { kind: 'scalar', value: resolvePlain(text), text, quoted: false, start, end };
+    } else {
+      const tag = this.texts.get(tagStart, tagEnd);
+      node =
+        SHORT_FORMS.has(tag)
+          ? this.wrapShortForm(tag, tagStart, tagEnd, { kind: 'scalar', value: text, text, quoted: false, start, end })
+          : { kind: 'scalar', value: scalarFromTag(tag, text, false), text, quoted: false, start, end };
+    }
+    this.place(node, 1);
+  }
+
   collection(type: 2 | 3, start: number, tagStart: number, tagEnd: number, anchorStart: number, anchorEnd: number) {
     const P = this.P;
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     const s = P(start);
     const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : { kind: 'seq', items: OPEN, start: s, end: s + 1 };
-    const wrapper = tag && SHORT_FORMS[tag] && !this.isKeyPosition() ? this.wrapShortForm(tag, P(tagStart), P(tagEnd), node) : undefined;
+    const wrapper = tag && SHORT_FORMS.has(tag) && !this.isKeyPosition() ? this.wrapShortForm(tag, P(tagStart), P(tagEnd), node) : undefined;
     let frame = this.frames[this.depth];
     if (!frame) this.frames.push((frame = new Frame()));
     this.depth++;
