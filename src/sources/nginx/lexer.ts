@@ -154,7 +154,7 @@ const SHARED_SLOTS = 4096;
 const shared: string[] = new Array<string>(SHARED_SLOTS).fill('');
 
 /** `value`, or an earlier word with the same text (see `shared`) */
-function share(value: string): string {
+export function share(value: string): string {
   const len = value.length;
   if (len > SHARED_MAX || len === 0) return value;
   const slot = (len * 31 + value.charCodeAt(0) * 7 + value.charCodeAt(len >> 1) * 3 + value.charCodeAt(len - 1)) & (SHARED_SLOTS - 1);

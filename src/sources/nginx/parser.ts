@@ -8,7 +8,7 @@
 import type { SourceDiagnostic, Span } from '../../model/types.js';
 import type { IfCondition, NginxComment, NginxDirective, NginxFile, NginxToken } from './ast.js';
 import { directiveShape } from './contexts.js';
-import { CLOSE, COMMENT, EOF, NginxLexer, OPEN, SEMI, WORD, type Token } from './lexer.js';
+import { CLOSE, COMMENT, EOF, NginxLexer, OPEN, SEMI, share, WORD, type Token } from './lexer.js';
 
 export interface ParseOptions {
   /** blocks deeper than this are skipped with a finding (default 200); consumers walk the tree recursively */
@@ -400,11 +400,11 @@ function templateDiagnostic(text: string, tok: Token): SourceDiagnostic {
   );
 }
 
-/** a token with `n` characters cut from its start or end (the parentheses of an `if`) */
+/** a token with `n` characters cut from its start or end (the parentheses of an `if`); its text shared like a word's (`$request_method`) */
 function trimToken(t: NginxToken, fromStart: number, fromEnd: number): NginxToken {
   const s = t.span;
   return new PartToken(
-    t.value.slice(fromStart, t.value.length - fromEnd),
+    share(t.value.slice(fromStart, t.value.length - fromEnd)),
     t.quote,
     new NodeSpan(
       s.file,
