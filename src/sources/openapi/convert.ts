@@ -190,16 +190,14 @@ function takesJson(t: Template, op: YNode): boolean {
   return false;
 }
 
-interface Operation {
-  pathPair: YPair;
-  opPair: YPair;
-  op: YNode;
-  method: string;
-  auth: AuthRequirement[];
-}
+/** What `forEachOperation` hands over per operation. */
+type OperationVisitor = (pathPair: YPair, opPair: YPair, op: YNode, method: string, auth: AuthRequirement[]) => void;
 
-/** Every operation under `paths`, with its method and the auth that applies (own `security`, else the global one). */
-function* operations(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean): Generator<Operation> {
+/**
+ * Visits every operation under `paths`, with its method and the auth that applies (own
+ * `security`, else the global one), in document order (a callback: no generator or record per operation).
+ */
+function forEachOperation(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean, visit: OperationVisitor): void {
   const security = new SecurityReader(t, root, apiKeyHeader, http);
   const globalSecurity = t.pair(root, 'security');
   for (const pathPair of entries(t.get(root, 'paths'))) {
@@ -211,8 +209,7 @@ function* operations(t: Template, root: YNode, apiKeyHeader: string | undefined,
       const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
       const own = t.pair(op, 'security');
       const sec = own ?? globalSecurity;
-      const auth = withOptionsFix(t, sec ? security.auth(sec) : [], method, opPair, own);
-      yield { pathPair, opPair, op, method, auth };
+      visit(pathPair, opPair, op, method, withOptionsFix(t, sec ? security.auth(sec) : [], method, opPair, own));
     }
   }
 }
@@ -223,7 +220,7 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
   const resources: GwResource[] = [];
   let res: GwResource | undefined;
   let resPair: YPair | undefined;
-  for (const { pathPair, opPair, op, method, auth } of operations(t, root, apiKeyHeader, false)) {
+  forEachOperation(t, root, apiKeyHeader, false, (pathPair, opPair, op, method, auth) => {
     if (!res || resPair !== pathPair) {
       res = { path: pathPair.key, span: t.spanKey(pathPair), methods: [] };
       resPair = pathPair;
@@ -240,7 +237,7 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
     };
     if (takesJson(t, op)) gm.takesJson = true;
     res.methods.push(gm);
-  }
+  });
   const gatewayResponses: GwGatewayResponse[] = [];
   for (const p of entries(t.get(root, 'x-amazon-apigateway-gateway-responses'))) {
     const g: GwGatewayResponse = {
@@ -257,7 +254,7 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
 
 export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget): HttpApiModel {
   const routes: HttpRoute[] = [];
-  for (const { pathPair, opPair, op, method, auth } of operations(t, root, undefined, true)) {
+  forEachOperation(t, root, undefined, true, (pathPair, opPair, op, method, auth) => {
     const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
     const span = t.spanKey(opPair);
     routes.push({
@@ -267,7 +264,7 @@ export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget
       requiredHeaders: authHeaders(auth, span),
       backend: it.ok && /http_proxy/i.test(it.text) ? 'http-proxy' : it.ok && /aws_proxy/i.test(it.text) ? 'lambda-proxy' : 'unknown',
     });
-  }
+  });
   const model: HttpApiModel = { id: target.id, label: target.label, source: target.source, span: target.span, routes };
   const corsPair = t.pair(root, 'x-amazon-apigateway-cors');
   if (corsPair) {
