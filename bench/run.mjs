@@ -113,10 +113,10 @@ for (const [kind, unit, generators] of awsInputs) {
 }
 for (const [kind, , generators] of awsInputs) {
   for (const [ext] of generators) {
-    const small = awsTimes.get(`${kind}-${ext}-300`);
-    const large = awsTimes.get(`${kind}-${ext}-3000`);
-    if (small !== undefined && large !== undefined) {
-      console.log(`scaling ${kind} ${ext}: 10x input took ${fmt((large - smallTime) / (small - smallTime), 2)}x the time, start-up subtracted (target <= 12x)`);
+    const at300 = awsTimes.get(`${kind}-${ext}-300`);
+    const at3000 = awsTimes.get(`${kind}-${ext}-3000`);
+    if (at300 !== undefined && at3000 !== undefined) {
+      console.log(`scaling ${kind} ${ext}: 10x input took ${fmt((at3000 - smallTime) / (at300 - smallTime), 2)}x the time, start-up subtracted (target <= 12x)`);
     }
   }
 }
