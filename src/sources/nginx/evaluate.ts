@@ -112,6 +112,10 @@ interface Level {
 }
 
 function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
+  // most blocks include nothing: their own array serves (levels never change it)
+  let includes = false;
+  for (let i = 0; i < directives.length && !includes; i++) includes = directives[i]!.name === 'include' && !directives[i]!.block;
+  if (!includes) return directives;
   const out: NginxDirective[] = [];
   for (const d of directives) {
     if (d.name === 'include' && !d.block) {
@@ -176,6 +180,12 @@ function nearestLast(level: Level | undefined, name: string): NginxDirective | u
 interface MapEntry {
   /** the origin-test key of this entry (mapTestKey), once computed */
   testKey?: string;
+  /** the entry as an origin test, once built (shared by every route's registry: matchers are never changed) */
+  matcher?: OriginMatcher;
+  /** the key as a JavaScript regex (null: nginx would take it, JavaScript cannot), once compiled */
+  re?: RegExp | null;
+  /** an exact key as compared: without a leading backslash, lower case */
+  exactText?: string;
   key: string;
   keySpan: Span;
   value?: NginxToken;
@@ -204,10 +214,14 @@ interface Globals {
 
 function walkAll(directives: NginxDirective[], visit: (d: NginxDirective) => void, depth = 0): void {
   if (depth > 64) return;
-  for (const d of directives) {
+  // indexed loops: this walks every directive of the configuration, mostly before the code is
+  // optimized, where each for-of would allocate an iterator
+  for (let i = 0; i < directives.length; i++) {
+    const d = directives[i]!;
     visit(d);
     if (d.block) walkAll(d.block, visit, depth + 1);
-    if (d.included) for (const inc of d.included) walkAll(inc.directives, visit, depth + 1);
+    const inc = d.included;
+    if (inc) for (let j = 0; j < inc.length; j++) walkAll(inc[j]!.directives, visit, depth + 1);
   }
 }
 
@@ -238,7 +252,7 @@ export function collectGlobals(units: NginxUnit[]): Globals {
       } else if (name === 'set' && d.args[0]) {
         const v = varName(d.args[0]);
         if (v) g.setVars.add(v);
-      } else if (/^set_by_lua/.test(name) || name === 'perl_set' || name === 'js_set' || name === 'set_by_njs') {
+      } else if (name.startsWith('set_by_lua') || name === 'perl_set' || name === 'js_set' || name === 'set_by_njs') {
         const v = varName(d.args[0]);
         if (v) g.opaque.set(v, `set by ${name} (code the linter does not run)`);
       } else if (name === 'geo' || name === 'split_clients' || name === 'geoip2' || name === 'auth_request_set' || name === 'auth_jwt_claim_set') {
@@ -270,17 +284,27 @@ interface UnknownCond {
 class Registry {
   tests: OriginTest[] = [];
   unknowns: UnknownCond[] = [];
-  private byKey = new Map<string, number>();
+  /** test positions by key, once there are more than a few tests (most routes register a handful: a scan serves) */
+  private byKey: Map<string, number> | undefined = undefined;
   /** the index of a registered test, or -1 */
   lookup(key: string): number {
-    return this.byKey.get(key) ?? -1;
+    const tests = this.tests;
+    if (tests.length > 8) {
+      if (!this.byKey) {
+        this.byKey = new Map();
+        for (let i = 0; i < tests.length; i++) this.byKey.set(tests[i]!.key, i);
+      }
+      return this.byKey.get(key) ?? -1;
+    }
+    for (let i = 0; i < tests.length; i++) if (tests[i]!.key === key) return i;
+    return -1;
   }
   testIndex(key: string, matcher: () => OriginMatcher): number {
     const i = this.lookup(key);
     if (i >= 0) return i;
     if (this.tests.length >= MAX_ORIGIN_TESTS) return -2;
     this.tests.push({ key, matcher: matcher() });
-    this.byKey.set(key, this.tests.length - 1);
+    this.byKey?.set(key, this.tests.length - 1);
     return this.tests.length - 1;
   }
   unknownIndex(key: string, text: string, span: Span): string | undefined {
@@ -318,6 +342,21 @@ interface Env {
   /** while one header value is evaluated: what it reads of the PathSpec (undefined: nothing yet) */
   cap?: Reads;
   capturing?: boolean;
+}
+
+/** an Env with every field present from the start: all runs share one object shape */
+function newEnv(
+  path: PathSpec,
+  reg: Registry,
+  globals: Globals,
+  files: Map<string, string>,
+  vars: Map<string, Val>,
+  notes: string[],
+  seen: Seen,
+  literalIfs: ReadonlySet<NginxDirective> | undefined,
+  authIfs: Env['authIfs'],
+): Env {
+  return { path, reg, globals, vars, files, notes, seen, authIfs, literalIfs, cap: undefined, capturing: false };
 }
 
 /** what one header value read of its PathSpec (see Seen), to reuse it for a PathSpec that answers alike */
@@ -437,7 +476,7 @@ function evalText(s: string, env: Env, depth = 0): Val {
 function evalVar(rawName: string, env: Env, depth: number): Val {
   const name = rawName.toLowerCase();
   if (depth > MAX_VAR_DEPTH) return unknownVal(`$${name} refers to itself too deeply`);
-  if (/^[0-9]$/.test(name)) return unknownVal(`regex capture $${name}`);
+  if (name.length === 1 && name >= '0' && name <= '9') return unknownVal(`regex capture $${name}`);
   const set = env.vars === NO_VARS ? undefined : env.vars.get(name);
   if (set) return set;
   if (name === 'http_origin') return ORIGIN_VAL;
@@ -488,16 +527,19 @@ function sortEntries(entries: MapEntry[]): NonNullable<MapDef['sorted']> {
   return { exact, regex, ordered: [...exact, ...regex] };
 }
 
+function mapValue(t: NginxToken | undefined, env: Env, depth: number): Val {
+  return t ? evalText(t.value, env, depth) : EMPTY;
+}
+
 function evalMap(map: MapDef, env: Env, depth: number): Val {
   const src = evalText(map.source.value, env, depth);
-  const valueOf = (t: NginxToken | undefined): Val => (t ? evalText(t.value, env, depth) : EMPTY);
   const { exact, regex, ordered } = (map.sorted ??= sortEntries(map.entries));
   if (isOriginOnly(src)) {
     for (const e of ordered) {
       const key = mapTestKey(map, e);
       let idx = env.reg.lookup(key);
-      if (idx < 0) idx = env.reg.testIndex(key, () => mapEntryMatcher(map, e, env.files));
-      if (testTrue(env, idx)) return valueOf(e.value);
+      if (idx < 0) idx = env.reg.testIndex(key, () => (e.matcher ??= mapEntryMatcher(map, e, env.files)));
+      if (testTrue(env, idx)) return mapValue(e.value, env, depth);
     }
     if (map.unresolved.length) {
       const span = map.unresolved[0]!;
@@ -508,23 +550,27 @@ function evalMap(map: MapDef, env: Env, depth: number): Val {
       }));
       if (testTrue(env, idx)) return unknownVal(`value of map $${map.target} from an include that could not be read`);
     }
-    return valueOf(map.def);
+    return mapValue(map.def, env, depth);
   }
   const text = knownText(src);
   if (text !== undefined) {
-    for (const e of exact) if (e.key.replace(/^\\/, '').toLowerCase() === text.toLowerCase()) return valueOf(e.value);
+    const lower = text.toLowerCase();
+    for (const e of exact) if ((e.exactText ??= e.key.replace(/^\\/, '').toLowerCase()) === lower) return mapValue(e.value, env, depth);
     for (const e of regex) {
-      const ci = e.key.startsWith('~*');
-      const re = jsRegex(e.key.slice(ci ? 2 : 1), ci);
+      if (e.re === undefined) {
+        const ci = e.key.startsWith('~*');
+        e.re = jsRegex(e.key.slice(ci ? 2 : 1), ci) ?? null;
+      }
+      const re = e.re;
       if (!re) return unknownVal(`map $${map.target}: regex ${e.key} cannot be evaluated`);
-      if (re.test(text)) return valueOf(e.value);
+      if (re.test(text)) return mapValue(e.value, env, depth);
     }
     if (map.unresolved.length) return unknownVal(`map $${map.target} has entries from an include that could not be read`);
-    return valueOf(map.def);
+    return mapValue(map.def, env, depth);
   }
   // The source is request data the config does not tell: one of the map's values.
-  const candidates: { key: string; val: Val }[] = ordered.map((e) => ({ key: e.key, val: valueOf(e.value) }));
-  candidates.push({ key: 'default', val: valueOf(map.def) });
+  const candidates: { key: string; val: Val }[] = ordered.map((e) => ({ key: e.key, val: mapValue(e.value, env, depth) }));
+  candidates.push({ key: 'default', val: mapValue(map.def, env, depth) });
   const srcName = map.source.value;
   const upstream = /^\$\{?upstream_http_([a-z0-9_]+)\}?$/i.exec(srcName);
   if (upstream) {
@@ -746,6 +792,12 @@ interface HeaderDecl {
   statuses?: number[];
   /** more_set_headers -t types */
   types?: string[];
+  /**
+   * HeaderRules built from this declaration with a plain value (see sharedHeaderRule). The
+   * declaration reaches every route and method whose configuration inherits it: they share one
+   * immutable rule per distinct value, condition and status flags.
+   */
+  rules?: HeaderRule[];
 }
 
 function addHeaderDecls(level: Level): HeaderDecl[] {
@@ -794,24 +846,28 @@ function computeEffective(level: Level): Effective {
   return { decls: own, dropped };
 }
 
+const NO_MORE: { set: HeaderDecl[]; cleared: string[] } = { set: [], cleared: [] };
+
 /** headers-more directives are merged down the levels (outer first) */
 function moreSetDecls(level: Level | undefined): { set: HeaderDecl[]; cleared: string[] } {
-  if (!level) return { set: [], cleared: [] };
+  if (!level) return NO_MORE;
   const cached = level.more;
   if (cached) return cached;
-  let any = false;
-  for (let l: Level | undefined = level; l && !any; l = l.parent) any = l.byName.has('more_set_headers') || l.byName.has('more_clear_headers');
-  const result = any ? computeMoreSet(level) : { set: [], cleared: [] };
+  // a level without headers-more directives of its own has its parent's: the same declarations
+  // (and so the same shared HeaderRules) reach every level below the one that wrote them
+  const own = level.byName.has('more_set_headers') || level.byName.has('more_clear_headers');
+  const result = own ? computeMoreSet(level) : moreSetDecls(level.parent);
   level.more = result;
   return result;
 }
 
+/** the parent's headers-more result with this level's directives applied (the levels in order, outer first) */
 function computeMoreSet(level: Level): { set: HeaderDecl[]; cleared: string[] } {
-  const chain: Level[] = [];
-  for (let l: Level | undefined = level; l; l = l.parent) chain.unshift(l);
-  const set: HeaderDecl[] = [];
-  const cleared: string[] = [];
-  for (const l of chain) {
+  const outer = moreSetDecls(level.parent);
+  const set: HeaderDecl[] = outer.set.slice();
+  const cleared: string[] = outer.cleared.slice();
+  {
+    const l = level;
     for (const d of l.own) {
       if (d.name !== 'more_set_headers' && d.name !== 'more_clear_headers') continue;
       let statuses: number[] | undefined;
@@ -874,8 +930,8 @@ interface LevelHeaders {
   decls: HeaderDecl[];
   /** `via:lower-case name#n`: the n-th declaration of that name */
   keys: string[];
-  /** position of each key in `keys` (keys are unique) */
-  index: Map<string, number>;
+  /** position of each key in `keys` (keys are unique), made when first needed (see pick) */
+  index?: Map<string, number>;
   dropped: Effective['dropped'];
 }
 
@@ -883,22 +939,24 @@ function levelHeaders(level: Level): LevelHeaders {
   let hit = level.headers;
   if (hit) return hit;
   const eff = effectiveAddHeaders(level);
-  const moreSet = moreSetDecls(level).set;
+  const more = moreSetDecls(level);
+  // a level that declares no headers of its own answers with its parent's
+  const parent = level.parent;
+  if (parent && eff === effectiveAddHeaders(parent) && more === moreSetDecls(parent)) return (level.headers = levelHeaders(parent));
+  const moreSet = more.set;
   // never changed once made: the effective list itself serves when headers-more adds nothing
   const decls = moreSet.length ? [...eff.decls, ...moreSet] : eff.decls;
   const lowers: string[] = new Array(decls.length);
   const keys: string[] = new Array(decls.length);
-  const index = new Map<string, number>();
   for (let i = 0; i < decls.length; i++) {
     const decl = decls[i]!;
     const lower = (lowers[i] = decl.name.toLowerCase());
     let n = 0;
     for (let j = 0; j < i; j++) if (lowers[j] === lower) n++;
-    const key = (keys[i] = `${decl.via}:${lower}#${n}`);
-    index.set(key, i);
+    keys[i] = `${decl.via}:${lower}#${n}`;
   }
   const dropped = eff.dropped.length ? eff.dropped.filter((x) => !lowers.includes(x.decl.name.toLowerCase())) : eff.dropped;
-  level.headers = hit = { decls, keys, index, dropped };
+  level.headers = hit = { decls, keys, index: undefined, dropped };
   return hit;
 }
 
@@ -998,8 +1056,7 @@ function contentOf(level: Level): NginxDirective | undefined {
 function computeContent(level: Level): NginxDirective | undefined {
   // if / limit_except blocks inherit their location's handler; nested locations do not
   for (let l: Level | undefined = level; l; l = l.parent) {
-    const d = [...l.byName.keys()].some((k) => CONTENT_DIRECTIVES.has(k)) ? l.own.filter((x) => CONTENT_DIRECTIVES.has(x.name)).at(-1) : undefined;
-    if (d) return d;
+    for (let i = l.own.length - 1; i >= 0; i--) if (CONTENT_DIRECTIVES.has(l.own[i]!.name)) return l.own[i];
     if (l.kind !== 'if' && l.kind !== 'limit_except') break;
   }
   return undefined;
@@ -1074,6 +1131,11 @@ function copySeen(s: Seen): Seen {
   return { method: s.method.slice(), tests: s.tests.slice(), unknowns: s.unknowns.slice() };
 }
 
+/** whether `a`, a later state of the reads recorded in `b`, holds nothing more (reads only ever grow) */
+function sameSeenSize(a: Seen, b: Seen): boolean {
+  return a.method.length === b.method.length && a.tests.length === b.tests.length && a.unknowns.length === b.unknowns.length;
+}
+
 /** whether every read recorded in `seen` gives the same answer for `a` as for `b` */
 function seenAlike(seen: Seen, a: PathSpec, b: PathSpec): boolean {
   if (a.method !== b.method) for (const v of seen.method) if (v(a.method) !== v(b.method)) return false;
@@ -1121,7 +1183,7 @@ function runRewritePhase(ctx: RouteCtx, env: Env): { final: Final | undefined; f
     final = undefined;
     state.level = ctx.location;
     if (!ctx.implicit) {
-      const limit = ctx.location.own.find((d) => d.name === 'limit_except' && d.block);
+      const limit = ownNamed(ctx.location, 'limit_except').find((d) => d.block);
       const allowed = limit ? limitExceptMethods(limit) : undefined;
       const limited = !!limit && !!allowed && (methodAs(env, (m) => m === null || !allowed.includes(m)) as boolean);
       if (limited) {
@@ -1237,20 +1299,27 @@ function responseShape(
 
 function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>, literalIfs?: ReadonlySet<NginxDirective>): PathResult {
   // runs with literal auth `if`s are rare detours: they neither use nor feed the memo
-  const sr = literalIfs ? undefined : ctx.scripts?.find((x) => seenAlike(x.seen, x.path, path));
+  let sr: ScriptRun | undefined;
+  if (!literalIfs && ctx.scripts) {
+    for (let i = 0; i < ctx.scripts.length && !sr; i++) if (seenAlike(ctx.scripts[i]!.seen, ctx.scripts[i]!.path, path)) sr = ctx.scripts[i];
+  }
   let env: Env;
   let final: Final | undefined;
   let fromServer: boolean;
   let scriptLevel: Level;
   let run: ScriptRun | undefined = sr;
+  /** what the rewrite phase read (never changed: env.seen goes on growing) */
+  let scriptSeen: Seen;
   if (sr) {
-    env = { path, reg, globals, vars: sr.vars, files, notes: sr.notes, seen: copySeen(sr.seen), literalIfs, authIfs: sr.authIfs };
+    scriptSeen = sr.seen;
+    env = newEnv(path, reg, globals, files, sr.vars, sr.notes, copySeen(sr.seen), literalIfs, sr.authIfs);
     ({ final, fromServer, level: scriptLevel } = sr);
   } else {
-    env = { path, reg, globals, vars: NO_VARS, files, notes: [], seen: newSeen(), literalIfs };
+    env = newEnv(path, reg, globals, files, NO_VARS, [], newSeen(), literalIfs, undefined);
     ({ final, fromServer, level: scriptLevel } = runRewritePhase(ctx, env));
+    scriptSeen = copySeen(env.seen);
     if (!literalIfs) {
-      run = { path, seen: copySeen(env.seen), final, level: scriptLevel, fromServer, vars: env.vars, notes: env.notes, authIfs: env.authIfs };
+      run = { path, seen: scriptSeen, final, level: scriptLevel, fromServer, vars: env.vars, notes: env.notes, authIfs: env.authIfs, last: undefined };
       (ctx.scripts ??= []).push(run);
     }
   }
@@ -1265,8 +1334,9 @@ function simulate(ctx: RouteCtx, path: PathSpec, reg: Registry, globals: Globals
     // the rewrite phase runs before the access phase
     shape = { ...shape, auth: [...env.authIfs.map((a) => a.req), ...shape.auth] };
   }
-  const script = { seen: env.seen, level, fixed, vars: env.vars };
-  env.seen = copySeen(script.seen);
+  // the response shape usually reads nothing more than the script: then the same record serves
+  if (!sameSeenSize(env.seen, scriptSeen)) scriptSeen = copySeen(env.seen);
+  const script = { seen: scriptSeen, level, fixed, vars: env.vars };
   const hs = evalResponseHeaders(env, level, fixed, run?.last);
   const result: PathResult = { path, shape, lh: hs.lh, headers: hs.headers, dropped: hs.dropped, notes: env.notes, seen: env.seen, script };
   if (run) run.last = result;
@@ -1322,7 +1392,7 @@ function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined, 
  */
 function rerunHeaders(base: PathResult, path: PathSpec, reg: Registry, globals: Globals, files: Map<string, string>): PathResult {
   const { seen, level, fixed, vars } = base.script;
-  const env: Env = { path, reg, globals, vars, files, notes: [], seen: copySeen(seen) };
+  const env = newEnv(path, reg, globals, files, vars, [], copySeen(seen), undefined, undefined);
   const hs = evalResponseHeaders(env, level, fixed, base);
   // notes are never changed once a run is made: the base run's are shared
   return { path, shape: base.shape, lh: hs.lh, headers: hs.headers, dropped: hs.dropped, notes: base.notes, seen: env.seen, script: base.script };
@@ -1391,9 +1461,15 @@ function sameShape(a: PathResult, b: PathResult): boolean {
   return a === b || jsonEqual(a.shape, b.shape);
 }
 
+function keyIndex(keys: string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i);
+  return index;
+}
+
 /** a run's header of that key (keys are unique within a run) */
 function pick(r: PathResult, key: string): PathHeader | undefined {
-  const i = r.lh.index.get(key);
+  const i = (r.lh.index ??= keyIndex(r.lh.keys)).get(key);
   return i === undefined ? undefined : r.headers[i];
 }
 
@@ -1422,6 +1498,36 @@ function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): 
   if (h.decl.valueSpan) rule.valueSpan = h.decl.valueSpan;
   if (conditions.length) rule.condition = conditions.join('; ');
   if (h.unless.length) rule.unlessBackendSends = h.unless;
+  return rule;
+}
+
+function sameStrings(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (a === b) return true;
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) if (a![i] !== b![i]) return false;
+  return true;
+}
+
+/**
+ * The rule for a plain (not by-origin) value of `h`'s declaration: one object per distinct value,
+ * conditions, exceptions and status flags, shared by every responder that carries it (rules are
+ * never changed once built), so the routes an inherited declaration reaches hold one rule, not
+ * one copy each, and per-object caches of the rules hit across them.
+ */
+function sharedHeaderRule(h: PathHeader, outcome: Exclude<OriginOutcome, null>, conditions: string[]): HeaderRule {
+  const rules = (h.decl.rules ??= []);
+  const condition = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : conditions.join('; ');
+  const unless = h.unless.length ? h.unless : undefined;
+  for (const r of rules) {
+    if (r.onErrors !== h.onErrors || r.onSuccess !== h.onSuccess || r.condition !== condition) continue;
+    if (!sameStrings(r.unlessBackendSends, unless)) continue;
+    const v = r.value;
+    const same = v.kind === 'literal' ? outcome.kind === 'literal' && outcome.text === v.text : v.kind === 'unknown' ? outcome.kind === 'unknown' && outcome.reason === v.reason : outcome.kind === v.kind;
+    if (same) return r;
+  }
+  const rule = toHeaderRule(h, outcomeToValue(outcome), conditions);
+  rules.push(rule);
   return rule;
 }
 
@@ -1486,29 +1592,30 @@ function mergeHeaders(base: PathResult, primary: PathResult, others: { r: PathRe
       }
     }
   }
+  // every run on the base run's level (the common case): the k-th header of each run is the k-th key's
+  const byPosition = !firstDecl;
   const headers: HeaderRule[] = [];
-  for (const key of keys) {
-    const bh = pick(base, key);
-    const ref = pick(primary, key) ?? bh ?? firstDecl!.get(key)!;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const bh = byPosition ? base.headers[k] : pick(base, key);
+    const ref = (byPosition ? primary.headers[k] : pick(primary, key)) ?? bh ?? firstDecl!.get(key)!;
     const o0 = bh?.outcome ?? null;
     let conditions: string[] = [];
     if (bh) conditions = bh.conditions.length > 1 ? unionInto([], bh.conditions, false) : bh.conditions;
     let cases: OriginCase[] | undefined;
     for (const x of others) {
-      const h = pick(x.r, key);
+      const h = byPosition ? x.r.headers[k] : pick(x.r, key);
       if (h === bh) continue;
       if (h && h.conditions.length) conditions = unionInto(conditions, h.conditions, conditions === bh?.conditions);
       const o = h?.outcome ?? null;
       if (!sameOutcome(o, o0)) (cases ??= []).push({ when: reg.tests[x.i]!.matcher, then: o });
     }
-    let value: HeaderValue;
     if (!cases) {
       if (o0 === null) continue; // empty value: nginx sends no header
-      value = outcomeToValue(o0);
+      headers.push(sharedHeaderRule(ref, o0, conditions));
     } else {
-      value = { kind: 'by-origin', cases, otherwise: o0 };
+      headers.push(toHeaderRule(ref, { kind: 'by-origin', cases, otherwise: o0 }, conditions));
     }
-    headers.push(toHeaderRule(ref, value, conditions));
   }
   return headers;
 }
@@ -1527,8 +1634,10 @@ function applyUnknowns(headers: HeaderRule[], notes: string[], base: PathResult,
       }
       for (const [k, b] of baseKeys) {
         if (unkKeys.has(k)) continue;
-        const rule = headers.find((x) => x.span === b.decl.span && x.name === b.decl.name);
-        if (rule) rule.condition = [rule.condition, `not when ${u.text} holds`].filter(Boolean).join('; ');
+        const i = headers.findIndex((x) => x.span === b.decl.span && x.name === b.decl.name);
+        // rules may be shared with other responders: a changed one is a copy
+        const rule = headers[i];
+        if (rule) headers[i] = { ...rule, condition: [rule.condition, `not when ${u.text} holds`].filter(Boolean).join('; ') };
       }
       if (!sameShape(r, base)) notes.push(`when ${u.text} holds: ${r.shape.description}`);
     }
@@ -1602,12 +1711,35 @@ function simulateMethod(ctx: RouteCtx, method: string | null, reg: Registry, glo
 
   const headers = mergeHeaders(base, primary, others, reg);
   applyUnknowns(headers, notes, base, byUnknown);
-  const runs: PathResult[] = [primary];
-  for (const r of byTest) runs.push(r);
-  for (const x of byUnknown) runs.push(x.r);
-  const dropped = mergeDropped(runs);
-  const responder: Responder = { methods: '*', ...primary.shape, headers };
+  let dropped: MethodResult['dropped'] = [];
+  if (primary.dropped.length || byTest.some((r) => r.dropped.length) || byUnknown.some((x) => x.r.dropped.length)) {
+    const runs: PathResult[] = [primary];
+    for (const r of byTest) runs.push(r);
+    for (const x of byUnknown) runs.push(x.r);
+    dropped = mergeDropped(runs);
+  }
+  const responder = toResponder(primary.shape, headers);
   return { responder, dropped, notes, methodViews };
+}
+
+/**
+ * A responder from a run's shape, its fields written out in the order the shape's spread gave
+ * (`{ methods, ...shape, headers }` built the object key by key, off V8's fast path). Every
+ * responder gets every key (absent ones undefined, which JSON and jsonEqual leave out), so they
+ * share one object shape.
+ */
+function toResponder(s: PathResult['shape'], headers: HeaderRule[]): Responder {
+  return {
+    methods: '*',
+    answeredBy: s.answeredBy,
+    status: s.status,
+    auth: s.auth,
+    backend: s.backend,
+    span: s.span,
+    description: s.description,
+    redirect: s.redirect,
+    headers,
+  };
 }
 
 /** the method names a level's directive tree names (limit_except, $request_method tests), in tree order */
@@ -1679,25 +1811,32 @@ function methodUniverse(ctx: RouteCtx, reg: Registry): string[] {
   return names.every((m) => METHOD_NAME.test(m)) ? names : names.filter((m) => METHOD_NAME.test(m));
 }
 
+/** whether every method projection in `views` answers alike for `a` and `b` */
+function readsMethodAlike(views: MethodView[], a: string | null, b: string | null): boolean {
+  for (let i = 0; i < views.length; i++) if (views[i]!(a) !== views[i]!(b)) return false;
+  return true;
+}
+
 function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, string>): { responders: Responder[]; dropped: DroppedHeader[]; notes: string[] } {
   const reg = new Registry();
   const methods = methodUniverse(ctx, reg);
-  const results = new Map<string | null, MethodResult>();
+  /** results[k]: the result of methods[k]; the last one is for any other method (null) */
+  const results: MethodResult[] = new Array(methods.length + 1);
   // A method that reads like an already simulated one (every method projection its runs read
   // gives the same answer) runs exactly like it: the registry only grows, and tests the earlier
   // runs never read leave them unchanged.
-  const simulated: { method: string | null; r: MethodResult }[] = [];
+  const simulated: (string | null)[] = [];
+  const simulatedResults: MethodResult[] = [];
   for (let k = 0; k <= methods.length; k++) {
     const m = k < methods.length ? methods[k]! : null;
     let r: MethodResult | undefined;
-    for (const x of simulated) {
-      if (x.r.methodViews.every((view) => view(x.method) === view(m))) {
-        r = x.r;
-        break;
-      }
+    for (let j = 0; j < simulated.length && !r; j++) if (readsMethodAlike(simulatedResults[j]!.methodViews, simulated[j]!, m)) r = simulatedResults[j];
+    if (!r) {
+      r = simulateMethod(ctx, m, reg, globals, files);
+      simulated.push(m);
+      simulatedResults.push(r);
     }
-    if (!r) simulated.push({ method: m, r: (r = simulateMethod(ctx, m, reg, globals, files)) });
-    results.set(m, r);
+    results[k] = r;
   }
   // Two results are the same responder when their auth, headers and drops match by declaration
   // position and value, and the rest of their responders (all but methods, auth and headers)
@@ -1711,23 +1850,28 @@ function buildResponders(ctx: RouteCtx, globals: Globals, files: Map<string, str
     compared.push({ a, b, same });
     return same;
   };
-  const other = results.get(null)!;
+  const other = results[methods.length]!;
   const groups: { methods: string[]; r: MethodResult }[] = [];
-  for (const m of methods) {
-    const r = results.get(m)!;
+  for (let k = 0; k < methods.length; k++) {
+    const m = methods[k]!;
+    const r = results[k]!;
     if (sameResult(r, other)) continue;
     const g = groups.find((x) => sameResult(x.r, r));
     if (g) g.methods.push(m);
     else groups.push({ methods: [m], r });
   }
   // OPTIONS-specific responders first, then the other methods, then '*'
-  groups.sort((a, b) => Number(b.methods.includes('OPTIONS')) - Number(a.methods.includes('OPTIONS')));
+  // (a method is in one group at most: moving that group to the front is the stable sort)
+  const optionsGroup = groups.findIndex((g) => g.methods.includes('OPTIONS'));
+  if (optionsGroup > 0) groups.unshift(...groups.splice(optionsGroup, 1));
   const responders: Responder[] = [];
   const dropped: DroppedHeader[] = [];
   const notes: string[] = [];
   const push = (r: MethodResult, ms: string[] | '*'): void => {
     const index = responders.length;
-    responders.push({ ...r.responder, methods: ms });
+    // each result is pushed once, and its responder was built for this route alone
+    r.responder.methods = ms;
+    responders.push(r.responder);
     for (const d of r.dropped) dropped.push({ header: d.header, droppedBy: d.droppedBy, responderIndex: index });
     for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
   };
@@ -1790,12 +1934,12 @@ function fileSpan(file: string, text: string): Span {
 
 function collectCookies(responders: Responder[], level: Level): CookieRule[] {
   const out: CookieRule[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   for (const r of responders) {
     for (const h of r.headers) {
-      if (h.name.toLowerCase() !== 'set-cookie') continue;
+      if (h.name.length !== 10 || h.name.toLowerCase() !== 'set-cookie') continue;
       const k = `${h.span.file}:${h.span.offset}`;
-      if (seen.has(k)) continue;
+      if ((seen ??= new Set()).has(k)) continue;
       seen.add(k);
       const text = h.value.kind === 'literal' ? h.value.text : '';
       const semi = text.indexOf(';');
@@ -1901,7 +2045,7 @@ function locationRoutes(
       methods: '*',
       span: loc.args[0] ? { ...loc.args[0].span, endLine: loc.args.at(-1)!.span.endLine, endColumn: loc.args.at(-1)!.span.endColumn, endOffset: loc.args.at(-1)!.span.endOffset } : loc.nameSpan,
     };
-    const limit = level.own.find((d) => d.name === 'limit_except');
+    const limit = ownNamed(level, 'limit_except')[0];
     if (limit) match.methods = limitExceptMethods(limit);
     if (info?.listen.length) match.listen = info.listen;
     // For route selection (src/simulate/select.ts): the server block, the enclosing location, ^~.
@@ -1909,7 +2053,7 @@ function locationRoutes(
     if (parent.kind === 'location' && parent.d) match.parent = `nginx:${parent.d.span.file}:${parent.d.span.line}:${parent.d.span.column}`;
     if (loc.args[0]?.value === '^~' || (loc.args.length === 1 && loc.args[0]!.value.startsWith('^~'))) match.path.noRegex = true;
     const route = safeRoute(() => makeRoute({ server, location: level, implicit: false, name }, `nginx:${loc.span.file}:${loc.span.line}:${loc.span.column}`, loc.span, match, globals, files), name, loc.span);
-    const internal = level.own.find((d) => d.name === 'internal');
+    const internal = ownNamed(level, 'internal')[0];
     if (internal) route.internal = internal.span;
     out.push(route);
   }

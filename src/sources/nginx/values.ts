@@ -52,8 +52,18 @@ export function concatVals(vals: Val[]): Val {
 
 /** the text of a value made only of known text, or undefined */
 export function knownText(v: Val): string | undefined {
-  if (v.parts.every((p) => p.kind === 'text')) return v.parts.map((p) => (p as { text: string }).text).join('');
-  return undefined;
+  // called for every condition and map source: no arrays or closures
+  const parts = v.parts;
+  if (parts.length === 1) {
+    const p = parts[0]!;
+    return p.kind === 'text' ? p.text : undefined;
+  }
+  let text = '';
+  for (const p of parts) {
+    if (p.kind !== 'text') return undefined;
+    text += p.text;
+  }
+  return text;
 }
 
 export function isOriginOnly(v: Val): boolean {
