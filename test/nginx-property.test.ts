@@ -96,6 +96,16 @@ describe('properties', () => {
     );
   });
 
+  it('comments read later (a second parse on first access) are the comments read with the tree', () => {
+    fc.assert(
+      fc.property(tokenSoup, (text) => {
+        const eager = parseNginx(text, '/c.conf', { comments: true, maxDepth: 3 }).file.comments;
+        expect(parseNginx(text, '/c.conf', { maxDepth: 3 }).file.comments).toEqual(eager);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('arbitrary strings never throw', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {

@@ -181,6 +181,8 @@ export class NginxLexer {
   tokColumn = 1;
   /** a quoted string ran to the end of the file (what follows it is no longer nginx's reading) */
   unterminated = false;
+  /** false: a comment is skipped (COMMENT with no `token`), for readers that do not look at comments */
+  keepComments = true;
 
   constructor(text: string, file: string) {
     this.text = text;
@@ -291,9 +293,10 @@ export class NginxLexer {
     if (c === HASH) {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;
+      this.pos = end;
+      if (!this.keepComments) return COMMENT;
       let textEnd = end;
       if (textEnd > pos && text.charCodeAt(textEnd - 1) === CR) textEnd--;
-      this.pos = end;
       this.token = new Token(text.slice(pos + 1, textEnd), null, this.file, line, column, line, column + textEnd - pos, pos, textEnd);
       return COMMENT;
     }

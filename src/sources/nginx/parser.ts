@@ -13,6 +13,8 @@ import { CLOSE, COMMENT, EOF, NginxLexer, OPEN, SEMI, share, WORD, type Token } 
 export interface ParseOptions {
   /** blocks deeper than this are skipped with a finding (default 200); consumers walk the tree recursively */
   maxDepth?: number;
+  /** collect the comments now (default: `file.comments` parses the text again when first read; no consumer of the tree reads them) */
+  comments?: boolean;
 }
 
 export interface ParsedNginxFile {
@@ -169,13 +171,14 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
   const directives: NginxDirective[] = [];
   const comments: NginxComment[] = [];
   const includes: NginxDirective[] = [];
-  const file: NginxFile = { path, text, directives, comments };
   const diagnostics: SourceDiagnostic[] = [];
   const binary = binaryDiagnostic(text, path);
-  if (binary) return { file, diagnostics: [binary], includes };
+  if (binary) return { file: { path, text, directives, comments }, diagnostics: [binary], includes };
+  const file: NginxFile = options.comments ? { path, text, directives, comments } : withLazyComments(path, text, directives, options);
 
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const lexer = new NginxLexer(text, path);
+  lexer.keepComments = !!options.comments;
   /**
    * Open blocks: the directive each belongs to (null for a stray `{`) and where its children
    * start in `pending`. Children of all open blocks wait in the one `pending` array and are
@@ -287,8 +290,8 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
       continue;
     }
     if (kind === COMMENT) {
-      const t = lexer.token!;
-      comments.push({ text: t.value, span: t });
+      const t = lexer.token;
+      if (t) comments.push({ text: t.value, span: t });
       continue;
     }
     if (skipDepth > 0) {
@@ -380,6 +383,23 @@ export function parseNginx(text: string, path: string, options: ParseOptions = {
   for (const d of lexer.diagnostics) diagnostics.push((d.message.startsWith('unexpected end of file') ? fatalError : parseError)(d.message, d.span));
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
   return templateReported ? { file, diagnostics, includes, template: true } : { file, diagnostics, includes };
+}
+
+/**
+ * A file whose `comments` are read by parsing the text again, with comments, on first access
+ * (the same reading, Lua blocks and all): a large commented config does not keep a token per
+ * comment that nothing looks at.
+ */
+function withLazyComments(path: string, text: string, directives: NginxDirective[], options: ParseOptions): NginxFile {
+  let comments: NginxComment[] | undefined;
+  return {
+    path,
+    text,
+    directives,
+    get comments(): NginxComment[] {
+      return (comments ??= parseNginx(text, path, { ...options, comments: true }).file.comments);
+    },
+  };
 }
 
 function templateDiagnostic(text: string, tok: Token): SourceDiagnostic {
