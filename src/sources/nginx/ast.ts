@@ -49,5 +49,6 @@ export interface NginxFile {
   path: string;
   text: string;
   directives: NginxDirective[];
+  /** the file's comments (by default read on first access, by parsing the text again: see `ParseOptions.comments`) */
   comments: NginxComment[];
 }
