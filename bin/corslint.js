@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The launcher only: enable the compile cache where Node has it, then load the built CLI.
-import module from 'node:module';
-module.enableCompileCache?.();
-await import('../dist/cli/main.js');
+// The launcher only: dist/cli/main.js (src/cli/launcher.cjs) runs the built CLI with its code cache.
+import { createRequire } from 'node:module';
+
+createRequire(import.meta.url)('../dist/cli/main.js');
