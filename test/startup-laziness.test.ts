@@ -1,18 +1,21 @@
 /**
  * What the lint command defers so that `corslint file.conf` starts quickly, without changing
  * results: the glob host only for inputs that may include files, lilconfig only when a config
- * file may exist upward, tinyglobby/ignore only for directory and glob arguments.
+ * file may exist upward, tinyglobby/ignore only for directory and glob arguments; in the built
+ * CLI, which bundle files a plain nginx run loads, and the code cache that never changes a result.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { basename, dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { hostFor, mayInclude } from '../src/cli/file-host.js';
 import { fsHost } from '../src/cli/host.js';
 import { discoverFiles, UsageError as DiscoverUsageError } from '../src/cli/discover.js';
 import { UsageError } from '../src/cli/usage-error.js';
 import { ConfigError, ConfigLoader } from '../src/config/index.js';
+import { BIN, ensureBuilt, ROOT } from './helpers/build.js';
 
 const KNOWN = allRules.map((r) => r.meta.id);
 
@@ -123,5 +126,86 @@ describe('discovery loads globbing only for directories and globs', () => {
     await expect(discoverFiles(['nope.conf'], { cwd: dir })).rejects.toThrow(/No such file or directory: nope.conf/);
     await expect(discoverFiles(['*.yaml'], { cwd: dir })).rejects.toThrow(/No files matching the pattern "\*\.yaml"/);
     await expect(discoverFiles(['nope.conf'], { cwd: dir })).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The built CLI: what a plain nginx run loads, and its code cache (dist/cli/main.js, src/cli/launcher.cjs).
+
+const NGINX = `events {}
+http {
+  map $http_origin $cors {
+    "~^https://([a-z0-9-]+\\.)?example\\.com$" $http_origin;
+  }
+  server {
+    listen 80;
+    location /api/ {
+      add_header Access-Control-Allow-Origin $cors always;
+      add_header Access-Control-Allow-Credentials true always;
+      proxy_pass http://127.0.0.1:9000;
+    }
+  }
+}
+`;
+
+function run(args: string[], env: Record<string, string | undefined>, cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The cache files of one run's cache directory (there is one directory per build and Node). */
+function cacheFiles(base: string): string[] {
+  const root = join(base, 'corslint');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((d) => readdirSync(join(root, d)).map((f) => join(root, d, f)));
+}
+
+describe('the built CLI', () => {
+  beforeAll(ensureBuilt, 120_000);
+
+  it('a plain nginx run loads the nginx source and the JSON formatter, and no YAML, CloudFormation, Terraform, schema, glob or LSP code', () => {
+    const dir = tree({ 'nginx.conf': NGINX });
+    const cache = mkdtempSync(join(tmpdir(), 'corslint-cache-'));
+    const r = run(['--format', 'json', 'nginx.conf'], { NODE_COMPILE_CACHE: cache }, dir);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { messages: unknown[] }[])[0]!.messages.length).toBeGreaterThan(0);
+    // every file the launcher ran got a cache entry: the sources bundled into those files, from their source maps
+    const loaded = cacheFiles(cache).map((f) => basename(f).replace(/\.cache$/, '').split('~').join('/'));
+    const sources = loaded.flatMap((f) => (JSON.parse(readFileSync(join(ROOT, 'dist', `${f}.map`), 'utf8')) as { sources: string[] }).sources);
+    expect(sources.some((s) => s.includes('src/sources/nginx/'))).toBe(true);
+    expect(sources.some((s) => s.includes('src/formatters/json.ts'))).toBe(true);
+    expect(sources.some((s) => s.includes('src/model/origin-pattern.ts'))).toBe(true); // the regex origin
+    const unwanted = sources.filter((s) =>
+      /node_modules\/(yaml|js-yaml|zod|refa|tinyglobby|ignore|lilconfig|jsonc-parser)\/|src\/sources\/(cloudformation|openapi|serverless|terraform|aws-live)\/|src\/config\/(schema|yaml)\.ts|src\/lsp\/|src\/cli\/(simulate-command|rules-command|host)\.ts|src\/formatters\/(stylish|sarif|junit|compact|github|gitlab)\.ts|src\/engine\/(fix|baseline)\.ts/.test(s),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  it('the code cache never changes a result: none, fresh, reused, corrupt, swapped, or an unwritable directory', () => {
+    const dir = tree({ 'nginx.conf': NGINX, 'template.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n' });
+    const args = ['--format', 'json', 'nginx.conf', 'template.yaml'];
+    const reference = run(args, { NODE_DISABLE_COMPILE_CACHE: '1' }, dir);
+    expect(reference.stderr).toBe('');
+    const same = (r: ReturnType<typeof run>) => expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual(reference);
+
+    const cache = mkdtempSync(join(tmpdir(), 'corslint-cache-'));
+    same(run(args, { NODE_COMPILE_CACHE: cache }, dir));
+    const files = cacheFiles(cache);
+    expect(files.length).toBeGreaterThan(3);
+    same(run(args, { NODE_COMPILE_CACHE: cache }, dir));
+    expect(cacheFiles(cache)).toEqual(files); // reused, nothing new
+
+    // another chunk's cache under each name, then garbage and truncated files
+    const contents = files.map((f) => readFileSync(f));
+    files.forEach((f, i) => writeFileSync(f, contents[(i + 1) % contents.length]!));
+    same(run(args, { NODE_COMPILE_CACHE: cache }, dir));
+    files.forEach((f, i) => writeFileSync(f, i % 2 ? Buffer.from('not a code cache') : contents[i]!.subarray(0, contents[i]!.length >> 1)));
+    same(run(args, { NODE_COMPILE_CACHE: cache }, dir));
+    // rejected entries were written again
+    expect(files.filter((f) => readFileSync(f).equals(Buffer.from('not a code cache')))).toEqual([]);
+
+    const blocked = join(mkdtempSync(join(tmpdir(), 'corslint-cache-')), 'file');
+    writeFileSync(blocked, '');
+    same(run(args, { NODE_COMPILE_CACHE: blocked }, dir));
   });
 });
