@@ -1,5 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
-import { isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
 import type { HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
@@ -28,14 +28,14 @@ const rule: Rule = {
         if (responder.answeredBy !== 'backend' || !backend) return;
         if (backend.emitsCors === 'no' || backend.gatewayOverridesCors === true) return;
         if (NO_CODE.has(backend.kind)) return;
-        if (responder.headers.some((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO))) return;
+        if (gatewaySendsOrigin(responder)) return;
         // Lost to add_header inheritance: cors-headers-dropped-by-inheritance says so, as an error.
         if (route.droppedHeaders.some((d) => d.responderIndex === index && sameHeaderName(d.header.name, ACAO))) return;
         const answersPreflight = responder === preflight;
         // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
         // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
         const siblingCors = route.responders.some(
-          (r) => r !== responder && !onlyPreflight(r) && r.headers.some((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO)),
+          (r) => r !== responder && !onlyPreflight(r) && gatewaySendsOrigin(r),
         );
         const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
         if (!answersActual && !answersPreflight) return;
@@ -67,17 +67,19 @@ const ACAO = 'access-control-allow-origin';
 /** Backends that run no code of the user's: they never produce CORS headers. */
 const NO_CODE = new Set(['static', 'mock', 'none']);
 
+function gatewaySendsOrigin(responder: Responder): boolean {
+  return headersNamed(responder, ACAO).some((h) => h.addedBy === 'gateway');
+}
+
 /** The route's own CORS declaration that shows intent (its Allow-Origin first), if any. */
 function declaredCors(route: Route): HeaderRule | undefined {
-  let first: HeaderRule | undefined;
   for (const r of route.responders) {
-    for (const h of r.headers) {
-      if (h.addedBy !== 'gateway' || !isCorsHeader(h.name)) continue;
-      if (sameHeaderName(h.name, ACAO)) return h;
-      first ??= h;
-    }
+    for (const h of headersNamed(r, ACAO)) if (h.addedBy === 'gateway') return h;
   }
-  return first;
+  for (const r of route.responders) {
+    for (const h of r.headers) if (h.addedBy === 'gateway' && isCorsHeader(h.name)) return h;
+  }
+  return undefined;
 }
 
 function onlyPreflight(r: Responder): boolean {

@@ -1,5 +1,5 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
-import { mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
+import { headersNamed, mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
 import type { GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 
@@ -89,8 +89,7 @@ function checkResponders(context: RuleContext): void {
       // one pass: the gateway's first Access-Control-Allow-Origin on success, and whether any is sent on errors
       let origin: HeaderRule | undefined;
       let onErrors = false;
-      for (const h of responder.headers) {
-        if (!sameHeaderName(h.name, ACAO)) continue;
+      for (const h of headersNamed(responder, ACAO)) {
         if (origin === undefined && h.onSuccess && h.addedBy === 'gateway') origin = h;
         if (h.onErrors) onErrors = true;
       }
@@ -173,7 +172,7 @@ function carriesOrigin(e: GatewayError | undefined): boolean {
 function corsIntent(route: Route): Span | undefined {
   const ordered = [...route.responders.filter((r) => !onlyPreflight(r)), ...route.responders.filter(onlyPreflight)];
   for (const r of ordered) {
-    const h = r.headers.find((x) => sameHeaderName(x.name, ACAO));
+    const h = headersNamed(r, ACAO)[0];
     if (h) return h.span;
   }
   return undefined;

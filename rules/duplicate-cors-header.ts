@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { PROBE_ORIGINS, valueForOrigin } from '../src/model/origin.js';
-import { sameHeaderName } from '../src/model/query.js';
+import { headersNamed, sameHeaderName } from '../src/model/query.js';
 import type { Backend, HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
@@ -23,12 +23,9 @@ const rule: Rule = {
     const hiders = () => (hidersIndex ??= indexHiders(context.routes));
     for (const route of context.routes) {
       for (const responder of route.responders) {
-        const sent = sentByGateway(responder);
-        if (sent === undefined) continue;
-        for (let n = 0; n < SINGLE_VALUED.length; n++) {
-          const name = SINGLE_VALUED[n]!;
-          const rules = sent[n];
-          if (rules === undefined) continue;
+        for (const name of SINGLE_VALUED) {
+          const rules = gatewayHeaders(responder, name);
+          if (rules.length === 0) continue;
           const pair = firstCoexistingPair(rules);
           if (pair) {
             sameLevel.add(pair[1].span, { route, first: pair[0], second: pair[1] });
@@ -75,24 +72,13 @@ const rule: Rule = {
 export default rule;
 
 /** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
-const SINGLE_VALUED = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials'];
+const SINGLE_VALUED = ['access-control-allow-origin', 'access-control-allow-credentials'];
 
-/**
- * The gateway's headers of each SINGLE_VALUED name (by index), in one pass over the responder's
- * headers; undefined when it adds none of them (nothing to check then: the backend rule needs one too).
- */
-function sentByGateway(responder: Responder): (HeaderRule[] | undefined)[] | undefined {
-  let out: (HeaderRule[] | undefined)[] | undefined;
-  for (const h of responder.headers) {
-    if (h.addedBy !== 'gateway') continue;
-    for (let n = 0; n < SINGLE_VALUED.length; n++) {
-      if (!sameHeaderName(h.name, SINGLE_VALUED[n]!)) continue;
-      out ??= [];
-      (out[n] ??= []).push(h);
-      break;
-    }
-  }
-  return out;
+/** The headers of this name the gateway adds (none: nothing to check, the backend rule needs one too). */
+function gatewayHeaders(responder: Responder, name: string): readonly HeaderRule[] {
+  const named = headersNamed(responder, name);
+  // usually every one is the gateway's: no copy then
+  return named.every((h) => h.addedBy === 'gateway') ? named : named.filter((h) => h.addedBy === 'gateway');
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { looksTemplated, parseTokenList, singleQuotedItems, type ListProblem } from '../src/model/header-list.js';
 import { memoByText } from '../src/model/memo.js';
-import { preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { headersNamed, preflightResponder, sameHeaderName } from '../src/model/query.js';
 import { ALLOW_HEADERS, ALLOW_METHODS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
@@ -25,8 +25,7 @@ const rule: Rule = {
       if (!pre) continue;
       // Allow-Methods lines first, then Allow-Headers lines
       for (const name of PREFLIGHT_LISTS) {
-        for (const header of pre.headers) {
-          if (!header.onSuccess || !sameHeaderName(header.name, name)) continue;
+        for (const header of headersNamed(pre, name, 'success')) {
           const problem = listProblem(header, name === ALLOW_METHODS);
           if (problem) groups.add(header.valueSpan ?? header.span, { route, header, problem });
         }

@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
-import { headersNamed, isCorsHeader } from '../src/model/query.js';
+import { headersNamed, sendsCorsHeader } from '../src/model/query.js';
 import { gatewayAnswersPreflightOk, MAX_AGE } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
@@ -19,7 +19,7 @@ const rule: Rule = {
     const groups = new SpanGroups<Route>();
     for (const route of context.routes) {
       const pre = gatewayAnswersPreflightOk(route);
-      if (!pre || !pre.headers.some((h) => h.onSuccess && isCorsHeader(h.name))) continue;
+      if (!pre || !sendsCorsHeader(pre, 'success')) continue;
       if (headersNamed(pre, MAX_AGE, 'success').length > 0) continue;
       groups.add(pre.span, route);
     }

@@ -4,6 +4,7 @@ import {
   cdnCaches,
   cdnForwardsHeader,
   dependsOnOrigin,
+  headersNamed,
   sameHeaderName,
   splitHeaderList,
 } from '../src/model/query.js';
@@ -56,14 +57,14 @@ function variesOnOrigin(value: HeaderValue): boolean {
 const covers = memoByText((text) => splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin')), 4096);
 
 function sendsVaryOrigin(responder: Responder): boolean {
-  for (const h of responder.headers) if (h.onSuccess && sameHeaderName(h.name, 'vary') && variesOnOrigin(h.value)) return true;
+  for (const h of headersNamed(responder, 'vary', 'success')) if (variesOnOrigin(h.value)) return true;
   return false;
 }
 
 /** The gateway's first Access-Control-Allow-Origin on success that depends on the request Origin. */
 function dynamicOrigin(responder: Responder): HeaderRule | undefined {
-  for (const h of responder.headers) {
-    if (h.onSuccess && h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO) && dependsOnOrigin(h.value)) return h;
+  for (const h of headersNamed(responder, ACAO, 'success')) {
+    if (h.addedBy === 'gateway' && dependsOnOrigin(h.value)) return h;
   }
   return undefined;
 }
@@ -102,7 +103,7 @@ function backendCorsCached(route: Route): boolean {
   return route.responders.some((r) => {
     const b = r.backend;
     if (r.answeredBy !== 'backend' || !b || b.gatewayOverridesCors === true) return false;
-    const own = r.headers.filter((h) => h.addedBy === 'backend' && sameHeaderName(h.name, ACAO));
+    const own = headersNamed(r, ACAO).filter((h) => h.addedBy === 'backend');
     // A backend that always sends one fixed value does not depend on Origin.
     if (own.length > 0) return own.some((h) => dependsOnOrigin(h.value) || h.value.kind === 'unknown');
     return b.emitsCors === 'yes';

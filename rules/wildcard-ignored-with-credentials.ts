@@ -1,7 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { HeaderRule, Route } from '../src/model/types.js';
 import { parseTokenList } from '../src/model/header-list.js';
-import { actualResponders, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { actualResponders, headersNamed, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
 import { ALLOW_HEADERS, ALLOW_METHODS, credentialsAllowed, EXPOSE_HEADERS, literalTexts } from '../src/model/preflight.js';
 import { routeNames, SpanGroups, where } from './lib/grouping.js';
 
@@ -27,8 +27,8 @@ const rule: Rule = {
       if (pre) {
         // Allow-Methods lines first, then Allow-Headers lines
         for (const name of PREFLIGHT_LISTS) {
-          for (const h of pre.headers) {
-            if (h.onSuccess && sameHeaderName(h.name, name) && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+          for (const h of headersNamed(pre, name, 'success')) {
+            if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
           }
         }
       }
@@ -36,8 +36,8 @@ const rule: Rule = {
       for (const r of actualResponders(route)) {
         const own = mayAllowCredentials(r);
         if (!own) continue;
-        for (const h of r.headers) {
-          if (h.onSuccess && sameHeaderName(h.name, EXPOSE_HEADERS) && listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
+        for (const h of headersNamed(r, EXPOSE_HEADERS, 'success')) {
+          if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
         }
       }
     }

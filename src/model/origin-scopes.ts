@@ -7,7 +7,7 @@ import type { Report, RuleContext, Severity } from '../engine/rule.js';
 import { reflectsAnyOrigin, valueForOrigin } from './origin.js';
 import { analyseOriginPattern } from './patterns.js';
 import type { PatternAnalysis } from './origin-pattern.js';
-import { headersNamed, sameHeaderName } from './query.js';
+import { headersNamed } from './query.js';
 import type { HeaderRule, HeaderValue, OriginCase, OriginMatcher, Responder, Route, Span } from './types.js';
 
 export type Phase = 'success' | 'error';
@@ -35,40 +35,20 @@ function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   const out: HeaderSite[] = [];
   for (const route of routes) {
     for (const responder of route.responders) {
-      // one pass per responder: its success sites in header order, then its error sites
-      let errors: HeaderRule[] | undefined;
-      for (const header of responder.headers) {
-        if (!sameHeaderName(header.name, name)) continue;
-        if (header.onSuccess) out.push(new Site(route, responder, header, 'success'));
-        if (header.onErrors) (errors ??= []).push(header);
-      }
-      if (errors) for (const header of errors) out.push(new Site(route, responder, header, 'error'));
+      // a responder's success sites in header order, then its error sites
+      for (const header of headersNamed(responder, name, 'success')) out.push({ route, responder, header, phase: 'success' });
+      for (const header of headersNamed(responder, name, 'error')) out.push({ route, responder, header, phase: 'error' });
     }
   }
   return out;
-}
-
-/** A site, with the Access-Control-Allow-Credentials headers of its response looked up once. */
-class Site implements HeaderSite {
-  #credentialHeaders: readonly HeaderRule[] | undefined = undefined;
-
-  constructor(
-    readonly route: Route,
-    readonly responder: Responder,
-    readonly header: HeaderRule,
-    readonly phase: Phase,
-  ) {}
-
-  get credentialHeaders(): readonly HeaderRule[] {
-    return (this.#credentialHeaders ??= headersNamed(this.responder, ACAC, this.phase));
-  }
 }
 
 const ACAC = 'access-control-allow-credentials';
 
 /** The Access-Control-Allow-Credentials headers sent on a site's response (shared array: read it only). */
 export function credentialHeadersOf(site: HeaderSite): readonly HeaderRule[] {
-  return site instanceof Site ? site.credentialHeaders : headersNamed(site.responder, ACAC, site.phase);
+  // headersNamed keeps them per responder and phase
+  return headersNamed(site.responder, ACAC, site.phase);
 }
 
 /**

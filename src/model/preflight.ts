@@ -5,7 +5,7 @@
  * rules; every helper says `unknown` rather than guessing when a backend decides.
  */
 import type { AuthRequirement, HeaderRule, HeaderValue, Redirect, Responder, Route, Span } from './types.js';
-import { actualResponders, browserFacing, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, routeFacts, sameHeaderName } from './query.js';
+import { actualResponders, browserFacing, headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, responderFor, routeFacts, sameHeaderName, sendsCorsHeader } from './query.js';
 import {
   headerNeedsAllowEntry,
   looksTemplated,
@@ -317,7 +317,7 @@ export function routeHasCors(route: Route): boolean {
 }
 
 function computeRouteHasCors(route: Route): boolean {
-  if (route.responders.some((r) => r.headers.some((h) => isCorsHeader(h.name)) || r.backend?.emitsCors === 'yes')) return true;
+  if (route.responders.some((r) => sendsCorsHeader(r) || r.backend?.emitsCors === 'yes')) return true;
   return (route.gatewayErrors ?? []).some((e) => e.headers.some((h) => isCorsHeader(h.name)));
 }
 

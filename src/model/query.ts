@@ -1,6 +1,7 @@
 /** Pure helpers over the model that rules and the simulator share. */
 import type { CdnFacts, HeaderRule, HeaderValue, OriginOutcome, Responder, Route } from './types.js';
 import type { ClientHeaders, NeededHeader, PreflightAnswer, PreflightList } from './preflight.js';
+import { memoByText } from './memo.js';
 
 export const CORS_RESPONSE_HEADERS = [
   'access-control-allow-origin',
@@ -35,20 +36,94 @@ function equalsIgnoringCase(a: string, b: string): boolean {
   return true;
 }
 
+/**
+ * The base of the stamps below: a base constructor that returns the object it is given lets a
+ * subclass add a private field to that object.
+ */
+class Carrier {
+  constructor(target: object) {
+    return target;
+  }
+}
+
 const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
 
 /**
- * Headers named `name` that a responder sends on success (2xx/3xx) or on error (4xx/5xx). The
- * array may be shared: read it, never change it.
+ * Headers named `name` that a responder sends on success (2xx/3xx), on error (4xx/5xx), or (no
+ * phase) at all, in declaration order. The array may be shared: read it, never change it.
  */
-export function headersNamed(responder: Responder, name: string, phase: 'success' | 'error'): readonly HeaderRule[] {
+export function headersNamed(responder: Responder, name: string, phase?: 'success' | 'error'): readonly HeaderRule[] {
+  const slot = indexedSlot(name);
+  if (slot >= 0) return headerIndex(responder).lists[(phase === 'success' ? SUCCESS : phase === 'error' ? ERROR : ALL) + slot]!;
   let out: HeaderRule[] | undefined;
   for (const h of responder.headers) {
-    if (!sameHeaderName(h.name, name) || !(phase === 'success' ? h.onSuccess : h.onErrors)) continue;
+    if (!sameHeaderName(h.name, name) || (phase === 'success' && !h.onSuccess) || (phase === 'error' && !h.onErrors)) continue;
     if (out === undefined) out = [h];
     else out.push(h);
   }
   return out ?? NO_HEADERS;
+}
+
+/** The names rules look up on every responder: the CORS response headers and Vary. */
+const INDEXED_NAMES: readonly string[] = [...CORS_RESPONSE_HEADERS, 'vary'];
+
+/** A header name's place in INDEXED_NAMES (-1: none), per name as written: a config spells the same few names on every responder. */
+const indexedSlot = memoByText((name) => INDEXED_NAMES.findIndex((n) => n.length === name.length && sameHeaderName(n, name)), 1000);
+
+/** Offsets of the three lists of a HeaderIndex: every header of a name, those sent on success, those sent on error. */
+const ALL = 0;
+const SUCCESS = INDEXED_NAMES.length;
+const ERROR = 2 * INDEXED_NAMES.length;
+const NO_LISTS: readonly (readonly HeaderRule[])[] = new Array<readonly HeaderRule[]>(3 * INDEXED_NAMES.length).fill(NO_HEADERS);
+
+/**
+ * A responder's headers of each INDEXED_NAMES name, sorted out in one pass over its headers on
+ * first use: rules ask every responder for the same few names again and again, and each such
+ * question compared every header name (case-insensitively) anew.
+ */
+class HeaderIndex {
+  readonly length: number;
+  /** at ALL/SUCCESS/ERROR + slot: the headers of that name (and phase), in declaration order */
+  readonly lists: (readonly HeaderRule[])[] = NO_LISTS.slice();
+  /** mayAllowCredentials on success and on error (null: none) */
+  credentials: [HeaderRule | null | undefined, HeaderRule | null | undefined] = [undefined, undefined];
+
+  constructor(readonly headers: readonly HeaderRule[]) {
+    this.length = headers.length;
+    for (const h of headers) {
+      const slot = indexedSlot(h.name);
+      if (slot < 0) continue;
+      this.add(ALL + slot, h);
+      if (h.onSuccess) this.add(SUCCESS + slot, h);
+      if (h.onErrors) this.add(ERROR + slot, h);
+    }
+  }
+
+  private add(at: number, h: HeaderRule): void {
+    const list = this.lists[at]!;
+    if (list === NO_HEADERS) this.lists[at] = [h];
+    else (list as HeaderRule[]).push(h);
+  }
+}
+
+/** Whether a responder sends any CORS response header (on success, on error, or at all). */
+export function sendsCorsHeader(responder: Responder, phase?: 'success' | 'error'): boolean {
+  const lists = headerIndex(responder).lists;
+  const from = phase === 'success' ? SUCCESS : phase === 'error' ? ERROR : ALL;
+  for (let slot = 0; slot < CORS_RESPONSE_HEADERS.length; slot++) if (lists[from + slot]!.length > 0) return true;
+  return false;
+}
+
+/** Each responder's HeaderIndex (a WeakMap: a field stamped onto responders would give them more shapes, slowing every rule's reads). */
+const headerIndexes = new WeakMap<Responder, HeaderIndex>();
+
+function headerIndex(responder: Responder): HeaderIndex {
+  const headers = responder.headers;
+  const index = headerIndexes.get(responder);
+  if (index !== undefined && index.headers === headers && index.length === headers.length) return index;
+  const fresh = new HeaderIndex(headers);
+  headerIndexes.set(responder, fresh);
+  return fresh;
 }
 
 export function handlesMethod(responder: Responder, method: string): boolean {
@@ -94,12 +169,6 @@ export class RouteFacts {
  * enumeration and deep equality, and several times cheaper to reach than a WeakMap entry. A
  * copy of a route (`{ ...route }`) starts without facts.
  */
-class Carrier {
-  constructor(target: object) {
-    return target;
-  }
-}
-
 class FactsStamp extends Carrier {
   #facts: RouteFacts;
 
@@ -147,6 +216,14 @@ export function actualResponders(route: Route): readonly Responder[] {
 
 /** Whether a responder can send `Access-Control-Allow-Credentials: true` (literally, or for some origins). */
 export function mayAllowCredentials(responder: Responder, phase: 'success' | 'error' = 'success'): HeaderRule | undefined {
+  // many rules ask this of every responder: kept with its header index
+  const known = headerIndex(responder).credentials;
+  const i = phase === 'success' ? 0 : 1;
+  if (known[i] === undefined) known[i] = computeMayAllowCredentials(responder, phase) ?? null;
+  return known[i] ?? undefined;
+}
+
+function computeMayAllowCredentials(responder: Responder, phase: 'success' | 'error'): HeaderRule | undefined {
   for (const h of headersNamed(responder, 'access-control-allow-credentials', phase)) {
     const v = h.value;
     if (v.kind === 'literal') {
