@@ -456,7 +456,11 @@ function evalText(s: string, env: Env, depth = 0): Val {
   const segs = segmentsOf(s);
   if (segs.length === 1) {
     const seg = segs[0]!;
-    if (seg.kind === 'var') return concatVals([evalVar(seg.name, env, depth)]);
+    if (seg.kind === 'var') {
+      // a lone variable's value is already merged (see concatVals): no array for the common case
+      const v = evalVar(seg.name, env, depth);
+      return v.conditions.length <= 1 && v.unlessBackendSends.length <= 1 ? v : concatVals([v]);
+    }
     let v = constCache.get(s);
     if (!v) {
       if (constCache.size > 100_000) constCache.clear();
@@ -1144,6 +1148,9 @@ function seenAlike(seen: Seen, a: PathSpec, b: PathSpec): boolean {
   return true;
 }
 
+/** the drops of a run whose level loses nothing (never changed) */
+const NO_DROPS: PathDrop[] = [];
+
 interface PathDrop {
   decl: HeaderDecl;
   by: Span;
@@ -1369,7 +1376,7 @@ function evalResponseHeaders(env: Env, level: Level, fixed: number | undefined, 
     } else headers[i] = evalHeader(lh, i, env, fixed);
   }
   const m = lh.dropped.length;
-  const dropped: PathDrop[] = new Array(m);
+  const dropped: PathDrop[] = m === 0 ? NO_DROPS : new Array(m);
   for (let i = 0; i < m; i++) {
     const old = prev?.dropped[i];
     if (old && (!old.reads || readsAlike(old.reads, prev.path, env.path))) {
@@ -1486,7 +1493,9 @@ interface MethodResult {
 }
 
 function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): HeaderRule {
-  const rule: HeaderRule = {
+  // every key present from the start (absent ones undefined, which JSON and jsonEqual leave out):
+  // one object shape for every rule, no property store grown afterwards
+  return {
     name: h.decl.name,
     value,
     onErrors: h.onErrors,
@@ -1494,11 +1503,10 @@ function toHeaderRule(h: PathHeader, value: HeaderValue, conditions: string[]): 
     span: h.decl.span,
     addedBy: 'gateway',
     via: h.decl.via,
+    valueSpan: h.decl.valueSpan,
+    condition: conditions.length ? conditions.join('; ') : undefined,
+    unlessBackendSends: h.unless.length ? h.unless : undefined,
   };
-  if (h.decl.valueSpan) rule.valueSpan = h.decl.valueSpan;
-  if (conditions.length) rule.condition = conditions.join('; ');
-  if (h.unless.length) rule.unlessBackendSends = h.unless;
-  return rule;
 }
 
 function sameStrings(a: string[] | undefined, b: string[] | undefined): boolean {
@@ -1667,8 +1675,10 @@ function mergeDropped(runs: PathResult[]): MethodResult['dropped'] {
         span: d.decl.span,
         addedBy: 'gateway',
         via: d.decl.via,
+        valueSpan: d.decl.valueSpan,
+        condition: undefined,
+        unlessBackendSends: undefined,
       };
-      if (d.decl.valueSpan) header.valueSpan = d.decl.valueSpan;
       dropped.push({ header, droppedBy: d.by });
     }
   }
