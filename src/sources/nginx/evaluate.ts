@@ -109,6 +109,8 @@ interface Level {
   content?: NginxDirective | null;
   /** the nearest root / alias / try_files (null: none) */
   root?: NginxDirective | null;
+  /** response shapes of runs ending here (see responseShape) */
+  shapes?: { key: NginxDirective | string; fromServer: boolean; result: { shape: Omit<Responder, 'headers' | 'methods'>; fixed: number | undefined } }[];
 }
 
 function flatten(directives: NginxDirective[], unresolved: Span[], depth = 0): NginxDirective[] {
@@ -141,7 +143,7 @@ function makeLevel(kind: LevelKind, directives: NginxDirective[], parent: Level 
     if (list) list.push(x);
     else byName.set(x.name, [x]);
   }
-  return { kind, d, own, parent, unresolved, byName, inner: undefined, effective: undefined, more: undefined, headers: undefined, auth: undefined, backend: undefined, methodNames: undefined, content: undefined, root: undefined };
+  return { kind, d, own, parent, unresolved, byName, inner: undefined, effective: undefined, more: undefined, headers: undefined, auth: undefined, backend: undefined, methodNames: undefined, content: undefined, root: undefined, shapes: undefined };
 }
 
 function ownNamed(level: Level, name: string): NginxDirective[] {
@@ -1206,6 +1208,35 @@ function runRewritePhase(ctx: RouteCtx, env: Env): { final: Final | undefined; f
 
 /** what answers the request once the rewrite phase is done, and with which status when the gateway fixes it */
 function responseShape(
+  ctx: RouteCtx,
+  env: Env,
+  final: Final | undefined,
+  fromServer: boolean,
+  level: Level,
+  files: Map<string, string>,
+): { shape: PathResult['shape']; fixed: number | undefined } {
+  // Most shapes are the same for every run that gets there: a `return` without a redirect
+  // target to evaluate (by directive), and on the route's own level the content handler, a
+  // deny, or the static handler (by the method class it reads). Runs share them (shapes are
+  // never changed: responders copy their fields).
+  let key: NginxDirective | string | undefined;
+  if (final && final.kind === 'return') {
+    if (final.location === undefined || !REDIRECTS.includes(final.status)) key = final.directive;
+  } else if (level === ctx.location) {
+    key = 'content';
+    if (!authFor(level, files).denyAll && !contentOf(level) && !ctx.snippet) key = methodAs(env, STATIC_METHOD) as string;
+  }
+  if (key === undefined) return computeResponseShape(ctx, env, final, fromServer, level, files);
+  const shapes = (level.shapes ??= []);
+  for (const x of shapes) if (x.key === key && x.fromServer === fromServer) return x.result;
+  const result = computeResponseShape(ctx, env, final, fromServer, level, files);
+  shapes.push({ key, fromServer, result });
+  return result;
+}
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+
+function computeResponseShape(
   ctx: RouteCtx,
   env: Env,
   final: Final | undefined,
