@@ -1,5 +1,6 @@
 #!/usr/bin/env node
+/* global require */
 // The launcher only: dist/cli/main.js (src/cli/launcher.cjs) runs the built CLI with its code cache.
-import { createRequire } from 'node:module';
-
-createRequire(import.meta.url)('../dist/cli/main.js');
+// CommonJS (bin/package.json), so a run starts without Node's ES module loader.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('../dist/cli/main.js');
