@@ -32,6 +32,7 @@ import insecureOriginAllowed from './insecure-origin-allowed.js';
 import sharedHostOriginAllowed from './shared-host-origin-allowed.js';
 import invalidAllowOriginValue from './invalid-allow-origin-value.js';
 import credentialsValueInvalid from './credentials-value-invalid.js';
+import invalidMappingExpression from './invalid-mapping-expression.js';
 import invalidDirectiveContext from './invalid-directive-context.js';
 import unresolvedInclude from './unresolved-include.js';
 
@@ -68,6 +69,7 @@ export const allRules: Rule[] = [
   sharedHostOriginAllowed,
   invalidAllowOriginValue,
   credentialsValueInvalid,
+  invalidMappingExpression,
   invalidDirectiveContext,
   unresolvedInclude,
 ];

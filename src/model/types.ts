@@ -41,7 +41,11 @@ export type HeaderValue =
    * Covers nginx `map $http_origin`, `if ($http_origin ~ ...)` gates, API Gateway/S3/CloudFront allowlists.
    */
   | { kind: 'by-origin'; cases: OriginCase[]; otherwise: OriginOutcome }
-  | { kind: 'unknown'; reason: string };
+  /**
+   * `notMappingExpression`: API Gateway reads the value as a mapping expression (it is not in
+   * single quotes) and it is not one, so API Gateway rejects it ("Invalid mapping expression").
+   */
+  | { kind: 'unknown'; reason: string; notMappingExpression?: string };
 
 export type OriginOutcome = { kind: 'reflect' } | { kind: 'literal'; text: string } | null | { kind: 'unknown'; reason: string };
 

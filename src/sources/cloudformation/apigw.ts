@@ -97,7 +97,7 @@ export function mappingValue(raw: { ok: true; text: string } | { ok: false; reas
   if (/^(method|integration|context|stageVariables)\./i.test(t) || t.startsWith('$')) {
     return { kind: 'unknown', reason: `the mapping expression ${t} is evaluated per request` };
   }
-  return { kind: 'unknown', reason: `the unquoted value ${t} is read by API Gateway as a mapping expression, not a literal (quote it: "'${t}'")` };
+  return { kind: 'unknown', reason: `the unquoted value ${t} is read by API Gateway as a mapping expression, not a literal (quote it: "'${t}'")`, notMappingExpression: t };
 }
 
 /**

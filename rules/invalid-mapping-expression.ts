@@ -1,0 +1,45 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { HeaderRule } from '../src/model/types.js';
+import { SpanReporter, valueSpanOf } from '../src/model/origin-scopes.js';
+
+/**
+ * An API Gateway header value that is neither a quoted literal nor a mapping expression, such as
+ * `method.response.header.Access-Control-Allow-Origin: "*"`: API Gateway rejects it.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'invalid-mapping-expression',
+    severity: 'error',
+    description: 'an API Gateway header value is not in single quotes and is not a mapping expression, so API Gateway rejects it',
+  },
+  check(context) {
+    const reporter = new SpanReporter();
+    const seen = new Set<object>();
+    const check = (headers: readonly HeaderRule[]) => {
+      if (seen.has(headers)) return;
+      seen.add(headers);
+      for (const header of headers) {
+        const value = header.value;
+        if (value.kind !== 'unknown' || value.notMappingExpression === undefined || seen.has(header)) continue;
+        seen.add(header);
+        const text = value.notMappingExpression;
+        reporter.add({
+          span: valueSpanOf(header),
+          severity: 'error',
+          message:
+            `API Gateway rejects this ${header.name} value ("Invalid mapping expression specified"): ${JSON.stringify(text)} is not in single quotes, ` +
+            `so it is read as a mapping expression, and it is not one (those start with method.request., integration.response., stageVariables. or context.). ` +
+            `The deployment fails and no CORS header is sent; write the literal in single quotes inside the string: "'${text}'"`,
+        });
+      }
+    };
+    // responders, gateway responses and their headers are shared between routes: each is looked at once
+    for (const route of context.routes) {
+      for (const responder of route.responders) check(responder.headers);
+      for (const error of route.gatewayErrors ?? []) check(error.headers);
+    }
+    reporter.flush(context);
+  },
+};
+
+export default rule;
