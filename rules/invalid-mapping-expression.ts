@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
 import type { HeaderRule } from '../src/model/types.js';
 import { SpanReporter, valueSpanOf } from '../src/model/origin-scopes.js';
 
@@ -11,6 +11,7 @@ const rule: Rule = {
     id: 'invalid-mapping-expression',
     severity: 'error',
     description: 'an API Gateway header value is not in single quotes and is not a mapping expression, so API Gateway rejects it',
+    fixable: true,
   },
   check(context) {
     const reporter = new SpanReporter();
@@ -23,7 +24,9 @@ const rule: Rule = {
         if (value.kind !== 'unknown' || value.notMappingExpression === undefined || seen.has(header)) continue;
         seen.add(header);
         const text = value.notMappingExpression;
+        const fix = quoteLiteral(context, header, text);
         reporter.add({
+          ...(fix ? { fix } : {}),
           span: valueSpanOf(header),
           severity: 'error',
           message:
@@ -43,3 +46,19 @@ const rule: Rule = {
 };
 
 export default rule;
+
+/**
+ * Rewrites a value written in place (`"*"`, `'*'`, `*`) as the quoted literal `"'*'"`, which
+ * YAML, JSON and HCL all read as the string `'*'`. Nothing for a value that came from elsewhere
+ * (a reference, a variable, a substitution) or that holds characters needing escapes.
+ */
+function quoteLiteral(context: RuleContext, header: HeaderRule, text: string): Fix | undefined {
+  const span = header.valueSpan;
+  if (!span || span.offset === undefined || span.endOffset === undefined) return undefined;
+  const source = context.files.get(span.file);
+  if (source === undefined || !/^[^"'\\$%{}\n]+$/.test(text)) return undefined;
+  const raw = source.slice(span.offset, span.endOffset);
+  const quote = raw[0] === '"' || raw[0] === "'" ? raw[0] : '';
+  if ((quote ? raw.slice(1, -1) : raw) !== text || (quote && !raw.endsWith(quote))) return undefined;
+  return { file: span.file, range: [span.offset, span.endOffset], text: `"'${text}'"` };
+}
