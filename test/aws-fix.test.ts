@@ -8,37 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allRules } from '../rules/index.js';
-import { fsHost } from '../src/cli/host.js';
-import { lintAndFix } from '../src/engine/fix.js';
-import { lintFiles, type LintOptions } from '../src/engine/lint.js';
+import { fixAndRelint, ruleFindings } from './helpers/fix.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
-const options: LintOptions = { rules: allRules, settings: { clients: [], sites: [] }, host: fsHost };
 const RULE = 'preflight-requires-auth';
 const fixture = (name: string) => readFileSync(join(FIXTURES, 'rules', RULE, name), 'utf8');
-
-async function findings(path: string, text: string) {
-  const [r] = await lintFiles([{ path, text }], options);
-  return r?.messages ?? [];
-}
-
-/** Lints, applies only preflight-requires-auth fixes, returns the fixed text after checking it lints clean of the rule. */
-async function fixAndRelint(path: string, text: string) {
-  const before = (await findings(path, text)).filter((m) => m.ruleId === RULE);
-  expect(before.length).toBeGreaterThan(0);
-  expect(before.every((m) => m.fix)).toBe(true);
-  const run = await lintAndFix([{ path, text }], options, { filter: (m) => m.ruleId === RULE });
-  const fixed = run.changed.get(path);
-  expect(fixed).toBeDefined();
-  expect((await findings(path, fixed!)).map((m) => m.ruleId)).not.toContain(RULE);
-  return fixed!;
-}
 
 describe('SAM: AddDefaultAuthorizerToCorsPreflight / AddApiKeyRequiredToCorsPreflight', () => {
   it('inserts the flag under Auth, after DefaultAuthorizer, with its indentation and comment kept', async () => {
     const text = fixture('sam-default-authorizer.yaml');
-    const fixed = await fixAndRelint('/virtual/template.yaml', text);
+    const fixed = await fixAndRelint('/virtual/template.yaml', text, RULE);
     expect(fixed).toBe(
       text.replace(
         '        DefaultAuthorizer: CognitoAuth  # expect: preflight-requires-auth\n',
@@ -52,19 +31,19 @@ describe('SAM: AddDefaultAuthorizerToCorsPreflight / AddApiKeyRequiredToCorsPref
       '        DefaultAuthorizer: CognitoAuth  # expect: preflight-requires-auth\n',
       '        DefaultAuthorizer: CognitoAuth  # expect: preflight-requires-auth\n        AddDefaultAuthorizerToCorsPreflight: true   # the default\n',
     );
-    const fixed = await fixAndRelint('/virtual/template.yaml', text);
+    const fixed = await fixAndRelint('/virtual/template.yaml', text, RULE);
     expect(fixed).toBe(text.replace('AddDefaultAuthorizerToCorsPreflight: true   # the default', 'AddDefaultAuthorizerToCorsPreflight: false   # the default'));
   });
 
   it('keeps CRLF line ends', async () => {
     const text = fixture('sam-default-authorizer.yaml').replace(/\n/g, '\r\n');
-    const fixed = await fixAndRelint('/virtual/template.yaml', text);
+    const fixed = await fixAndRelint('/virtual/template.yaml', text, RULE);
     expect(fixed).toContain('DefaultAuthorizer: CognitoAuth  # expect: preflight-requires-auth\r\n        AddDefaultAuthorizerToCorsPreflight: false\r\n        Authorizers:');
   });
 
   it('the API key: AddApiKeyRequiredToCorsPreflight: false', async () => {
     const text = fixture('sam-api-key-on-generated-options.yaml');
-    const fixed = await fixAndRelint('/virtual/template.yaml', text);
+    const fixed = await fixAndRelint('/virtual/template.yaml', text, RULE);
     expect(fixed).toBe(text.replace('ApiKeyRequired: true  # expect: preflight-requires-auth\n', 'ApiKeyRequired: true  # expect: preflight-requires-auth\n        AddApiKeyRequiredToCorsPreflight: false\n'));
   });
 
@@ -92,7 +71,7 @@ describe('SAM: AddDefaultAuthorizerToCorsPreflight / AddApiKeyRequiredToCorsPref
       },
     };
     const text = JSON.stringify(template, null, 2) + '\n';
-    const fixed = await fixAndRelint('/virtual/template.json', text);
+    const fixed = await fixAndRelint('/virtual/template.json', text, RULE);
     expect(fixed).toBe(text.replace('"DefaultAuthorizer": "CognitoAuth",\n', '"DefaultAuthorizer": "CognitoAuth",\n          "AddDefaultAuthorizerToCorsPreflight": false,\n'));
     expect(() => JSON.parse(fixed)).not.toThrow();
   });
@@ -101,7 +80,7 @@ describe('SAM: AddDefaultAuthorizerToCorsPreflight / AddApiKeyRequiredToCorsPref
     const text = fixture('sam-default-authorizer.yaml')
       .replace('Resources:\n', 'Parameters:\n  Flag: { Type: String }\nResources:\n')
       .replace('        DefaultAuthorizer: CognitoAuth  # expect: preflight-requires-auth\n', '        DefaultAuthorizer: CognitoAuth  # expect: preflight-requires-auth\n        AddDefaultAuthorizerToCorsPreflight: !Ref Flag\n');
-    const found = (await findings('/virtual/template.yaml', text)).filter((m) => m.ruleId === RULE);
+    const found = await ruleFindings('/virtual/template.yaml', text, RULE);
     expect(found).toHaveLength(1);
     expect(found[0]!.fix).toBeUndefined();
   });
@@ -149,25 +128,25 @@ describe('OpenAPI: security: [] on the OPTIONS operation', () => {
 
   it('inherited global security: inserts `security: []` as the operation\'s first key', async () => {
     const text = yaml('      summary: CORS preflight');
-    const fixed = await fixAndRelint('/virtual/api.yaml', text);
+    const fixed = await fixAndRelint('/virtual/api.yaml', text, RULE);
     expect(fixed).toBe(text.replace('    options:\n      summary:', '    options:\n      security: []\n      summary:'));
   });
 
   it('its own security list: replaced by []', async () => {
     const text = yaml('      security:\n        - Cognito: []');
-    const fixed = await fixAndRelint('/virtual/api.yaml', text);
+    const fixed = await fixAndRelint('/virtual/api.yaml', text, RULE);
     expect(fixed).toBe(text.replace('      security:\n        - Cognito: []\n', '      security: []\n'));
   });
 
   it('its own flow list keeps the comment after it', async () => {
     const text = yaml('      security: [{ Cognito: [] }]  # who may call');
-    const fixed = await fixAndRelint('/virtual/api.yaml', text);
+    const fixed = await fixAndRelint('/virtual/api.yaml', text, RULE);
     expect(fixed).toBe(text.replace('security: [{ Cognito: [] }]  # who may call', 'security: []  # who may call'));
   });
 
   it('JSON: inserts "security": [], before the first key with its indentation', async () => {
     const text = fixture('openapi-global-security-on-options.json');
-    const fixed = await fixAndRelint('/virtual/api.json', text);
+    const fixed = await fixAndRelint('/virtual/api.json', text, RULE);
     expect(fixed).toBe(text.replace('      "options": {\n        "x-amazon-apigateway-integration"', '      "options": {\n        "security": [],\n        "x-amazon-apigateway-integration"'));
     expect(() => JSON.parse(fixed)).not.toThrow();
   });

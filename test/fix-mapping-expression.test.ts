@@ -4,27 +4,10 @@
  * rule and reads as the quoted literal. Values from elsewhere (a variable, a reference) get no fix.
  */
 import { describe, expect, it } from 'vitest';
-import { allRules } from '../rules/index.js';
-import { fsHost } from '../src/cli/host.js';
-import { lintAndFix } from '../src/engine/fix.js';
-import { lintFiles, type LintOptions } from '../src/engine/lint.js';
+import { fixAndRelint, ruleFindings } from './helpers/fix.js';
 
-const options: LintOptions = { rules: allRules, settings: { clients: [], sites: [] }, host: fsHost };
 const RULE = 'invalid-mapping-expression';
-
-async function ruleMessages(path: string, text: string) {
-  const [r] = await lintFiles([{ path, text }], options);
-  return (r?.messages ?? []).filter((m) => m.ruleId === RULE);
-}
-
-async function fixed(path: string, text: string): Promise<string> {
-  expect((await ruleMessages(path, text)).length).toBeGreaterThan(0);
-  const run = await lintAndFix([{ path, text }], options, { filter: (m) => m.ruleId === RULE });
-  const out = run.changed.get(path);
-  expect(out).toBeDefined();
-  expect(await ruleMessages(path, out!)).toEqual([]);
-  return out!;
-}
+const fixed = (path: string, text: string) => fixAndRelint(path, text, RULE);
 
 const template = (value: string) => `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -116,7 +99,7 @@ resource "aws_api_gateway_integration_response" "get" {
   default = "https://app.example.com"
 }
 ${tf('var.origin')}`;
-    const messages = await ruleMessages('/t/main.tf', withVariable);
+    const messages = await ruleFindings('/t/main.tf', withVariable, RULE);
     expect(messages).toHaveLength(1);
     expect(messages[0]!.fix).toBeUndefined();
   });
