@@ -1,6 +1,6 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
 import { headersNamed, mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
-import type { GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
+import type { AuthRequirement, GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 
 /**
@@ -122,57 +122,126 @@ function capitalize(s: string): string {
 
 // ---- gateway-generated errors (API Gateway REST gateway responses) ----
 
-interface ErrorNeed {
+/** A gateway error type a route's clients can meet. */
+interface ErrorType {
   type: string;
   status: number;
-  why: string;
+  /** a number of its own (a route lists each type once: a bit per type) */
+  index: number;
+  /** the cause, in words, from the auth that fails (none for the DEFAULT_ types) */
+  why: (auth: AuthRequirement | undefined) => string;
 }
 
-/** The gateway errors a route's browser clients can meet, most specific first. */
-function errorsToCover(route: Route): ErrorNeed[] {
-  const needs: ErrorNeed[] = [];
-  const auth = route.responders.filter((r) => !onlyPreflight(r)).flatMap((r) => r.auth);
-  for (const a of auth) {
-    switch (a.mechanism) {
-      case 'authorization-header':
-      case 'subrequest':
-        needs.push({ type: 'UNAUTHORIZED', status: 401, why: `${a.description} rejects a missing or expired token` });
-        needs.push({ type: 'ACCESS_DENIED', status: 403, why: `${a.description} denies the request` });
-        break;
-      case 'api-key':
-        needs.push({ type: 'INVALID_API_KEY', status: 403, why: `a missing or wrong ${a.header ?? 'API key'}` });
-        break;
-      case 'iam':
-        needs.push({ type: 'MISSING_AUTHENTICATION_TOKEN', status: 403, why: 'an unsigned request (IAM auth)' });
-        needs.push({ type: 'INVALID_SIGNATURE', status: 403, why: 'an invalid SigV4 signature' });
-        break;
-      default:
-        break;
-    }
+/** One error a route can meet, and the auth whose failure causes it. */
+interface ErrorNeed {
+  error: ErrorType;
+  auth: AuthRequirement | undefined;
+}
+
+const UNAUTHORIZED = errorType(0, 'UNAUTHORIZED', 401, (a) => `${a!.description} rejects a missing or expired token`);
+const ACCESS_DENIED = errorType(1, 'ACCESS_DENIED', 403, (a) => `${a!.description} denies the request`);
+const INVALID_API_KEY = errorType(2, 'INVALID_API_KEY', 403, (a) => `a missing or wrong ${a!.header ?? 'API key'}`);
+const MISSING_AUTHENTICATION_TOKEN = errorType(3, 'MISSING_AUTHENTICATION_TOKEN', 403, () => 'an unsigned request (IAM auth)');
+const INVALID_SIGNATURE = errorType(4, 'INVALID_SIGNATURE', 403, () => 'an invalid SigV4 signature');
+const DEFAULT_4XX = errorType(5, 'DEFAULT_4XX', 400, () => 'throttling, bad requests and unknown paths');
+const DEFAULT_5XX = errorType(6, 'DEFAULT_5XX', 500, () => 'integration failures and timeouts');
+
+function errorType(index: number, type: string, status: number, why: ErrorType['why']): ErrorType {
+  return { type, status, index, why };
+}
+
+const TOKEN_ERRORS = [UNAUTHORIZED, ACCESS_DENIED];
+const API_KEY_ERRORS = [INVALID_API_KEY];
+const IAM_ERRORS = [MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE];
+/** every route can meet these, after the ones of its auth */
+const DEFAULT_ERRORS = [DEFAULT_4XX, DEFAULT_5XX];
+const NO_ERRORS: readonly ErrorType[] = [];
+
+/** The gateway errors a failing auth produces, most specific first. */
+function errorsOfAuth(auth: AuthRequirement): readonly ErrorType[] {
+  switch (auth.mechanism) {
+    case 'authorization-header':
+    case 'subrequest':
+      return TOKEN_ERRORS;
+    case 'api-key':
+      return API_KEY_ERRORS;
+    case 'iam':
+      return IAM_ERRORS;
+    default:
+      return NO_ERRORS;
   }
-  needs.push({ type: 'DEFAULT_4XX', status: 400, why: 'throttling, bad requests and unknown paths' });
-  needs.push({ type: 'DEFAULT_5XX', status: 500, why: 'integration failures and timeouts' });
-  const seen = new Set<string>();
-  return needs.filter((n) => !seen.has(n.type) && seen.add(n.type));
+}
+
+/** Whether the gateway response that answers an error type carries ACAO, and where that response is declared. */
+interface Coverage {
+  carriesOrigin: boolean;
+  span: Span | undefined;
 }
 
 /** The gateway response that answers an error type: its own declaration, else the DEFAULT_4XX/5XX one. */
-function effectiveGatewayError(errors: GatewayError[], need: ErrorNeed): GatewayError | undefined {
+function effectiveGatewayError(errors: readonly GatewayError[], error: ErrorType): GatewayError | undefined {
   return (
-    errors.find((e) => e.type === need.type) ??
-    errors.find((e) => e.type === (need.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'))
+    errors.find((e) => e.type === error.type) ??
+    errors.find((e) => e.type === (error.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'))
   );
 }
 
-function carriesOrigin(e: GatewayError | undefined): boolean {
-  return !!e && e.headers.some((h) => sameHeaderName(h.name, ACAO) && (h.onErrors || h.onSuccess));
+function coverage(errors: readonly GatewayError[], error: ErrorType): Coverage {
+  const e = effectiveGatewayError(errors, error);
+  return { carriesOrigin: !!e && e.headers.some((h) => sameHeaderName(h.name, ACAO) && (h.onErrors || h.onSuccess)), span: e?.span };
+}
+
+/**
+ * The errors one route's browser clients can meet whose gateway response carries no ACAO, each
+ * type once, most specific first. `known` holds the coverage of each type for the route's gateway
+ * errors: the routes of an API share one list of them, so each type is looked up once per list.
+ */
+class MissingErrors {
+  list: ErrorNeed[] | undefined = undefined;
+  /** the types met so far, a bit each */
+  private seen = 0;
+
+  constructor(
+    private readonly errors: readonly GatewayError[],
+    private readonly known: (Coverage | undefined)[],
+  ) {}
+
+  /** An error the route can meet; the first auth that leads to a type words it. */
+  add(error: ErrorType, auth: AuthRequirement | undefined): void {
+    const bit = 1 << error.index;
+    if (this.seen & bit) return;
+    this.seen |= bit;
+    if (!(this.known[error.index] ??= coverage(this.errors, error)).carriesOrigin) (this.list ??= []).push({ error, auth });
+  }
+
+  /** Where the first of them that has a gateway response of its own declares it. */
+  declared(): Span | undefined {
+    for (const m of this.list ?? []) {
+      const span = this.known[m.error.index]!.span;
+      if (span) return span;
+    }
+    return undefined;
+  }
+}
+
+function missingErrors(route: Route, errors: readonly GatewayError[], known: (Coverage | undefined)[]): MissingErrors {
+  const missing = new MissingErrors(errors, known);
+  for (const r of route.responders) {
+    if (onlyPreflight(r)) continue;
+    for (const auth of r.auth) for (const error of errorsOfAuth(auth)) missing.add(error, auth);
+  }
+  for (const error of DEFAULT_ERRORS) missing.add(error, undefined);
+  return missing;
 }
 
 /** Where the route shows it wants CORS: the ACAO it sends (actual responses first). */
 function corsIntent(route: Route): Span | undefined {
-  const ordered = [...route.responders.filter((r) => !onlyPreflight(r)), ...route.responders.filter(onlyPreflight)];
-  for (const r of ordered) {
-    const h = headersNamed(r, ACAO)[0];
+  for (const r of route.responders) {
+    const h = onlyPreflight(r) ? undefined : headersNamed(r, ACAO)[0];
+    if (h) return h.span;
+  }
+  for (const r of route.responders) {
+    const h = onlyPreflight(r) ? headersNamed(r, ACAO)[0] : undefined;
     if (h) return h.span;
   }
   return undefined;
@@ -182,29 +251,28 @@ function checkGatewayErrors(context: RuleContext): void {
   const groups = new SpanGroups<{ route: Route; missing: ErrorNeed[] }>();
   // One API's routes share their gateway responses: one finding per API, at its first route.
   const apiSpan = new Map<string, Span>();
+  const coverageByList = new Map<readonly GatewayError[], (Coverage | undefined)[]>();
   for (const route of context.routes) {
-    if (!route.gatewayErrors) continue;
+    const errors = route.gatewayErrors;
+    if (!errors) continue;
     const intent = corsIntent(route);
     if (!intent) continue;
-    const missing: ErrorNeed[] = [];
-    let declared: Span | undefined;
-    for (const need of errorsToCover(route)) {
-      const effective = effectiveGatewayError(route.gatewayErrors, need);
-      if (carriesOrigin(effective)) continue;
-      missing.push(need);
-      declared ??= effective?.span;
-    }
-    if (missing.length === 0) continue;
-    let span = declared ?? intent;
+    let known = coverageByList.get(errors);
+    if (!known) coverageByList.set(errors, (known = []));
+    const missing = missingErrors(route, errors, known);
+    if (!missing.list) continue;
+    let span = missing.declared() ?? intent;
     if (route.group !== undefined) {
       span = apiSpan.get(route.group) ?? span;
       apiSpan.set(route.group, span);
     }
-    groups.add(span, { route, missing });
+    groups.add(span, { route, missing: missing.list });
   }
   for (const [span, items] of groups.entries()) {
-    const missing = [...new Map(items.flatMap((i) => i.missing).map((m) => [m.type, m])).values()];
-    const list = missing.map((m) => `${m.type} (${m.why})`).join(', ');
+    // each type once, in first-seen order, worded as the last route that meets it words it
+    const byType = new Map<string, ErrorNeed>();
+    for (const item of items) for (const m of item.missing) byType.set(m.error.type, m);
+    const list = [...byType.values()].map((m) => `${m.error.type} (${m.error.why(m.auth)})`).join(', ');
     context.report({
       span,
       message:
