@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
-import type { HeaderRule, HeaderValue, Responder, Route } from '../src/model/types.js';
+import type { Backend, HeaderRule, HeaderValue, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
 /**
@@ -17,46 +17,42 @@ const rule: Rule = {
       'CORS for a route is produced by code the linter cannot see (Lambda proxy integration, HTTP proxy without static headers); says what the backend must return',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; text: string }>();
+    const groups = new SpanGroups<Delegation>();
     for (const route of context.routes) {
-      const declared = declaredCors(route);
       // Unread includes may add the headers this rule would call missing.
-      if (!declared || route.incomplete?.length) continue;
-      const preflight = preflightResponder(route);
-      route.responders.forEach((responder, index) => {
+      if (route.incomplete?.length) continue;
+      const responders = route.responders;
+      // looked up once a responder leaves CORS to a backend (most routes have none such)
+      let declared: HeaderRule | null | undefined;
+      let preflight: Responder | undefined;
+      let siblingCors: boolean | undefined;
+      for (let index = 0; index < responders.length; index++) {
+        const responder = responders[index]!;
         const backend = responder.backend;
-        if (responder.answeredBy !== 'backend' || !backend) return;
-        if (backend.emitsCors === 'no' || backend.gatewayOverridesCors === true) return;
-        if (NO_CODE.has(backend.kind)) return;
-        if (gatewaySendsOrigin(responder)) return;
+        if (responder.answeredBy !== 'backend' || !backend) continue;
+        if (backend.emitsCors === 'no' || backend.gatewayOverridesCors === true) continue;
+        if (NO_CODE.has(backend.kind)) continue;
+        if (gatewaySendsOrigin(responder)) continue;
+        if (declared === undefined) {
+          declared = declaredCors(route) ?? null;
+          preflight = preflightResponder(route);
+        }
+        if (declared === null) break;
         // Lost to add_header inheritance: cors-headers-dropped-by-inheritance says so, as an error.
-        if (route.droppedHeaders.some((d) => d.responderIndex === index && sameHeaderName(d.header.name, ACAO))) return;
+        if (droppedOrigin(route, index)) continue;
         const answersPreflight = responder === preflight;
         // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
         // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
-        const siblingCors = route.responders.some(
-          (r) => r !== responder && !onlyPreflight(r) && gatewaySendsOrigin(r),
-        );
+        // (This responder sends no ACAO of the gateway's, so it never counts itself.)
+        siblingCors ??= responders.some((r) => !onlyPreflight(r) && gatewaySendsOrigin(r));
         const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
-        if (!answersActual && !answersPreflight) return;
-        const span = backend.span ?? responder.span;
-        // Only the first route at a span words the finding.
-        if (!groups.isNew(span)) {
-          groups.add(span, { route, text: '' });
-          return;
-        }
-        const what: string[] = [];
-        if (answersActual) what.push(actualNeeds(route));
-        if (answersPreflight) what.push(preflightNeeds());
-        const declaredFor = preflight && preflight !== responder && preflight.headers.includes(declared) ? ' for the preflight' : '';
-        const text =
-          `CORS for ${requestsOf(responder, answersPreflight)} on %ROUTES% is left to ${backend.description}, which the linter cannot read, ` +
-          `while the config itself declares CORS${declaredFor} (${where(declared.span, span)}). ${what.join(' ')}`;
-        groups.add(span, { route, text });
-      });
+        if (!answersActual && !answersPreflight) continue;
+        groups.add(backend.span ?? responder.span, { route, responder, backend, declared, preflight, answersActual, answersPreflight });
+      }
     }
+    // Only the first route at a span words the finding.
     for (const [span, items] of groups.entries()) {
-      context.report({ span, message: items[0]!.text.replace('%ROUTES%', routeNames(items.map((i) => i.route.name))) });
+      context.report({ span, message: describe(items[0]!, span, routeNames(items.map((i) => i.route.name))) });
     }
   },
 };
@@ -67,8 +63,39 @@ const ACAO = 'access-control-allow-origin';
 /** Backends that run no code of the user's: they never produce CORS headers. */
 const NO_CODE = new Set(['static', 'mock', 'none']);
 
+/** A responder that leaves CORS to a backend, on a route whose config declares CORS elsewhere. */
+interface Delegation {
+  route: Route;
+  responder: Responder;
+  backend: Backend;
+  /** the route's own CORS declaration */
+  declared: HeaderRule;
+  preflight: Responder | undefined;
+  answersActual: boolean;
+  answersPreflight: boolean;
+}
+
+function describe(d: Delegation, span: Span, routes: string): string {
+  const { route, responder, declared, preflight, answersPreflight } = d;
+  const what: string[] = [];
+  if (d.answersActual) what.push(actualNeeds(route, declared));
+  if (answersPreflight) what.push(preflightNeeds());
+  const declaredFor = preflight && preflight !== responder && preflight.headers.includes(declared) ? ' for the preflight' : '';
+  return (
+    `CORS for ${requestsOf(responder, answersPreflight)} on ${routes} is left to ${d.backend.description}, which the linter cannot read, ` +
+    `while the config itself declares CORS${declaredFor} (${where(declared.span, span)}). ${what.join(' ')}`
+  );
+}
+
 function gatewaySendsOrigin(responder: Responder): boolean {
-  return headersNamed(responder, ACAO).some((h) => h.addedBy === 'gateway');
+  for (const h of headersNamed(responder, ACAO)) if (h.addedBy === 'gateway') return true;
+  return false;
+}
+
+/** Whether the ACAO of the route's responder at this index was lost to add_header inheritance. */
+function droppedOrigin(route: Route, index: number): boolean {
+  for (const d of route.droppedHeaders) if (d.responderIndex === index && sameHeaderName(d.header.name, ACAO)) return true;
+  return false;
 }
 
 /** The route's own CORS declaration that shows intent (its Allow-Origin first), if any. */
@@ -104,10 +131,9 @@ function describeValue(value: HeaderValue): string {
   }
 }
 
-function actualNeeds(route: Route): string {
-  const origin = route.responders
-    .flatMap((r) => r.headers)
-    .find((h) => h.addedBy === 'gateway' && sameHeaderName(h.name, ACAO));
+/** `declared`: the route's own CORS declaration, its first Allow-Origin of the gateway's if it has one. */
+function actualNeeds(route: Route, declared: HeaderRule): string {
+  const origin = sameHeaderName(declared.name, ACAO) ? declared : undefined;
   const value = origin ? describeValue(origin.value) : '<the allowed origin>';
   const creds = route.responders.some((r) => mayAllowCredentials(r)) ? ' and Access-Control-Allow-Credentials: true' : '';
   const vary = origin && origin.value.kind !== 'literal' ? ', with Vary: Origin' : '';
