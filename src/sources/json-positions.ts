@@ -7,7 +7,7 @@
  * diagnostics at their position.
  */
 import { printParseErrorCode, visit, type JSONVisitor, type ParseErrorCode } from 'jsonc-parser';
-import { Collector, LineIndex, PosMap, spanOf, TextCache, type OpenCollection, type ParsedDocument, type YNode, type YPair, type YSeq } from './yaml-positions.js';
+import { Collector, LineIndex, PairNode, PosMap, ScalarNode, SeqNode, spanOf, TextCache, type OpenCollection, type ParsedDocument, type YNode, type YPair, type YSeq } from './yaml-positions.js';
 
 /** An open object or array; one per nesting depth, reused. */
 class Frame implements OpenCollection {
@@ -64,7 +64,7 @@ class JsonTreeBuilder implements StrictVisitor {
     const key = top.key;
     if (key === undefined) return;
     top.key = undefined;
-    const previous = this.collector.add(top, { key, keyStart: top.keyStart, keyEnd: top.keyEnd, value: node });
+    const previous = this.collector.add(top, new PairNode(key, top.keyStart, top.keyEnd, node));
     if (previous) {
       const doc = this.doc;
       doc.diagnostics.push({
@@ -100,7 +100,7 @@ class JsonTreeBuilder implements StrictVisitor {
     this.close(offset, length);
   }
   onArrayBegin(offset: number): void {
-    this.collector.openSeq(this.push({ kind: 'seq', items: [], start: offset, end: offset + 1 }));
+    this.collector.openSeq(this.push(new SeqNode([], offset, offset + 1)));
   }
   onArrayEnd(offset: number, length: number): void {
     this.close(offset, length);
@@ -108,7 +108,7 @@ class JsonTreeBuilder implements StrictVisitor {
   onLiteralValue(value: unknown, offset: number, length: number): void {
     const quoted = typeof value === 'string';
     const v = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
-    this.place({ kind: 'scalar', value: v, text: v === null ? '' : String(v), quoted, start: offset, end: offset + length });
+    this.place(new ScalarNode(v, v === null ? '' : String(v), quoted, offset, offset + length));
   }
   onError(code: ParseErrorCode, offset: number, length: number): void {
     this.firstError ??= { code, offset, length };

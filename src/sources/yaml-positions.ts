@@ -52,6 +52,55 @@ export interface YMap {
 
 export type YNode = YScalar | YSeq | YMap;
 
+/**
+ * The scalars, pairs and sequences the YAML and JSON readers build: one class each, every field
+ * set in the constructor, so each kind has one shape wherever it was made (the readers' many
+ * object literals were one shape too, but each literal was an allocation site whose pretenuring
+ * decision, taken half way through a large file, threw away all the code that built nodes).
+ */
+export class ScalarNode implements YScalar {
+  declare kind: 'scalar';
+  declare value: string | number | boolean | null;
+  declare text: string;
+  declare quoted: boolean;
+  declare start: number;
+  declare end: number;
+  constructor(value: string | number | boolean | null, text: string, quoted: boolean, start: number, end: number) {
+    this.kind = 'scalar';
+    this.value = value;
+    this.text = text;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+  }
+}
+
+export class SeqNode implements YSeq {
+  declare kind: 'seq';
+  declare items: YNode[];
+  declare start: number;
+  declare end: number;
+  constructor(items: YNode[], start: number, end: number) {
+    this.kind = 'seq';
+    this.items = items;
+    this.start = start;
+    this.end = end;
+  }
+}
+
+export class PairNode implements YPair {
+  declare key: string;
+  declare keyStart: number;
+  declare keyEnd: number;
+  declare value: YNode;
+  constructor(key: string, keyStart: number, keyEnd: number, value: YNode) {
+    this.key = key;
+    this.keyStart = keyStart;
+    this.keyEnd = keyEnd;
+    this.value = value;
+  }
+}
+
 /** Maps with more pairs than this get their `byKey` index while they are built; smaller ones only when asked for it. */
 const INDEX_AT = 8;
 
@@ -154,6 +203,11 @@ export class Collector {
     map.pairs = this.pairs.slice(m.base, this.pairTop);
     map.index = m.index;
     this.pairTop = m.base;
+  }
+  /** The pairs array of a map with just `pair` (an array like the other maps', not an array literal: a literal is an allocation site, see ScalarNode). */
+  only(pair: YPair): YPair[] {
+    this.pairs[this.pairTop] = pair;
+    return this.pairs.slice(this.pairTop, this.pairTop + 1);
   }
   addItem(node: YNode): void {
     this.items[this.itemTop++] = node;
@@ -391,7 +445,7 @@ class Frame implements OpenCollection {
   wrapper: YMap | undefined = undefined;
 }
 
-const EMPTY_SEQ: YSeq = { kind: 'seq', items: OPEN, start: 0, end: 0 };
+const EMPTY_SEQ: YSeq = new SeqNode(OPEN, 0, 0);
 
 /**
  * Receives a YAML reader's events (js-yaml's event ids, offsets into the text) and builds the
@@ -475,7 +529,7 @@ class TreeBuilder implements YamlSink {
       }
       return;
     }
-    const pair: YPair = { key, keyStart, keyEnd, value: node };
+    const pair: YPair = new PairNode(key, keyStart, keyEnd, node);
     const previous = this.collector.add(top, pair);
     if (previous && !map.shortForm) {
       const first = this.doc.lines.position(previous.keyStart).line;
@@ -491,7 +545,7 @@ class TreeBuilder implements YamlSink {
   /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
   private wrapShortForm(tag: string, tagStart: number, tagEnd: number, node: YNode): YMap {
     const longKey = SHORT_FORMS.get(tag)!;
-    const m = new PosMap(tagStart, Math.max(node.end, tagEnd), [{ key: longKey, keyStart: tagStart, keyEnd: tagEnd, value: node }]);
+    const m = new PosMap(tagStart, Math.max(node.end, tagEnd), this.collector.only(new PairNode(longKey, tagStart, tagEnd, node)));
     m.shortForm = tag;
     return m;
   }
@@ -528,11 +582,11 @@ class TreeBuilder implements YamlSink {
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     let node: YNode;
     if (tag && SHORT_FORMS.has(tag) && !this.isKeyPosition()) {
-      const scalar: YScalar = { kind: 'scalar', value, text: value, quoted, start, end };
+      const scalar: YScalar = new ScalarNode(value, value, quoted, start, end);
       node = this.wrapShortForm(tag, P(tagStart), P(tagEnd), scalar);
     } else {
       const typed = tag ? scalarFromTag(tag, value, quoted) : quoted || style >= 4 ? value : resolvePlain(value);
-      node = { kind: 'scalar', value: typed, text: value, quoted: quoted || style >= 4, start, end };
+      node = new ScalarNode(typed, value, quoted || style >= 4, start, end);
     }
     const anchor = this.anchorName(anchorStart, anchorEnd);
     if (anchor) this.anchors.set(anchor, { node, weight: 1 });
@@ -552,13 +606,13 @@ class TreeBuilder implements YamlSink {
     const text = this.texts.get(start, end);
     let node: YNode;
     if (tagStart < 0) {
-      node = { kind: 'scalar', value: resolvePlain(text), text, quoted: false, start, end };
+      node = new ScalarNode(resolvePlain(text), text, false, start, end);
     } else {
       const tag = this.texts.get(tagStart, tagEnd);
       node =
         SHORT_FORMS.has(tag)
-          ? this.wrapShortForm(tag, tagStart, tagEnd, { kind: 'scalar', value: text, text, quoted: false, start, end })
-          : { kind: 'scalar', value: scalarFromTag(tag, text, false), text, quoted: false, start, end };
+          ? this.wrapShortForm(tag, tagStart, tagEnd, new ScalarNode(text, text, false, start, end))
+          : new ScalarNode(scalarFromTag(tag, text, false), text, false, start, end);
     }
     this.place(node, 1);
   }
@@ -567,7 +621,7 @@ class TreeBuilder implements YamlSink {
     const P = this.P;
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     const s = P(start);
-    const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : { kind: 'seq', items: OPEN, start: s, end: s + 1 };
+    const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : new SeqNode(OPEN, s, s + 1);
     const wrapper = tag && SHORT_FORMS.has(tag) && !this.isKeyPosition() ? this.wrapShortForm(tag, P(tagStart), P(tagEnd), node) : undefined;
     let frame = this.frames[this.depth];
     if (!frame) this.frames.push((frame = new Frame()));
@@ -608,9 +662,8 @@ class TreeBuilder implements YamlSink {
     let node: YNode = frame.node;
     if (frame.node.kind === 'map' && frame.keyText !== undefined) {
       // A key without a value (`a:` at the end of a flow map is still paired by the parser, so this is defensive).
-      const k = { key: frame.keyText, start: frame.keyStart, end: frame.keyEnd };
-      const empty: YScalar = { kind: 'scalar', value: null, text: '', quoted: false, start: k.end, end: k.end };
-      this.collector.add(frame, { key: k.key, keyStart: k.start, keyEnd: k.end, value: empty });
+      const empty = new ScalarNode(null, '', false, frame.keyEnd, frame.keyEnd);
+      this.collector.add(frame, new PairNode(frame.keyText, frame.keyStart, frame.keyEnd, empty));
     }
     if (frame.node.kind === 'map') this.collector.closeMap(frame, frame.node);
     else this.collector.closeSeq(frame, frame.node);
