@@ -21,6 +21,7 @@ import type {
   HeaderRule,
   HeaderValue,
   OriginCase,
+  PathMatch,
   Responder,
   Route,
   SourceKind,
@@ -126,18 +127,81 @@ export function vtlOriginOverride(template: string): HeaderValue | undefined {
 // ---------------------------------------------------------------------------------------------
 // Auth helpers
 
-export function authHeaders(auth: AuthRequirement[], span: Span): { name: string; reason: string; span: Span }[] {
-  const out: { name: string; reason: string; span: Span }[] = [];
-  for (const a of auth) {
-    if (a.mechanism === 'iam') {
-      out.push({ name: 'Authorization', reason: `${a.description} signs requests with SigV4`, span: a.span });
-      out.push({ name: 'X-Amz-Date', reason: `${a.description} signs requests with SigV4`, span: a.span });
-      out.push({ name: 'X-Amz-Security-Token', reason: `${a.description} with temporary credentials (Cognito identity pools, STS)`, span: a.span });
-    } else if (a.header) {
-      out.push({ name: a.header, reason: `${a.description} reads ${a.header}`, span: a.span ?? span });
-    }
+/**
+ * The reasons `authHeaders` gives, per requirement description: an API's methods repeat a few
+ * descriptions, so each reason is built once and shared (texts only; the spans are each method's).
+ */
+const signsReasons = new Map<string, string>();
+const temporaryReasons = new Map<string, string>();
+const readsReasons = new Map<string, { header: string; reason: string }>();
+
+function signsReason(description: string): string {
+  let r = signsReasons.get(description);
+  if (r === undefined) {
+    if (signsReasons.size >= 256) signsReasons.clear();
+    signsReasons.set(description, (r = `${description} signs requests with SigV4`));
   }
+  return r;
+}
+
+function temporaryReason(description: string): string {
+  let r = temporaryReasons.get(description);
+  if (r === undefined) {
+    if (temporaryReasons.size >= 256) temporaryReasons.clear();
+    temporaryReasons.set(description, (r = `${description} with temporary credentials (Cognito identity pools, STS)`));
+  }
+  return r;
+}
+
+function readsReason(description: string, header: string): string {
+  const r = readsReasons.get(description);
+  if (r !== undefined && r.header === header) return r.reason;
+  const reason = `${description} reads ${header}`;
+  if (readsReasons.size >= 256) readsReasons.clear();
+  readsReasons.set(description, { header, reason });
+  return reason;
+}
+
+type RequiredHeader = { name: string; reason: string; span: Span };
+
+export function authHeaders(auth: AuthRequirement[], span: Span): RequiredHeader[] {
+  // (most methods have one requirement: its headers as an array literal, of exactly their number)
+  if (auth.length === 1) return requirementHeaders(auth[0]!, span);
+  const out: RequiredHeader[] = [];
+  for (let i = 0; i < auth.length; i++) out.push(...requirementHeaders(auth[i]!, span));
   return out;
+}
+
+function requirementHeaders(a: AuthRequirement, span: Span): RequiredHeader[] {
+  if (a.mechanism === 'iam') {
+    const signs = signsReason(a.description);
+    return [
+      { name: 'Authorization', reason: signs, span: a.span },
+      { name: 'X-Amz-Date', reason: signs, span: a.span },
+      { name: 'X-Amz-Security-Token', reason: temporaryReason(a.description), span: a.span },
+    ];
+  }
+  return a.header ? [{ name: a.header, reason: readsReason(a.description, a.header), span: a.span ?? span }] : [];
+}
+
+/** `a.toLowerCase() === b.toLowerCase()`, without lower-casing ASCII names. */
+export function sameLowerCase(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return !isAscii(a) || !isAscii(b) ? a.toLowerCase() === b.toLowerCase() : false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    const fx = x | 32;
+    if (fx !== (y | 32) || fx < 97 || fx > 122) return false;
+  }
+  return true;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,7 +295,7 @@ function integrationBackend(i: GwIntegration, kind: Backend['kind'], emitsCors: 
   return x;
 }
 
-function backendOf(i: GwIntegration): Backend | undefined {
+function backendOf(i: GwIntegration): Backend {
   switch (i.type) {
     case 'AWS_PROXY':
       return integrationBackend(i, 'lambda-proxy', 'unknown', 'Lambda proxy integration (the function must return the CORS headers itself)');
@@ -255,68 +319,93 @@ function isProxy(t: IntegrationType): boolean {
 /** The selected integration response's headers as rules (also on errors when every error response sets them too). */
 function integrationHeaderRules(i: GwIntegration): HeaderRule[] {
   const names = i.errorHeaderNames;
-  const errorNames = names !== undefined && names.length !== 0 ? new Set(names.map((n) => n.toLowerCase())) : undefined;
-  return i.headers.map((h) => toHeaderRule(h, true, errorNames !== undefined && errorNames.has(h.name.toLowerCase()), 'IntegrationResponse'));
+  // (map: an array of exactly its size, where one grown by push reserves 17 slots)
+  if (names === undefined || names.length === 0) return i.headers.map(successHeaderRule);
+  return i.headers.map((h) => toHeaderRule(h, true, someSameLowerCase(names, h.name), 'IntegrationResponse'));
 }
+
+function successHeaderRule(h: GwHeader): HeaderRule {
+  return toHeaderRule(h, true, false, 'IntegrationResponse');
+}
+
+function someSameLowerCase(names: string[], name: string): boolean {
+  for (let i = 0; i < names.length; i++) if (sameLowerCase(names[i]!, name)) return true;
+  return false;
+}
+
+/** Statuses every method of a kind shares (the model never modifies a status). */
+const BACKEND_STATUS: StatusInfo = { kind: 'backend' };
+const NOTHING_SELECTED: StatusInfo = { kind: 'unknown', reason: 'no integration response selected' };
 
 export function methodResponder(m: GwMethod, methods: string[] | '*'): Responder {
   const i = m.integration;
   const proxy = isProxy(i.type);
-  const r: Responder = {
+  return {
     methods,
-    answeredBy: i.type === 'MOCK' ? 'gateway' : i.type === 'unknown' ? 'backend' : 'backend',
-    status: i.type === 'MOCK' || (!proxy && i.status) ? (i.status ?? { kind: 'unknown', reason: 'no integration response selected' }) : { kind: 'backend' },
+    answeredBy: i.type === 'MOCK' ? 'gateway' : 'backend',
+    status: i.type === 'MOCK' || (!proxy && i.status) ? (i.status ?? NOTHING_SELECTED) : BACKEND_STATUS,
     headers: proxy ? [] : integrationHeaderRules(i),
     auth: m.auth,
     span: m.span,
     description: m.description ?? `${m.method} method (${i.type} integration)`,
+    backend: backendOf(i),
   };
-  const backend = backendOf(i);
-  if (backend) r.backend = backend;
-  return r;
+}
+
+/**
+ * One method list per method name (`[GET]`, `[GET, OPTIONS]`) for all the routes of a REST API:
+ * the model never modifies them.
+ */
+class MethodLists {
+  private readonly alone = new Map<string, string[]>();
+  private readonly withOptions = new Map<string, string[]>();
+  of(method: string): string[] {
+    let l = this.alone.get(method);
+    if (l === undefined) this.alone.set(method, (l = [method]));
+    return l;
+  }
+  withPreflight(method: string): string[] {
+    let l = this.withOptions.get(method);
+    if (l === undefined) this.withOptions.set(method, (l = [method, 'OPTIONS']));
+    return l;
+  }
 }
 
 /** A Route per resource + method (OPTIONS methods become the preflight responder of their siblings). */
 export function restApiToRoutes(api: RestApiModel): Route[] {
   const routes: Route[] = [];
   const group = `rest-api:${api.id}`;
-  for (const res of api.resources) {
-    const options = res.methods.find((m) => m.method === 'OPTIONS');
-    const any = res.methods.find((m) => m.method === 'ANY');
-    // The responder answering preflights on this resource, built once for all its methods
-    // (routes only read responders).
+  const lists = new MethodLists();
+  const resources = api.resources;
+  for (let r = 0; r < resources.length; r++) {
+    const res = resources[r]!;
+    const methods = res.methods;
+    let options: GwMethod | undefined;
+    let any: GwMethod | undefined;
+    for (let k = 0; k < methods.length; k++) {
+      const m = methods[k]!;
+      if (options === undefined && m.method === 'OPTIONS') options = m;
+      else if (any === undefined && m.method === 'ANY') any = m;
+    }
+    // What the routes of this resource share (routes only read them): the responder answering
+    // preflights, built when a route first needs it, and the path.
     let preflight: Responder | undefined;
-    const preflightResponder = (): Responder => {
-      if (preflight) return preflight;
-      if (options) preflight = methodResponder(options, ['OPTIONS']);
-      else if (any) preflight = methodResponder(any, ['OPTIONS']);
-      else {
-        preflight = {
-          methods: ['OPTIONS'],
-          answeredBy: 'nobody',
-          status: { kind: 'fixed', code: 403 },
-          headers: [],
-          auth: [],
-          span: res.span,
-          description: `no OPTIONS method on ${res.path}: API Gateway answers 403 "Missing Authentication Token"`,
-        };
-      }
-      return preflight;
-    };
-    for (const m of res.methods) {
+    const path: PathMatch = { kind: 'template', value: res.path };
+    const idPrefix = `${group}${res.path === '/' ? '' : res.path}/`;
+    const nameSuffix = api.label ? ` ${res.path} (${api.label})` : ` ${res.path}`;
+    for (let k = 0; k < methods.length; k++) {
+      const m = methods[k]!;
       if (m.method === 'OPTIONS') continue;
-      const responders: Responder[] = [];
+      const own = methodResponder(m, m.method === 'ANY' ? '*' : lists.of(m.method));
       // (the ANY method's own route has no separate preflight responder unless OPTIONS exists)
-      if (options || m.method !== 'ANY') responders.push(preflightResponder());
-      responders.push(methodResponder(m, m.method === 'ANY' ? '*' : [m.method]));
-      const name = `${m.method} ${res.path}`;
+      const responders = options || m.method !== 'ANY' ? [(preflight ??= preflightResponder(res, options, any, lists)), own] : [own];
       const route: Route = {
-        id: `rest-api:${api.id}${res.path === '/' ? '' : res.path}/${m.method}`,
+        id: idPrefix + m.method,
         source: api.source,
-        name: api.label ? `${name} (${api.label})` : name,
+        name: m.method + nameSuffix,
         span: m.span,
         // An OPTIONS method on the resource is served on purpose (the preflight answer), so it is part of the match.
-        match: { hosts: [], path: { kind: 'template', value: res.path }, methods: m.method === 'ANY' ? '*' : options ? [m.method, 'OPTIONS'] : [m.method], span: res.span },
+        match: { hosts: [], path, methods: m.method === 'ANY' ? '*' : options ? lists.withPreflight(m.method) : lists.of(m.method), span: res.span },
         responders,
         droppedHeaders: [],
         cookies: [],
@@ -330,6 +419,21 @@ export function restApiToRoutes(api: RestApiModel): Route[] {
     }
   }
   return routes;
+}
+
+/** The responder answering preflights on a REST resource: its OPTIONS method, else its ANY method, else API Gateway's 403. */
+function preflightResponder(res: GwResource, options: GwMethod | undefined, any: GwMethod | undefined, lists: MethodLists): Responder {
+  if (options) return methodResponder(options, lists.of('OPTIONS'));
+  if (any) return methodResponder(any, lists.of('OPTIONS'));
+  return {
+    methods: lists.of('OPTIONS'),
+    answeredBy: 'nobody',
+    status: { kind: 'fixed', code: 403 },
+    headers: [],
+    auth: [],
+    span: res.span,
+    description: `no OPTIONS method on ${res.path}: API Gateway answers 403 "Missing Authentication Token"`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
  * REST APIs declared as CloudFormation resources: AWS::ApiGateway::RestApi ↔ Resource tree
  * (ParentId/PathPart) ↔ Method ↔ Authorizer ↔ GatewayResponse, or an inline OpenAPI `Body`.
  */
-import type { AuthRequirement, SourceDiagnostic } from '../../model/types.js';
+import type { AuthRequirement, HeaderValue, SourceDiagnostic, Span } from '../../model/types.js';
 import { entries, isMap, isScalar, pairOf, type YNode } from '../yaml-positions.js';
-import { authHeaders, mappingValue, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
+import { authHeaders, mappingValue, sameLowerCase, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
 import type { Resource, Template } from './template.js';
 
@@ -13,6 +13,20 @@ const INTEGRATION_TYPES = new Set(['MOCK', 'HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PRO
 export function integrationType(text: string | undefined): IntegrationType {
   const t = (text ?? '').toUpperCase();
   return INTEGRATION_TYPES.has(t) ? (t as IntegrationType) : 'unknown';
+}
+
+/** `integrationType` per text as written (`aws_proxy`, `MOCK`): a document repeats a few spellings on every method. */
+const integrationTypes = new Map<string, IntegrationType>();
+
+export function integrationTypeOf(text: string | undefined): IntegrationType {
+  if (text === undefined) return 'unknown';
+  let type = integrationTypes.get(text);
+  if (type === undefined) {
+    type = integrationType(text);
+    if (integrationTypes.size >= 256) integrationTypes.clear();
+    integrationTypes.set(text, type);
+  }
+  return type;
 }
 
 /** Parameter-name prefixes of header mappings (lower case; API Gateway matches them in any case). */
@@ -32,29 +46,58 @@ function headerNameAfter(key: string, prefix: string): string | undefined {
       if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== prefix.charCodeAt(i)) return undefined;
     }
   }
-  const name = key.slice(n);
-  return /[\n\r\u2028\u2029]/.test(name) ? undefined : name;
+  for (let i = n; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return undefined;
+  }
+  return key.slice(n);
+}
+
+/**
+ * Header values per mapping expression as written (`'*'`, `method.request.header.Origin`): a
+ * document repeats a few values on every method, and the model never modifies a value, so each
+ * text gets one shared value (which also lets the rules' per-value caches hit).
+ */
+const headerValues = new Map<string, HeaderValue>();
+
+/** `mappingValue(t.str(n))`. */
+function headerValue(t: Template, n: YNode): HeaderValue {
+  const v = t.deref(n);
+  if (v === undefined || v.kind !== 'scalar') return mappingValue(t.strOf(v));
+  const text = v.text;
+  let value = headerValues.get(text);
+  if (value === undefined) {
+    value = mappingValue({ ok: true, text });
+    if (headerValues.size >= 512) headerValues.clear();
+    headerValues.set(text, value);
+  }
+  return value;
 }
 
 /** `method.response.header.X` / `gatewayresponse.header.X` parameters as headers. */
 export function headerParams(t: Template, params: YNode | undefined, prefix: string): GwHeader[] {
-  const out: GwHeader[] = [];
-  for (const p of entries(t.deref(params))) {
+  const ps = entries(t.deref(params));
+  let skipped = false;
+  // (map: an array of exactly its size, where one grown by push reserves 17 slots)
+  const out = ps.map((p) => {
     const name = headerNameAfter(p.key, prefix);
-    if (name === undefined) continue;
-    out.push({ name, value: mappingValue(t.str(p.value)), span: t.spanPair(p), valueSpan: t.spanNode(p.value) });
-  }
-  return out;
+    if (name === undefined) {
+      skipped = true;
+      return undefined;
+    }
+    return { name, value: headerValue(t, p.value), span: t.spanPair(p), valueSpan: t.spanNode(p.value) } as GwHeader;
+  });
+  return skipped ? out.filter((h): h is GwHeader => h !== undefined) : (out as GwHeader[]);
 }
 
-/** The lower-cased names of the headers `headerParams` would read (no values or spans). */
-function headerParamNames(t: Template, params: YNode | undefined, prefix: string): Set<string> {
-  const out = new Set<string>();
-  for (const p of entries(t.deref(params))) {
-    const name = headerNameAfter(p.key, prefix);
-    if (name !== undefined) out.add(name.toLowerCase());
+/** Whether response parameters (a resolved map) map a header of this name (in any case). */
+function mapsHeader(params: YNode | undefined, name: string): boolean {
+  const ps = entries(params);
+  for (let i = 0; i < ps.length; i++) {
+    const mapped = headerNameAfter(ps[i]!.key, METHOD_RESPONSE_HEADER);
+    if (mapped !== undefined && sameLowerCase(mapped, name)) return true;
   }
-  return out;
+  return false;
 }
 
 /**
@@ -62,19 +105,40 @@ function headerParamNames(t: Template, params: YNode | undefined, prefix: string
  * sets too (the headers API Gateway also sends when the integration fails).
  */
 export function errorHeaderNames<R extends { node: YNode; status?: string | undefined }>(t: Template, responses: R[], chosen: R, headers: GwHeader[], parametersKey: string): string[] | undefined {
-  const errors = responses.filter((r) => r !== chosen && !/^2/.test(r.status ?? ''));
-  if (errors.length === 0) return undefined;
-  const sets = errors.map((e) => headerParamNames(t, t.get(e.node, parametersKey), METHOD_RESPONSE_HEADER));
-  return headers.map((h) => h.name).filter((n) => sets.every((s) => s.has(n.toLowerCase())));
+  let names: string[] | undefined;
+  for (let i = 0; i < responses.length; i++) {
+    const r = responses[i]!;
+    if (r === chosen || (r.status !== undefined && r.status.charCodeAt(0) === 50 /* 2 */)) continue;
+    const params = t.get(r.node, parametersKey);
+    if (names === undefined) {
+      names = [];
+      for (let h = 0; h < headers.length; h++) if (mapsHeader(params, headers[h]!.name)) names.push(headers[h]!.name);
+    } else {
+      let kept = 0;
+      for (let h = 0; h < names.length; h++) if (mapsHeader(params, names[h]!)) names[kept++] = names[h]!;
+      names.length = kept;
+    }
+  }
+  return names;
 }
+
+/** The status code a MOCK request template states, per template text (a document repeats one on every OPTIONS method). */
+const statusOfTemplate = new Map<string, number | undefined>();
 
 /** The MOCK request template's status code (`{"statusCode": 200}`), if it states one. */
 export function mockStatus(t: Template, requestTemplates: YNode | undefined): number | undefined {
-  for (const p of entries(t.deref(requestTemplates))) {
-    const s = t.str(p.value);
-    if (!s.ok) continue;
-    const m = /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(s.text);
-    if (m) return Number(m[1]);
+  const ps = entries(t.deref(requestTemplates));
+  for (let i = 0; i < ps.length; i++) {
+    const text = t.text(ps[i]!.value);
+    if (text === undefined) continue;
+    let status = statusOfTemplate.get(text);
+    if (!statusOfTemplate.has(text)) {
+      const m = /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(text);
+      status = m ? Number(m[1]) : undefined;
+      if (statusOfTemplate.size >= 256) statusOfTemplate.clear();
+      statusOfTemplate.set(text, status);
+    }
+    if (status !== undefined) return status;
   }
   return undefined;
 }
@@ -105,31 +169,51 @@ export function selectIntegrationResponse<T extends { pattern?: string | undefin
   status: number | undefined,
 ): T | undefined {
   const code = String(status ?? 200);
-  for (const r of responses) {
-    if (r.pattern === undefined || r.pattern === '') continue;
-    if (selectionRegex(r.pattern)?.test(code)) return r;
+  for (let i = 0; i < responses.length; i++) {
+    const pattern = responses[i]!.pattern;
+    if (pattern === undefined || pattern === '') continue;
+    if (selectionRegex(pattern)?.test(code)) return responses[i];
   }
-  return responses.find((r) => r.pattern === undefined || r.pattern === '') ?? (status === undefined ? responses.find((r) => /^2/.test(r.status ?? '')) : undefined);
+  for (let i = 0; i < responses.length; i++) {
+    const pattern = responses[i]!.pattern;
+    if (pattern === undefined || pattern === '') return responses[i];
+  }
+  if (status !== undefined) return undefined;
+  // (no default response: a call that succeeds gets the first 2xx one)
+  for (let i = 0; i < responses.length; i++) {
+    const s = responses[i]!.status;
+    if (s !== undefined && s.charCodeAt(0) === 50 /* 2 */) return responses[i];
+  }
+  return undefined;
 }
 
-/** Reads `Integration` of an AWS::ApiGateway::Method. */
-function readIntegration(t: Template, method: YNode | undefined): GwIntegration {
-  const ip = t.pair(method, 'Integration');
+/** An integration response as the selection reads it. */
+interface IntegrationResponse {
+  node: YNode;
+  statusNode: YNode | undefined;
+  pattern: string | undefined;
+  status: string | undefined;
+}
+
+/** Reads `Integration` of an AWS::ApiGateway::Method (`props`: its resolved Properties). */
+function readIntegration(t: Template, props: YNode | undefined): GwIntegration {
+  const ip = pairOf(props, 'Integration');
   if (!ip) return { type: 'unknown', headers: [] };
   const integ = t.deref(ip.value);
-  const typeNode = t.get(integ, 'Type');
-  const tstr = t.strOf(typeNode);
-  const type = integrationType(tstr.ok ? tstr.text : undefined);
+  const typeNode = t.at(integ, 'Type');
+  const type = integrationTypeOf(t.textOf(typeNode));
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
-  const list = t.list(t.get(integ, 'IntegrationResponses')) ?? [];
-  const responses = list.map((r) => {
-    const pattern = t.strAt(r, 'SelectionPattern');
-    const statusNode = t.get(r, 'StatusCode');
-    const status = t.str(statusNode);
-    return { node: r, statusNode, pattern: pattern.ok ? pattern.text : undefined, status: status.ok ? status.text : undefined };
-  });
-  const wanted = type === 'MOCK' ? (mockStatus(t, t.get(integ, 'RequestTemplates')) ?? 200) : undefined;
+  const list = t.list(t.at(integ, 'IntegrationResponses'));
+  const responses: IntegrationResponse[] = [];
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      const statusNode = t.at(r, 'StatusCode');
+      responses.push({ node: r, statusNode, pattern: t.textAt(r, 'SelectionPattern'), status: t.textOf(statusNode) });
+    }
+  }
+  const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'RequestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
   if (!chosen) {
     out.status = { kind: 'unknown', reason: 'no integration response matches' };
@@ -138,8 +222,8 @@ function readIntegration(t: Template, method: YNode | undefined): GwIntegration 
   const code = Number(chosen.status);
   const statusNode = chosen.statusNode;
   out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
-  out.headers = headerParams(t, t.get(chosen.node, 'ResponseParameters'), METHOD_RESPONSE_HEADER);
-  applyTemplates(t, t.get(chosen.node, 'ResponseTemplates'), out.headers, chosen.node);
+  out.headers = headerParams(t, t.at(chosen.node, 'ResponseParameters'), METHOD_RESPONSE_HEADER);
+  applyTemplates(t, t.at(chosen.node, 'ResponseTemplates'), out.headers, chosen.node);
   const errorNames = errorHeaderNames(t, responses, chosen, out.headers, 'ResponseParameters');
   if (errorNames) out.errorHeaderNames = errorNames;
   return out;
@@ -182,59 +266,87 @@ function readAuthorizers(t: Template, ofApi: Resource[]): Map<string, GwAuthoriz
   return out;
 }
 
-function methodAuth(t: Template, m: Resource, authorizers: Map<string, GwAuthorizer>, apiKeyHeader: string | undefined, diags: SourceDiagnostic[]): AuthRequirement[] {
-  const auth: AuthRequirement[] = [];
-  const atPair = t.pair(m.props, 'AuthorizationType');
-  const at = t.str(atPair?.value);
-  const atSpan = atPair ? t.spanNode(atPair.value) : t.spanResource(m);
-  const kind = at.ok ? at.text.toUpperCase() : atPair ? 'UNKNOWN' : 'NONE';
-  if (kind === 'AWS_IAM') auth.push(iamRequirement(atSpan));
-  else if (kind === 'CUSTOM' || kind === 'COGNITO_USER_POOLS') {
-    const ref = t.refAt(m.props, 'AuthorizerId');
-    const a = ref ? authorizers.get(ref) : undefined;
+/**
+ * The requirements an API's authorizers put on its methods, each built once (with the first
+ * method's span) and copied with each method's own span: the description is not rebuilt per method.
+ */
+class AuthorizerRequirements {
+  private readonly own = new Map<GwAuthorizer, AuthRequirement>();
+  /** authorizers of another type used with `AuthorizationType: COGNITO_USER_POOLS` */
+  private readonly asCognito = new Map<GwAuthorizer, AuthRequirement>();
+
+  at(a: GwAuthorizer, cognito: boolean, span: Span): AuthRequirement {
     // (a Cognito AuthorizationType makes any authorizer a Cognito one)
-    if (a) auth.push(authorizerRequirement(kind === 'COGNITO_USER_POOLS' && a.type !== 'COGNITO_USER_POOLS' ? { ...a, type: 'COGNITO_USER_POOLS' } : a, atSpan));
-    else {
-      auth.push(
-        authorizerRequirement(
-          { name: ref ?? 'authorizer', type: kind === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : 'unknown', headers: kind === 'COGNITO_USER_POOLS' ? ['Authorization'] : [], span: atSpan },
-          atSpan,
-        ),
-      );
-      if (ref === undefined && !t.get(m.props, 'AuthorizerId')) {
-        diags.push({ ruleId: 'unresolved-include', message: `Method ${m.id} uses ${kind} authorization without an AuthorizerId`, span: atSpan });
-      }
-    }
-  } else if (kind === 'UNKNOWN') {
-    auth.push({ mechanism: 'unknown', description: `AuthorizationType (${at.ok ? '' : at.reason})`, span: atSpan });
+    const override = cognito && a.type !== 'COGNITO_USER_POOLS';
+    const cache = override ? this.asCognito : this.own;
+    const built = cache.get(a);
+    if (built !== undefined) return { ...built, span };
+    const r = authorizerRequirement(override ? { ...a, type: 'COGNITO_USER_POOLS' } : a, span);
+    cache.set(a, r);
+    return r;
   }
-  const keyPair = t.pair(m.props, 'ApiKeyRequired');
-  if (keyPair && t.bool(keyPair.value) === true && apiKeyHeader) auth.push(apiKeyRequirement(t.spanNode(keyPair.value), apiKeyHeader));
-  return auth;
+}
+
+/** The auth of a method (`props`: its resolved Properties). */
+function methodAuth(t: Template, m: Resource, props: YNode | undefined, authorizers: Map<string, GwAuthorizer>, requirements: AuthorizerRequirements, apiKeyHeader: string | undefined, diags: SourceDiagnostic[]): AuthRequirement[] {
+  // (at most two: an array literal of exactly their number)
+  const key = methodAuthorization(t, m, props, authorizers, requirements, diags);
+  const keyPair = pairOf(props, 'ApiKeyRequired');
+  if (keyPair && t.bool(keyPair.value) === true && apiKeyHeader) {
+    const apiKey = apiKeyRequirement(t.spanNode(keyPair.value), apiKeyHeader);
+    return key ? [key, apiKey] : [apiKey];
+  }
+  return key ? [key] : [];
+}
+
+/** The requirement of a method's AuthorizationType, if any. */
+function methodAuthorization(t: Template, m: Resource, props: YNode | undefined, authorizers: Map<string, GwAuthorizer>, requirements: AuthorizerRequirements, diags: SourceDiagnostic[]): AuthRequirement | undefined {
+  const atPair = pairOf(props, 'AuthorizationType');
+  const at = atPair ? t.text(atPair.value) : undefined;
+  const kind = at !== undefined ? at.toUpperCase() : atPair ? 'UNKNOWN' : 'NONE';
+  if (kind !== 'AWS_IAM' && kind !== 'CUSTOM' && kind !== 'COGNITO_USER_POOLS' && kind !== 'UNKNOWN') return undefined;
+  const atSpan = atPair ? t.spanNode(atPair.value) : t.spanResource(m);
+  if (kind === 'AWS_IAM') return iamRequirement(atSpan);
+  if (kind === 'UNKNOWN') {
+    const reason = t.str(atPair!.value);
+    return { mechanism: 'unknown', description: `AuthorizationType (${reason.ok ? '' : reason.reason})`, span: atSpan };
+  }
+  const ref = t.refAt(props, 'AuthorizerId');
+  const a = ref ? authorizers.get(ref) : undefined;
+  if (a) return requirements.at(a, kind === 'COGNITO_USER_POOLS', atSpan);
+  if (ref === undefined && !t.at(props, 'AuthorizerId')) {
+    diags.push({ ruleId: 'unresolved-include', message: `Method ${m.id} uses ${kind} authorization without an AuthorizerId`, span: atSpan });
+  }
+  return authorizerRequirement(
+    { name: ref ?? 'authorizer', type: kind === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : 'unknown', headers: kind === 'COGNITO_USER_POOLS' ? ['Authorization'] : [], span: atSpan },
+    atSpan,
+  );
 }
 
 /** Resolves a Resource's full path from its ParentId chain (cycles and missing parents become unknown). */
 function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }> {
-  const all = new Map(ofApi.map((r) => [r.id, r]));
+  const all = new Map<string, Resource>();
+  for (let i = 0; i < ofApi.length; i++) all.set(ofApi[i]!.id, ofApi[i]!);
   const cache = new Map<string, { path: string; res: Resource } | { unknown: string; res: Resource }>();
   const resolve = (id: string, seen: Set<string>): { path: string } | { unknown: string } => {
     const c = cache.get(id);
     if (c) return c;
     const res = all.get(id)!;
-    const part = t.strAt(res.props, 'PathPart');
+    const props = t.deref(res.props);
+    const part = t.textAt(props, 'PathPart');
     let out: { path: string; res: Resource } | { unknown: string; res: Resource };
-    if (!part.ok) out = { unknown: `PathPart of ${id}: ${part.reason}`, res };
+    if (part === undefined) out = { unknown: `PathPart of ${id}: ${(t.strAt(props, 'PathPart') as { reason: string }).reason}`, res };
     else {
-      const parentNode = t.get(res.props, 'ParentId');
+      const parentNode = t.at(props, 'ParentId');
       const parentRef = t.refOf(parentNode);
       const isRoot = pairOf(parentNode, 'Fn::GetAtt') !== undefined && parentRef === apiId;
-      if (isRoot) out = { path: `/${part.text}`, res };
+      if (isRoot) out = { path: `/${part}`, res };
       else if (parentRef && all.has(parentRef)) {
         if (seen.has(parentRef)) out = { unknown: `ParentId of ${id} is circular`, res };
         else {
           seen.add(parentRef);
           const p = resolve(parentRef, seen);
-          out = 'path' in p ? { path: `${p.path}/${part.text}`, res } : { unknown: p.unknown, res };
+          out = 'path' in p ? { path: `${p.path}/${part}`, res } : { unknown: p.unknown, res };
         }
       } else out = { unknown: `ParentId of ${id} does not point at a resource of this API`, res };
     }
@@ -251,6 +363,13 @@ function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<strin
   return cache;
 }
 
+/** Whether a map (request models, request body content) has a key naming a JSON media type. */
+export function someKeyMentionsJson(n: YNode | undefined): boolean {
+  const ps = entries(n);
+  for (let i = 0; i < ps.length; i++) if (/json/i.test(ps[i]!.key)) return true;
+  return false;
+}
+
 export interface RestBuild {
   apis: RestApiModel[];
   diagnostics: SourceDiagnostic[];
@@ -262,7 +381,9 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
   // Each kind of child resource grouped by the API its RestApiId points at, once (not per API).
   const byApi = (type: string): Map<string, Resource[]> => {
     const grouped = new Map<string, Resource[]>();
-    for (const r of t.ofType(type)) {
+    const all = t.ofType(type);
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
       const api = t.refAt(r.props, 'RestApiId');
       if (!api) continue;
       let l = grouped.get(api);
@@ -296,9 +417,10 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
     const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
     const authorizers = readAuthorizers(t, authorizersByApi.get(api.id) ?? []);
     const paths = resourcePaths(t, api.id, resourcesByApi.get(api.id) ?? []);
+    const requirements = new AuthorizerRequirements();
     const resources = new Map<string, GwResource>();
-    const resourceFor = (m: Resource): GwResource | undefined => {
-      const node = t.get(m.props, 'ResourceId');
+    const resourceFor = (m: Resource, props: YNode | undefined): GwResource | undefined => {
+      const node = t.at(props, 'ResourceId');
       const ref = t.refOf(node);
       let path: string;
       let span = t.spanResource(m);
@@ -312,7 +434,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         path = p.path;
         span = t.spanResource(p.res);
       } else {
-        const rn = t.pair(m.props, 'ResourceId');
+        const rn = pairOf(props, 'ResourceId');
         out.diagnostics.push({
           ruleId: 'unresolved-include',
           message: `Method ${m.id}: ResourceId ${ref ? `points at ${ref}, which is not a resource of ${api.id}` : 'cannot be resolved'}; its route was not checked`,
@@ -324,24 +446,26 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
       if (!r) resources.set(path, (r = { path, span: path === '/' ? t.spanResource(api) : span, methods: [] }));
       return r;
     };
-    for (const m of methodsByApi.get(api.id) ?? []) {
-      const res = resourceFor(m);
+    const methods = methodsByApi.get(api.id) ?? [];
+    for (let i = 0; i < methods.length; i++) {
+      const m = methods[i]!;
+      const props = t.deref(m.props);
+      const res = resourceFor(m, props);
       if (!res) continue;
-      const hmPair = t.pair(m.props, 'HttpMethod');
-      const hm = t.str(hmPair?.value);
-      if (!hm.ok) continue;
-      const auth = methodAuth(t, m, authorizers, apiKeyHeader, out.diagnostics);
-      const method = hm.text.toUpperCase();
+      const hmPair = pairOf(props, 'HttpMethod');
+      const hm = hmPair ? t.text(hmPair.value) : undefined;
+      if (hm === undefined) continue;
+      const auth = methodAuth(t, m, props, authorizers, requirements, apiKeyHeader, out.diagnostics);
+      const method = hm.toUpperCase();
       const gm: GwMethod = {
         method,
         span: t.spanNode(hmPair!.value),
         auth,
-        integration: readIntegration(t, m.props),
+        integration: readIntegration(t, props),
         requiredHeaders: authHeaders(auth, t.spanResource(m)),
         description: `${method} method ${m.id}`,
       };
-      const models = t.get(m.props, 'RequestModels');
-      if (entries(models).some((p) => /json/i.test(p.key))) gm.takesJson = true;
+      if (someKeyMentionsJson(t.at(props, 'RequestModels'))) gm.takesJson = true;
       res.methods.push(gm);
     }
     out.apis.push({

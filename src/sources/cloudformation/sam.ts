@@ -272,7 +272,7 @@ export function buildSamApis(t: Template): RestApiModel[] {
       ? openApiToRestApi(t, body, { id, label: id, source: 'cloudformation', span })
       : { id, label: id, source: 'cloudformation', span, resources: [], gatewayResponses: [] };
     if (isMap(body) && auth.defaultName && auth.defaultPair) {
-      for (const r of api.resources) for (const m of r.methods) if (m.auth.length === 0 && m.method !== 'OPTIONS') m.auth.push(requirementFor(t, auth, auth.defaultName, t.spanKey(auth.defaultPair)));
+      for (const r of api.resources) for (const m of r.methods) if (m.auth.length === 0 && m.method !== 'OPTIONS') m.auth = [requirementFor(t, auth, auth.defaultName, t.spanKey(auth.defaultPair))]; // (not a push: operations may share their auth lists)
     }
     const byPath = new Map(api.resources.map((r) => [r.path, r]));
     for (const ev of events.get(id) ?? []) {

@@ -49,7 +49,9 @@ export class Template {
     this.isSam = transforms.some((t) => isScalar(t) && /^AWS::Serverless/.test(t.text));
     for (const p of entries(child(root, 'Parameters'))) this.parameters.set(p.key, child(p.value, 'Default'));
     for (const p of entries(child(root, 'Conditions'))) this.conditions.set(p.key, p.value);
-    for (const p of entries(child(root, 'Resources'))) {
+    const resources = entries(child(root, 'Resources'));
+    for (let i = 0; i < resources.length; i++) {
+      const p = resources[i]!;
       if (!isMap(p.value)) continue;
       const typeNode = child(p.value, 'Type');
       const type = isScalar(typeNode) ? typeNode.text : '';
@@ -59,12 +61,13 @@ export class Template {
       this.resources.set(p.key, { id: p.key, type, props: child(p.value, 'Properties'), node: p.value, keyStart: p.keyStart, keyEnd: p.keyEnd, created, keySpan: undefined });
     }
     // After the loop: a duplicate logical id keeps its last definition, at the first one's place.
-    for (const r of this.resources.values()) {
-      if (r.created === false) continue;
+    // (forEach: no iterator result per resource)
+    this.resources.forEach((r) => {
+      if (r.created === false) return;
       let l = this.byType.get(r.type);
       if (!l) this.byType.set(r.type, (l = []));
       l.push(r);
-    }
+    });
   }
 
   span(start: number, end: number): Span {
@@ -164,18 +167,36 @@ export class Template {
   get(n: YNode | undefined, key: string): YNode | undefined {
     return this.deref(child(this.deref(n), key));
   }
+  /** `get` on a map `deref` has already resolved (the map is not resolved again). */
+  at(m: YNode | undefined, key: string): YNode | undefined {
+    return this.deref(child(m, key));
+  }
   pair(n: YNode | undefined, key: string): YPair | undefined {
     const m = this.deref(n);
     return pairOf(m, key);
   }
 
   /** A list property: a sequence (after deref), or unknown. A scalar where a list is expected yields a one-item list. */
-  list(n: YNode | undefined): YNode[] | undefined {
+  list(n: YNode | undefined): readonly YNode[] | undefined {
     const v = this.deref(n);
     if (!v) return undefined;
-    if (isSeq(v)) return v.items.map((i) => this.deref(i)).filter((i): i is YNode => i !== undefined);
-    if (isScalar(v)) return [v];
+    if (v.kind === 'seq') {
+      // the sequence's own items while none needs resolving (the usual case): no copy
+      const items = v.items;
+      for (let i = 0; i < items.length; i++) if (this.deref(items[i]) !== items[i]) return this.resolvedItems(items, i);
+      return items;
+    }
+    if (v.kind === 'scalar') return [v];
     return undefined;
+  }
+  /** `items` resolved, from the first one that resolves to something else (`AWS::NoValue` items dropped). */
+  private resolvedItems(items: YNode[], from: number): YNode[] {
+    const out = items.slice(0, from);
+    for (let i = from; i < items.length; i++) {
+      const d = this.deref(items[i]);
+      if (d !== undefined) out.push(d);
+    }
+    return out;
   }
 
   bool(n: YNode | undefined): boolean | undefined {
@@ -204,7 +225,11 @@ export class Template {
     if (!p) return undefined;
     if (p.key === 'Ref' && isScalar(p.value)) return p.value.text;
     if (p.key === 'Fn::GetAtt') {
-      if (isScalar(p.value)) return p.value.text.split('.')[0];
+      if (isScalar(p.value)) {
+        const text = p.value.text;
+        const dot = text.indexOf('.');
+        return dot === -1 ? text : text.slice(0, dot);
+      }
       if (isSeq(p.value) && isScalar(p.value.items[0])) return p.value.items[0].text;
     }
     if (p.key === 'Fn::Sub' && isScalar(p.value)) {
@@ -238,6 +263,21 @@ export class Template {
   /** `str(get(n, key))`, resolving the value once. */
   strAt(n: YNode | undefined, key: string): Str {
     return this.strOf(this.get(n, key), 0);
+  }
+
+  /** The text `str` resolves, or undefined when it is not known (no result object for a plain value). */
+  text(n: YNode | undefined): string | undefined {
+    return this.textOf(this.deref(n));
+  }
+  /** `text(get(n, key))`, resolving the value once. */
+  textAt(n: YNode | undefined, key: string): string | undefined {
+    return this.textOf(this.get(n, key));
+  }
+  /** `text` of a value `deref` (or `get`) has already resolved. */
+  textOf(v: YNode | undefined): string | undefined {
+    if (v !== undefined && v.kind === 'scalar') return v.text;
+    const s = this.strOf(v, 0);
+    return s.ok ? s.text : undefined;
   }
 
   /** `str` of a value `deref` (or `get`) has already resolved. */

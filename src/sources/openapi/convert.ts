@@ -12,12 +12,22 @@ import type { AuthRequirement, SourceKind, Span } from '../../model/types.js';
 import { authHeaders, type GwGatewayResponse, type GwIntegration, type GwMethod, type GwResource, type HttpApiModel, type HttpRoute, type RestApiModel } from '../cloudformation/apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from '../cloudformation/auth.js';
 import { readHttpCors } from '../cloudformation/http.js';
-import { applyTemplates, errorHeaderNames, GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationType, METHOD_RESPONSE_HEADER, mockStatus, selectIntegrationResponse } from '../cloudformation/rest.js';
+import { applyTemplates, errorHeaderNames, GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationTypeOf, METHOD_RESPONSE_HEADER, mockStatus, selectIntegrationResponse, someKeyMentionsJson } from '../cloudformation/rest.js';
 import { insertFirstKey, replaceValue, type TextFix } from '../cloudformation/edits.js';
 import type { Template } from '../cloudformation/template.js';
-import { entries, isMap, isSeq, type YNode, type YPair } from '../yaml-positions.js';
+import { entries, isMap, isSeq, pairOf, type YNode, type YPair } from '../yaml-positions.js';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'x-amazon-apigateway-any-method'];
+/** The method of each operation key (lower case; keys match in any case). */
+const METHODS = new Map<string, string>([
+  ['get', 'GET'],
+  ['put', 'PUT'],
+  ['post', 'POST'],
+  ['delete', 'DELETE'],
+  ['patch', 'PATCH'],
+  ['head', 'HEAD'],
+  ['options', 'OPTIONS'],
+  ['x-amazon-apigateway-any-method', 'ANY'],
+]);
 
 export interface OpenApiTarget {
   id: string;
@@ -44,18 +54,21 @@ function schemes(t: Template, root: YNode): Map<string, YPair> {
   return out;
 }
 
-/** Builds the requirement one security scheme puts on an operation, given where it is attached. */
-type SchemeRequirement = (at: Span) => AuthRequirement;
+/**
+ * The requirement one security scheme puts on an operation, built once per document with the
+ * span of the first place it is attached: each operation gets a copy with its own span.
+ */
+type SchemeRequirement = AuthRequirement;
 
-/** What a named security scheme requires (undefined: nothing API Gateway enforces for it). */
-function schemeRequirement(t: Template, key: string, scheme: YPair | undefined, apiKeyHeader: string | undefined, http: boolean): SchemeRequirement | undefined {
-  if (!scheme) return (at) => ({ mechanism: 'unknown', description: `security scheme ${key} (not defined in this document)`, span: at });
+/** What a named security scheme requires (undefined: nothing API Gateway enforces for it), attached at `at`. */
+function schemeRequirement(t: Template, key: string, scheme: YPair | undefined, apiKeyHeader: string | undefined, http: boolean, at: Span): SchemeRequirement | undefined {
+  if (!scheme) return { mechanism: 'unknown', description: `security scheme ${key} (not defined in this document)`, span: at };
   const s = t.deref(scheme.value);
   const type = t.str(t.get(s, 'type'));
   const authtype = t.str(t.get(s, 'x-amazon-apigateway-authtype'));
   const authorizer = t.get(s, 'x-amazon-apigateway-authorizer');
   const name = t.str(t.get(s, 'name'));
-  if (authtype.ok && /^awsSigv4$/i.test(authtype.text)) return (at) => iamRequirement(at);
+  if (authtype.ok && /^awsSigv4$/i.test(authtype.text)) return iamRequirement(at);
   if (isMap(authorizer)) {
     const aType = t.str(t.get(authorizer, 'type'));
     const src = t.str(t.get(authorizer, 'identitySource'));
@@ -68,35 +81,45 @@ function schemeRequirement(t: Template, key: string, scheme: YPair | undefined, 
       headers: headers.length ? headers : kind === 'jwt' ? ['Authorization'] : [],
       span: t.spanKey(scheme),
     };
-    return (at) => authorizerRequirement(gw, at);
+    return authorizerRequirement(gw, at);
   }
   if (type.ok && type.text === 'apiKey') {
     if (authtype.ok && /cognito/i.test(authtype.text)) {
       const gw: GwAuthorizer = { name: key, type: 'COGNITO_USER_POOLS', headers: name.ok ? [name.text] : ['Authorization'], span: t.spanKey(scheme) };
-      return (at) => authorizerRequirement(gw, at);
+      return authorizerRequirement(gw, at);
     }
-    if (!http && apiKeyHeader) {
-      const header = name.ok ? name.text : apiKeyHeader;
-      return (at) => apiKeyRequirement(at, header);
-    }
+    if (!http && apiKeyHeader) return apiKeyRequirement(at, name.ok ? name.text : apiKeyHeader);
     return undefined;
   }
   if (http && type.ok && /oauth2|openIdConnect/i.test(type.text)) {
     const gw: GwAuthorizer = { name: key, type: 'JWT', headers: ['Authorization'], span: t.spanKey(scheme) };
-    return (at) => authorizerRequirement(gw, at);
+    return authorizerRequirement(gw, at);
   }
-  return (at) => ({ mechanism: 'unknown', description: `security scheme ${key}`, span: at });
+  return { mechanism: 'unknown', description: `security scheme ${key}`, span: at };
 }
+
+/** A `security` list as operations see it: where it is, and what its first alternative requires. */
+interface SecurityList {
+  span: Span;
+  requirements: SchemeRequirement[];
+  /** the requirements (and the request headers they need) that the operations using this list share */
+  shared: AuthRequirement[] | undefined;
+  sharedHeaders: RequiredHeader[] | undefined;
+}
+
+type RequiredHeader = GwMethod['requiredHeaders'][number];
 
 /**
  * Auth requirements of `security` requirement lists (the first alternative, as API Gateway uses).
  * A document's operations share a few lists (most inherit the global one) and name the same few
- * schemes: each list and scheme is read once, each operation gets requirements of its own.
+ * schemes: each list and scheme is read once. The operations of one list share its requirements
+ * (the model never modifies them), except OPTIONS operations, whose requirements get the edit that
+ * exempts them (see withOptionsFix).
  */
 class SecurityReader {
   private readonly schemes: Map<string, YPair>;
   private readonly byScheme = new Map<string, SchemeRequirement | undefined>();
-  private readonly byList = new Map<YPair, { span: Span; requirements: SchemeRequirement[] }>();
+  private readonly byList = new Map<YPair, SecurityList>();
   constructor(
     private readonly t: Template,
     root: YNode,
@@ -106,25 +129,41 @@ class SecurityReader {
     this.schemes = schemes(t, root);
   }
 
-  auth(security: YPair): AuthRequirement[] {
+  list(security: YPair): SecurityList {
     let list = this.byList.get(security);
     if (!list) this.byList.set(security, (list = this.read(security)));
-    const out: AuthRequirement[] = [];
-    for (const r of list.requirements) out.push(r(list.span));
-    return out;
+    return list;
   }
 
-  private read(security: YPair): { span: Span; requirements: SchemeRequirement[] } {
+  /** Requirements of the operation's own: each one a copy. */
+  auth(list: SecurityList): AuthRequirement[] {
+    // (map: an array of exactly its size, where one grown by push reserves 17 slots)
+    return list.requirements.map((r) => ({ ...r, span: list.span }));
+  }
+
+  /** The requirements every (non-OPTIONS) operation of the list shares. */
+  shared(list: SecurityList): AuthRequirement[] {
+    return (list.shared ??= this.auth(list));
+  }
+
+  /** `authHeaders(shared(list))`, once per list (the requirements all have spans of their own). */
+  sharedHeaders(list: SecurityList, span: Span): RequiredHeader[] {
+    return (list.sharedHeaders ??= authHeaders(this.shared(list), span));
+  }
+
+  private read(security: YPair): SecurityList {
     const t = this.t;
     const first = (t.list(security.value) ?? [])[0];
     const span = t.spanKey(security);
     const requirements: SchemeRequirement[] = [];
-    for (const req of entries(first)) {
-      if (!this.byScheme.has(req.key)) this.byScheme.set(req.key, schemeRequirement(t, req.key, this.schemes.get(req.key), this.apiKeyHeader, this.http));
-      const r = this.byScheme.get(req.key);
+    const ps = entries(first);
+    for (let i = 0; i < ps.length; i++) {
+      const key = ps[i]!.key;
+      if (!this.byScheme.has(key)) this.byScheme.set(key, schemeRequirement(t, key, this.schemes.get(key), this.apiKeyHeader, this.http, span));
+      const r = this.byScheme.get(key);
       if (r) requirements.push(r);
     }
-    return { span, requirements };
+    return { span, requirements, shared: undefined, sharedHeaders: undefined };
   }
 }
 
@@ -143,25 +182,34 @@ function optionsSecurityFix(t: Template, opPair: YPair, own: YPair | undefined):
 function withOptionsFix(t: Template, auth: AuthRequirement[], method: string, opPair: YPair, own: YPair | undefined): AuthRequirement[] {
   if (method !== 'OPTIONS' || auth.length === 0) return auth;
   const fix = optionsSecurityFix(t, opPair, own);
-  if (fix) for (const a of auth) a.exemptFix = fix;
+  if (fix) for (let i = 0; i < auth.length; i++) auth[i]!.exemptFix = fix;
   return auth;
 }
 
+/** An integration response as the selection reads it. */
+interface IntegrationResponse {
+  node: YNode;
+  statusNode: YNode | undefined;
+  pattern: string | undefined;
+  status: string | undefined;
+}
+
 function readIntegration(t: Template, op: YNode): GwIntegration {
-  const ip = t.pair(op, 'x-amazon-apigateway-integration');
+  const ip = pairOf(op, 'x-amazon-apigateway-integration');
   if (!ip) return { type: 'unknown', headers: [] };
   const integ = t.deref(ip.value);
-  const typeNode = t.get(integ, 'type');
-  const ts = t.str(typeNode);
-  const type = integrationType(ts.ok ? ts.text : undefined);
+  const typeNode = t.at(integ, 'type');
+  const type = integrationTypeOf(t.textOf(typeNode));
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
-  const responses = entries(t.get(integ, 'responses')).map((p) => {
+  const ps = entries(t.at(integ, 'responses'));
+  const responses: IntegrationResponse[] = [];
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i]!;
     const statusNode = t.get(p.value, 'statusCode');
-    const status = t.str(statusNode);
-    return { node: p.value, statusNode, pattern: p.key === 'default' ? undefined : p.key, status: status.ok ? status.text : undefined };
-  });
-  const wanted = type === 'MOCK' ? (mockStatus(t, t.get(integ, 'requestTemplates')) ?? 200) : undefined;
+    responses.push({ node: p.value, statusNode, pattern: p.key === 'default' ? undefined : p.key, status: t.textOf(statusNode) });
+  }
+  const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'requestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
   if (!chosen) {
     out.status = { kind: 'unknown', reason: 'no integration response matches' };
@@ -178,20 +226,18 @@ function readIntegration(t: Template, op: YNode): GwIntegration {
 }
 
 function takesJson(t: Template, op: YNode): boolean {
-  const consumes = t.list(t.get(op, 'consumes')) ?? [];
-  if (
-    consumes.some((c) => {
-      const s = t.str(c);
-      return s.ok && /json/i.test(s.text);
-    })
-  )
-    return true;
-  if (entries(t.get(t.get(op, 'requestBody'), 'content')).some((p) => /json/i.test(p.key))) return true;
-  return false;
+  const consumes = t.list(t.at(op, 'consumes'));
+  if (consumes !== undefined) {
+    for (let i = 0; i < consumes.length; i++) {
+      const text = t.text(consumes[i]);
+      if (text !== undefined && /json/i.test(text)) return true;
+    }
+  }
+  return someKeyMentionsJson(t.get(t.at(op, 'requestBody'), 'content'));
 }
 
-/** What `forEachOperation` hands over per operation. */
-type OperationVisitor = (pathPair: YPair, opPair: YPair, op: YNode, method: string, auth: AuthRequirement[]) => void;
+/** What `forEachOperation` hands over per operation: `span` is the operation key's, `requiredHeaders` what `auth` needs. */
+type OperationVisitor = (pathPair: YPair, opPair: YPair, op: YNode, method: string, auth: AuthRequirement[], span: Span, requiredHeaders: RequiredHeader[]) => void;
 
 /**
  * Visits every operation under `paths`, with its method and the auth that applies (own
@@ -200,16 +246,28 @@ type OperationVisitor = (pathPair: YPair, opPair: YPair, op: YNode, method: stri
 function forEachOperation(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean, visit: OperationVisitor): void {
   const security = new SecurityReader(t, root, apiKeyHeader, http);
   const globalSecurity = t.pair(root, 'security');
-  for (const pathPair of entries(t.get(root, 'paths'))) {
-    for (const opPair of entries(t.deref(pathPair.value))) {
-      const k = opPair.key.toLowerCase();
-      if (!METHODS.includes(k)) continue;
+  const paths = entries(t.get(root, 'paths'));
+  for (let i = 0; i < paths.length; i++) {
+    const pathPair = paths[i]!;
+    const ops = entries(t.deref(pathPair.value));
+    for (let k = 0; k < ops.length; k++) {
+      const opPair = ops[k]!;
+      const method = METHODS.get(opPair.key) ?? METHODS.get(opPair.key.toLowerCase());
+      if (method === undefined) continue;
       const op = t.deref(opPair.value);
       if (!op) continue;
-      const method = k === 'x-amazon-apigateway-any-method' ? 'ANY' : k.toUpperCase();
-      const own = t.pair(op, 'security');
+      const own = pairOf(op, 'security');
       const sec = own ?? globalSecurity;
-      visit(pathPair, opPair, op, method, withOptionsFix(t, sec ? security.auth(sec) : [], method, opPair, own));
+      const span = t.spanKey(opPair);
+      if (sec === undefined) visit(pathPair, opPair, op, method, [], span, []);
+      else {
+        const list = security.list(sec);
+        // OPTIONS operations get requirements of their own (withOptionsFix attaches an edit to them)
+        if (method === 'OPTIONS' || list.requirements.length === 0) {
+          const auth = withOptionsFix(t, security.auth(list), method, opPair, own);
+          visit(pathPair, opPair, op, method, auth, span, authHeaders(auth, span));
+        } else visit(pathPair, opPair, op, method, security.shared(list), span, security.sharedHeaders(list, span));
+      }
     }
   }
 }
@@ -220,19 +278,18 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
   const resources: GwResource[] = [];
   let res: GwResource | undefined;
   let resPair: YPair | undefined;
-  forEachOperation(t, root, apiKeyHeader, false, (pathPair, opPair, op, method, auth) => {
+  forEachOperation(t, root, apiKeyHeader, false, (pathPair, opPair, op, method, auth, span, requiredHeaders) => {
     if (!res || resPair !== pathPair) {
       res = { path: pathPair.key, span: t.spanKey(pathPair), methods: [] };
       resPair = pathPair;
       resources.push(res);
     }
-    const span = t.spanKey(opPair);
     const gm: GwMethod = {
       method,
       span,
       auth,
       integration: readIntegration(t, op),
-      requiredHeaders: authHeaders(auth, span),
+      requiredHeaders,
       description: `${method} ${pathPair.key}`,
     };
     if (takesJson(t, op)) gm.takesJson = true;
@@ -254,14 +311,13 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
 
 export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget): HttpApiModel {
   const routes: HttpRoute[] = [];
-  forEachOperation(t, root, undefined, true, (pathPair, opPair, op, method, auth) => {
+  forEachOperation(t, root, undefined, true, (pathPair, _opPair, op, method, auth, span, requiredHeaders) => {
     const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
-    const span = t.spanKey(opPair);
     routes.push({
       routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
       span,
       auth,
-      requiredHeaders: authHeaders(auth, span),
+      requiredHeaders,
       backend: it.ok && /http_proxy/i.test(it.text) ? 'http-proxy' : it.ok && /aws_proxy/i.test(it.text) ? 'lambda-proxy' : 'unknown',
     });
   });
