@@ -71,14 +71,15 @@ const rule: Rule = {
 
 export default rule;
 
-/** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly). */
+/** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly); lower case, as the hiders index keys them. */
 const SINGLE_VALUED = ['access-control-allow-origin', 'access-control-allow-credentials'];
 
 /** The headers of this name the gateway adds (none: nothing to check, the backend rule needs one too). */
 function gatewayHeaders(responder: Responder, name: string): readonly HeaderRule[] {
   const named = headersNamed(responder, name);
   // usually every one is the gateway's: no copy then
-  return named.every((h) => h.addedBy === 'gateway') ? named : named.filter((h) => h.addedBy === 'gateway');
+  for (const h of named) if (h.addedBy !== 'gateway') return named.filter((g) => g.addedBy === 'gateway');
+  return named;
 }
 
 /**
@@ -127,13 +128,12 @@ function bothPresentForSomeOrigin(a: HeaderValue, b: HeaderValue): boolean {
  * hides this very header, so the author knows the upstream sends it.
  */
 function backendSends(hiders: () => HidersIndex, responder: Responder, backend: Backend, name: string): string | undefined {
-  if (backend.hiddenHeaders.some((h) => sameHeaderName(h, name))) return undefined;
+  for (const h of backend.hiddenHeaders) if (sameHeaderName(h, name)) return undefined;
   if (backend.gatewayOverridesCors === true) return undefined;
-  const fromBackend = responder.headers.find((h) => h.addedBy === 'backend' && sameHeaderName(h.name, name));
-  if (fromBackend) return `as declared at ${where(fromBackend.span, responder.span)}`;
+  for (const h of headersNamed(responder, name)) if (h.addedBy === 'backend') return `as declared at ${where(h.span, responder.span)}`;
   if (backend.emitsCors === 'yes') return 'it emits CORS headers itself';
   if (backend.emitsCors === 'no') return undefined;
-  const found = hiders().get(`${backend.description}\0${name.toLowerCase()}`);
+  const found = hiders().get(backend.description)?.get(name);
   const hider = found && (found[0].responder !== responder ? found[0] : found[1]);
   return hider ? `${hider.routeName} hides the upstream's copy` : undefined;
 }
@@ -144,12 +144,13 @@ interface Hider {
 }
 
 /**
- * Responders that hide a header from a backend, by `description\0lower-cased header`: the first
- * in route order, and the first one after it that is another responder (so a lookup that skips
- * the asking responder still finds the first other one). Built once per run: scanning every
- * route for every proxied responder was quadratic in the size of the config.
+ * Responders that hide a header from a backend, by backend description and lower-cased header:
+ * the first in route order, and the first one after it that is another responder (so a lookup
+ * that skips the asking responder still finds the first other one). Built once per run: scanning
+ * every route for every proxied responder was quadratic in the size of the config. Keyed in two
+ * levels, so a lookup builds no key string.
  */
-type HidersIndex = Map<string, [Hider] | [Hider, Hider]>;
+type HidersIndex = Map<string, Map<string, [Hider] | [Hider, Hider]>>;
 
 function indexHiders(routes: readonly Route[]): HidersIndex {
   const index: HidersIndex = new Map();
@@ -157,10 +158,15 @@ function indexHiders(routes: readonly Route[]): HidersIndex {
     for (const other of route.responders) {
       const b = other.backend;
       if (!b || b.hiddenHeaders.length === 0) continue;
-      for (const hidden of new Set(b.hiddenHeaders.map((h) => h.toLowerCase()))) {
-        const key = `${b.description}\0${hidden}`;
-        const entry = index.get(key);
-        if (!entry) index.set(key, [{ routeName: route.name, responder: other }]);
+      let byHeader = index.get(b.description);
+      if (!byHeader) index.set(b.description, (byHeader = new Map()));
+      const names = b.hiddenHeaders;
+      for (let i = 0; i < names.length; i++) {
+        const hidden = names[i]!.toLowerCase();
+        // each name once per responder (usually one or two names: no Set for them)
+        if (names.slice(0, i).some((h) => h.toLowerCase() === hidden)) continue;
+        const entry = byHeader.get(hidden);
+        if (!entry) byHeader.set(hidden, [{ routeName: route.name, responder: other }]);
         else if (entry.length === 1 && entry[0].responder !== other) entry.push({ routeName: route.name, responder: other });
       }
     }
