@@ -1,5 +1,5 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
-import type { HeaderRule } from '../src/model/types.js';
+import type { GatewayError, HeaderRule } from '../src/model/types.js';
 import { SpanReporter, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /**
@@ -15,14 +15,13 @@ const rule: Rule = {
   },
   check(context) {
     const reporter = new SpanReporter();
-    const seen = new Set<object>();
+    // headers shared between routes are reported once; only the few with the problem are remembered
+    const reported = new Set<HeaderRule>();
     const check = (headers: readonly HeaderRule[]) => {
-      if (seen.has(headers)) return;
-      seen.add(headers);
       for (const header of headers) {
         const value = header.value;
-        if (value.kind !== 'unknown' || value.notMappingExpression === undefined || seen.has(header)) continue;
-        seen.add(header);
+        if (value.kind !== 'unknown' || value.notMappingExpression === undefined || reported.has(header)) continue;
+        reported.add(header);
         const text = value.notMappingExpression;
         const fix = quoteLiteral(context, header, text);
         reporter.add({
@@ -36,10 +35,14 @@ const rule: Rule = {
         });
       }
     };
-    // responders, gateway responses and their headers are shared between routes: each is looked at once
+    // An API's routes share their gateway responses (one list per kind of auth): each list is looked at once.
+    const errorLists = new Set<readonly GatewayError[]>();
     for (const route of context.routes) {
       for (const responder of route.responders) check(responder.headers);
-      for (const error of route.gatewayErrors ?? []) check(error.headers);
+      const errors = route.gatewayErrors;
+      if (!errors || errorLists.has(errors)) continue;
+      errorLists.add(errors);
+      for (const error of errors) check(error.headers);
     }
     reporter.flush(context);
   },
