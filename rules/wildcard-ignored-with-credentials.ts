@@ -20,24 +20,27 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<{ route: Route; header: HeaderRule; credentials: HeaderRule }>();
     for (const route of context.routes) {
-      const credentials = credentialsAllowed(route);
-      if (!credentials) continue;
+      // `*` first: most routes list none, and then whether they allow credentials does not matter
+      let credentials: HeaderRule | null | undefined;
       // Allow-Methods and Allow-Headers are only read on the preflight response.
       const pre = preflightResponder(route);
       if (pre) {
         // Allow-Methods lines first, then Allow-Headers lines
         for (const name of PREFLIGHT_LISTS) {
           for (const h of headersNamed(pre, name, 'success')) {
-            if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+            if (!listsWildcard(h)) continue;
+            credentials ??= credentialsAllowed(route) ?? null;
+            if (credentials) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
           }
         }
       }
-      // Expose-Headers is read on actual responses, per response: only where that response allows credentials.
+      // Expose-Headers is read on actual responses, per response: only where that response allows
+      // credentials (the route then allows them too).
       for (const r of actualResponders(route)) {
-        const own = mayAllowCredentials(r);
-        if (!own) continue;
         for (const h of headersNamed(r, EXPOSE_HEADERS, 'success')) {
-          if (listsWildcard(h)) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
+          if (!listsWildcard(h)) continue;
+          const own = mayAllowCredentials(r);
+          if (own) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
         }
       }
     }
