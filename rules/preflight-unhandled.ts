@@ -20,7 +20,7 @@ const rule: Rule = {
     const groups = new SpanGroups<RouteProblem>();
     // Routes failing for one problem at one span (GET and PUT of a path without OPTIONS) are one
     // finding, even when each is preflighted for its own reason: the message lists them all.
-    const reasonsAt = new Map<string, { name: string; reason: string }[]>();
+    const failing = new Map<string, FailingPreflights>();
     for (const route of context.routes) {
       const unanswered = whyUnanswered(route);
       if (!unanswered) continue;
@@ -29,19 +29,38 @@ const rule: Rule = {
       if (!reason) continue;
       const { problem } = unanswered;
       const key = `${spanKey(unanswered.span)}\0${problem}`;
-      let reasons = reasonsAt.get(key);
-      if (!reasons) reasonsAt.set(key, (reasons = []));
-      reasons.push({ name: route.name, reason });
-      const all = reasons;
+      let routes = failing.get(key);
+      if (!routes) failing.set(key, (routes = new FailingPreflights()));
+      routes.reasons.push({ name: route.name, reason });
+      const all = routes;
       groups.add(unanswered.span, {
         route,
-        message: (routes) =>
-          `Preflight for ${methodsOfOnePath(all.map((r) => r.name)) ?? routes} fails: ${problem}; browsers preflight ${whyPreflighted(all)}, and block the request when OPTIONS is not answered with 2xx`,
+        message: (names) => `Preflight for ${all.methodsOfOnePath() ?? names} fails: ${problem}; browsers preflight ${all.whyPreflighted()}, and block the request when OPTIONS is not answered with 2xx`,
       });
     }
     reportBySpan(context, groups);
   },
 };
+
+/**
+ * The routes failing for one problem at one span, with their reasons. reportBySpan words each
+ * route's message (to tell problems apart at a span) once all are known: the parts that name
+ * them all are worded once, not per route.
+ */
+class FailingPreflights {
+  readonly reasons: { name: string; reason: string }[] = [];
+  private paths: string | null | undefined;
+  private why: string | undefined;
+
+  methodsOfOnePath(): string | undefined {
+    if (this.paths === undefined) this.paths = methodsOfOnePath(this.reasons.map((r) => r.name)) ?? null;
+    return this.paths ?? undefined;
+  }
+
+  whyPreflighted(): string {
+    return (this.why ??= whyPreflighted(this.reasons));
+  }
+}
 
 /** `GET and PUT /orders` for routes named `<METHOD> <same path>`; undefined otherwise or for one route. */
 function methodsOfOnePath(names: readonly string[]): string | undefined {
