@@ -90,6 +90,8 @@ class Reader {
   private lineStart = 0;
   private depth = 0;
   private readonly len: number;
+  /** set by `quotedEnd`: the quoted scalar's value is its text between the quotes (no line break, escape or `''`) */
+  private quotedIsVerbatim = false;
 
   constructor(
     private readonly src: string,
@@ -433,11 +435,13 @@ class Reader {
     const src = this.src;
     const q = src.charCodeAt(start);
     let p = start + 1;
+    this.quotedIsVerbatim = true;
     for (;;) {
       let c = src.charCodeAt(p);
       if (p >= this.len) return -1;
       if (c === 10 || (c === 92 && q === 34 && src.charCodeAt(p + 1) === 10)) {
         if (nodeIndent < 0) return -1;
+        this.quotedIsVerbatim = false;
         if (c === 92) c = src.charCodeAt(++p);
         // a line break inside the scalar: the next non-blank line must be indented enough
         let indent = 0;
@@ -450,12 +454,14 @@ class Reader {
       }
       if (c === q) {
         if (q === 39 && src.charCodeAt(p + 1) === 39) {
+          this.quotedIsVerbatim = false;
           p += 2;
           continue;
         }
         return p + 1;
       }
       if (c === 92 && q === 34) {
+        this.quotedIsVerbatim = false;
         const e = src.charCodeAt(p + 1);
         const hex = e === 120 ? 2 : e === 117 ? 4 : e === 85 ? 8 : 0;
         if (hex) {
@@ -482,11 +488,8 @@ class Reader {
     const start = this.pos;
     const end = this.quotedEnd(start, nodeIndent);
     if (end < 0) this.giveUp();
-    const src = this.src;
-    const q = src.charCodeAt(start);
-    const inner = src.slice(start + 1, end - 1);
-    const simple = !inner.includes('\n') && (q === 39 ? !inner.includes("''") : !inner.includes('\\'));
-    this.scalar(start + 1, end - 1, q === 39 ? SINGLE : DOUBLE, simple, ts, te);
+    const q = this.src.charCodeAt(start);
+    this.scalar(start + 1, end - 1, q === 39 ? SINGLE : DOUBLE, this.quotedIsVerbatim, ts, te);
     return end;
   }
 
