@@ -1,5 +1,4 @@
 import type { Rule } from '../src/engine/rule.js';
-import { isNonWildcardHeader } from '../src/model/header-list.js';
 import { sameHeaderName } from '../src/model/query.js';
 import {
   ALLOW_HEADERS,
@@ -13,6 +12,7 @@ import {
 import { SpanGroups } from './lib/grouping.js';
 import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
 import { addToHeaderList } from './lib/nginx-fixes.js';
+import { neededNonWildcard } from './lib/needed-headers.js';
 
 /**
  * Authorization is never CORS-safelisted: a request that sends it is preflighted, and the
@@ -29,7 +29,7 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
-      const needed = neededRequestHeaders(route, context.settings.clients).find((h) => isNonWildcardHeader(h.name));
+      const needed = neededNonWildcard(neededRequestHeaders(route, context.settings.clients));
       if (!needed || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);
       if (list.kind !== 'absent' && list.kind !== 'list') continue;

@@ -1,5 +1,4 @@
 import type { Rule } from '../src/engine/rule.js';
-import { isNonWildcardHeader } from '../src/model/header-list.js';
 import { sameHeaderName } from '../src/model/query.js';
 import {
   ALLOW_HEADERS,
@@ -13,6 +12,7 @@ import {
 } from '../src/model/preflight.js';
 import { SpanGroups } from './lib/grouping.js';
 import { reportBySpan, type RouteProblem } from './lib/report-by-span.js';
+import { needsWildcardCoverable, nonWildcard } from './lib/needed-headers.js';
 
 /**
  * Every non-safelisted request header (X-Api-Key, X-Amz-Date, a JSON Content-Type, any custom
@@ -29,16 +29,15 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
     for (const route of context.routes) {
-      const all = neededRequestHeaders(route, context.settings.clients);
-      if (all.length === 0) continue;
-      const needed = all.filter((h) => !isNonWildcardHeader(h.name));
-      if (needed.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
+      const needed = neededRequestHeaders(route, context.settings.clients);
+      if (!needsWildcardCoverable(needed) || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);
       if (list.kind !== 'absent' && list.kind !== 'list') continue;
       const items = list.kind === 'list' ? list.items : [];
       // Without credentials `*` allows every header but Authorization; with them it is a literal name.
       if (items.includes('*') && !credentialsAllowed(route)) continue;
-      const missing = needed.filter((h) => !items.some((i) => sameHeaderName(i, h.name)));
+      // Authorization has its own rule (allow-headers-missing-authorization).
+      const missing = needed.filter((h) => !nonWildcard(h.name) && !items.some((i) => sameHeaderName(i, h.name)));
       if (missing.length === 0) continue;
       const allowed = list.kind === 'absent' ? 'the preflight response has no Access-Control-Allow-Headers' : `Access-Control-Allow-Headers allows ${describeList(list)}`;
       groups.add(listSpan(list), {

@@ -1,6 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
-import { isNonWildcardHeader } from '../src/model/header-list.js';
 import { sameHeaderName } from '../src/model/query.js';
 import {
   ALLOW_HEADERS,
@@ -12,6 +11,7 @@ import {
   type NeededHeader,
 } from '../src/model/preflight.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
+import { neededNonWildcard } from './lib/needed-headers.js';
 
 /**
  * The Fetch standard makes Authorization the one header `Access-Control-Allow-Headers: *` never
@@ -27,7 +27,7 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<{ route: Route; needed: NeededHeader }>();
     for (const route of context.routes) {
-      const needed = neededRequestHeaders(route, context.settings.clients).find((h) => isNonWildcardHeader(h.name));
+      const needed = neededNonWildcard(neededRequestHeaders(route, context.settings.clients));
       if (!needed || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);
       if (list.kind !== 'list' || !list.items.includes('*')) continue;
