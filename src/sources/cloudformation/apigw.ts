@@ -250,9 +250,10 @@ function errorTypesFor(auth: AuthRequirement[]): string[] {
 }
 
 function toHeaderRule(h: GwHeader, onSuccess: boolean, onErrors: boolean, via: string): HeaderRule {
-  const rule: HeaderRule = { name: h.name, value: h.value, onSuccess, onErrors, span: h.span, addedBy: 'gateway', via };
-  if (h.valueSpan) rule.valueSpan = h.valueSpan;
-  return rule;
+  // (a literal per variant: a property added afterwards would need a property store of its own)
+  return h.valueSpan
+    ? { name: h.name, value: h.value, onSuccess, onErrors, span: h.span, addedBy: 'gateway', via, valueSpan: h.valueSpan }
+    : { name: h.name, value: h.value, onSuccess, onErrors, span: h.span, addedBy: 'gateway', via };
 }
 
 /** The effective gateway error for each type the route can produce (explicit type, else DEFAULT_4XX/5XX, else AWS default). */
@@ -290,9 +291,8 @@ function computeGatewayErrors(api: RestApiModel, auth: AuthRequirement[]): Gatew
 }
 
 function integrationBackend(i: GwIntegration, kind: Backend['kind'], emitsCors: Backend['emitsCors'], description: string): Backend {
-  const x: Backend = { kind, emitsCors, hiddenHeaders: [], description };
-  if (i.span) x.span = i.span;
-  return x;
+  // (a literal per variant: a property added afterwards would need a property store of its own)
+  return i.span ? { kind, emitsCors, hiddenHeaders: [], description, span: i.span } : { kind, emitsCors, hiddenHeaders: [], description };
 }
 
 function backendOf(i: GwIntegration): Backend {

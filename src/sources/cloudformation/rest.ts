@@ -54,6 +54,24 @@ function headerNameAfter(key: string, prefix: string): string | undefined {
 }
 
 /**
+ * `headerNameAfter` per parameter name as written: a document maps the same few headers on every
+ * method, and one shared string per name keeps its hash for every later lookup by name.
+ */
+const methodHeaderNames = new Map<string, string | null>();
+const gatewayHeaderNames = new Map<string, string | null>();
+
+function headerName(key: string, prefix: typeof METHOD_RESPONSE_HEADER | typeof GATEWAY_RESPONSE_HEADER): string | undefined {
+  const names = prefix === METHOD_RESPONSE_HEADER ? methodHeaderNames : gatewayHeaderNames;
+  let name = names.get(key);
+  if (name === undefined) {
+    name = headerNameAfter(key, prefix) ?? null;
+    if (names.size >= 1024) names.clear();
+    names.set(key, name);
+  }
+  return name ?? undefined;
+}
+
+/**
  * Header values per mapping expression as written (`'*'`, `method.request.header.Origin`): a
  * document repeats a few values on every method, and the model never modifies a value, so each
  * text gets one shared value (which also lets the rules' per-value caches hit).
@@ -75,12 +93,12 @@ function headerValue(t: Template, n: YNode): HeaderValue {
 }
 
 /** `method.response.header.X` / `gatewayresponse.header.X` parameters as headers. */
-export function headerParams(t: Template, params: YNode | undefined, prefix: string): GwHeader[] {
+export function headerParams(t: Template, params: YNode | undefined, prefix: typeof METHOD_RESPONSE_HEADER | typeof GATEWAY_RESPONSE_HEADER): GwHeader[] {
   const ps = entries(t.deref(params));
   let skipped = false;
   // (map: an array of exactly its size, where one grown by push reserves 17 slots)
   const out = ps.map((p) => {
-    const name = headerNameAfter(p.key, prefix);
+    const name = headerName(p.key, prefix);
     if (name === undefined) {
       skipped = true;
       return undefined;
@@ -94,7 +112,7 @@ export function headerParams(t: Template, params: YNode | undefined, prefix: str
 function mapsHeader(params: YNode | undefined, name: string): boolean {
   const ps = entries(params);
   for (let i = 0; i < ps.length; i++) {
-    const mapped = headerNameAfter(ps[i]!.key, METHOD_RESPONSE_HEADER);
+    const mapped = headerName(ps[i]!.key, METHOD_RESPONSE_HEADER);
     if (mapped !== undefined && sameLowerCase(mapped, name)) return true;
   }
   return false;
@@ -204,15 +222,12 @@ function readIntegration(t: Template, props: YNode | undefined): GwIntegration {
   const type = integrationTypeOf(t.textOf(typeNode));
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
-  const list = t.list(t.at(integ, 'IntegrationResponses'));
-  const responses: IntegrationResponse[] = [];
-  if (list !== undefined) {
-    for (let i = 0; i < list.length; i++) {
-      const r = list[i]!;
-      const statusNode = t.at(r, 'StatusCode');
-      responses.push({ node: r, statusNode, pattern: t.textAt(r, 'SelectionPattern'), status: t.textOf(statusNode) });
-    }
-  }
+  const list = t.list(t.at(integ, 'IntegrationResponses')) ?? [];
+  // (map: an array of exactly its size, where one grown by push reserves 17 slots)
+  const responses = list.map((r): IntegrationResponse => {
+    const statusNode = t.at(r, 'StatusCode');
+    return { node: r, statusNode, pattern: t.textAt(r, 'SelectionPattern'), status: t.textOf(statusNode) };
+  });
   const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'RequestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
   if (!chosen) {

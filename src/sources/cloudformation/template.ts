@@ -165,11 +165,13 @@ export class Template {
 
   /** A property of a map after deref. */
   get(n: YNode | undefined, key: string): YNode | undefined {
-    return this.deref(child(this.deref(n), key));
+    return this.at(this.deref(n), key);
   }
   /** `get` on a map `deref` has already resolved (the map is not resolved again). */
   at(m: YNode | undefined, key: string): YNode | undefined {
-    return this.deref(child(m, key));
+    const v = child(m, key);
+    // (only maps resolve to something else: no call for the usual plain value)
+    return v !== undefined && v.kind === 'map' ? this.deref(v) : v;
   }
   pair(n: YNode | undefined, key: string): YPair | undefined {
     const m = this.deref(n);
