@@ -1,5 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import { methodForcesPreflight, normalizeMethod } from '../src/model/header-list.js';
+import { memoByText } from '../src/model/memo.js';
 import {
   ALLOW_METHODS,
   calledCrossOrigin,
@@ -53,14 +54,24 @@ const rule: Rule = {
   },
 };
 
-/** The distinct normalized methods that force a preflight, in first-served order. */
-function preflightedMethods(served: readonly string[]): string[] {
-  const out: string[] = [];
+/** The distinct normalized methods that force a preflight, in first-served order (shared empty list: none). */
+function preflightedMethods(served: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
   for (const m of served) {
-    const method = normalizeMethod(m);
-    if (methodForcesPreflight(method) && !out.includes(method)) out.push(method);
+    const method = preflightedAs(m);
+    if (method === null) continue;
+    if (out === undefined) out = [method];
+    else if (!out.includes(method)) out.push(method);
   }
-  return out;
+  return out ?? NONE;
 }
+
+const NONE: readonly string[] = [];
+
+/** A served method as a browser sends it, if it forces a preflight (null: it does not); per method as written, since routes repeat a few. */
+const preflightedAs = memoByText((m) => {
+  const method = normalizeMethod(m);
+  return methodForcesPreflight(method) ? method : null;
+}, 1000);
 
 export default rule;
