@@ -2,6 +2,7 @@ import type { Rule } from '../src/engine/rule.js';
 import type { Route } from '../src/model/types.js';
 import { headersNamed, preflightResponder } from '../src/model/query.js';
 import { literalTexts, MAX_AGE } from '../src/model/preflight.js';
+import { memoByText } from '../src/model/memo.js';
 import { routeNames, SpanGroups } from './lib/grouping.js';
 
 /** What each engine caps `Access-Control-Max-Age` at (reference/cors-protocol.md §1.8). */
@@ -27,10 +28,8 @@ const rule: Rule = {
       if (!pre) continue;
       for (const h of headersNamed(pre, MAX_AGE, 'success')) {
         for (const text of literalTexts(h.value) ?? []) {
-          // delta-seconds: digits only; anything else is another problem (browsers fall back to 5 s).
-          if (!/^[ \t]*\d+[ \t]*$/.test(text)) continue;
-          const seconds = Number(text.trim());
-          if (seconds > LOWEST_CAP) groups.add(h.valueSpan ?? h.span, { route, seconds });
+          const seconds = deltaSeconds(text);
+          if (seconds !== null && seconds > LOWEST_CAP) groups.add(h.valueSpan ?? h.span, { route, seconds });
         }
       }
     }
@@ -47,3 +46,9 @@ const rule: Rule = {
 };
 
 export default rule;
+
+/**
+ * The seconds of a delta-seconds value (digits only), else null: anything else is another problem
+ * (browsers fall back to 5 s). Per text: routes repeat one Max-Age line.
+ */
+const deltaSeconds = memoByText((text) => (/^[ \t]*\d+[ \t]*$/.test(text) ? Number(text.trim()) : null), 1000);
