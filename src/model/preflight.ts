@@ -15,6 +15,7 @@ import {
   singleQuotedItems,
 } from './header-list.js';
 import { valueForOrigin } from './origin.js';
+import { memoByText } from './memo.js';
 
 /** The part of a configured client (`clients:` in the config) these helpers read. */
 export interface ClientHeaders {
@@ -169,24 +170,29 @@ export function neededRequestHeaders(route: Route, clients: readonly ClientHeade
 }
 
 function computeNeededRequestHeaders(route: Route, clients: readonly ClientHeaders[]): NeededHeader[] {
+  // asked of every route: a name is checked before its entry (and reason text) is made
   const out: NeededHeader[] = [];
-  const add = (h: NeededHeader) => {
-    if (!headerNeedsAllowEntry(h.name) || out.some((o) => sameHeaderName(o.name, h.name))) return;
-    out.push(h);
-  };
-  for (const h of route.requiredRequestHeaders ?? []) add({ name: h.name, reason: h.reason, span: h.span });
+  const required = route.requiredRequestHeaders;
+  if (required !== undefined) for (const h of required) if (isNewNeed(out, h.name)) out.push({ name: h.name, reason: h.reason, span: h.span });
   for (const r of actualResponders(route)) {
-    if (!servesRequests(r)) continue;
+    if (r.auth.length === 0 || !servesRequests(r)) continue;
     for (const auth of r.auth) {
-      for (const name of headersReadBy(auth)) add({ name, reason: `${auth.description} reads it`, span: auth.span });
+      for (const name of headersReadBy(auth)) if (isNewNeed(out, name)) out.push({ name, reason: `${auth.description} reads it`, span: auth.span });
     }
   }
-  if (route.takesJson) add({ name: 'Content-Type', reason: 'the route takes JSON bodies' });
+  if (route.takesJson && isNewNeed(out, 'Content-Type')) out.push({ name: 'Content-Type', reason: 'the route takes JSON bodies' });
   for (const c of clients) {
     if (c.origin !== undefined && !mayServeOrigin(route, c.origin)) continue;
-    for (const name of c.headers ?? []) add({ name, reason: `client ${c.name} sends it` });
+    for (const name of c.headers ?? []) if (isNewNeed(out, name)) out.push({ name, reason: `client ${c.name} sends it` });
   }
   return out;
+}
+
+/** Whether a request header needs an Allow-Headers entry and is not among those found so far (case-insensitive; the first reason stays). */
+function isNewNeed(found: readonly NeededHeader[], name: string): boolean {
+  if (!headerNeedsAllowEntry(name)) return false;
+  for (const f of found) if (sameHeaderName(f.name, name)) return false;
+  return true;
 }
 
 /**
@@ -269,14 +275,26 @@ function computePreflightList(route: Route, headerName: string): PreflightList {
     const texts = literalTexts(rule.value);
     if (!texts) return { kind: 'unknown' };
     for (const text of texts) {
-      if (looksTemplated(text)) return { kind: 'unknown' };
-      const parsed = parseTokenList(text);
-      if (!parsed.ok || singleQuotedItems(parsed.items).length > 0) return { kind: 'invalid', responder };
-      items.push(...parsed.items);
+      const read = listValueItems(text);
+      if (read === 'templated') return { kind: 'unknown' };
+      if (read === 'invalid') return { kind: 'invalid', responder };
+      for (const item of read) items.push(item);
     }
   }
   return { kind: 'list', responder, items, rules };
 }
+
+/**
+ * One Allow-Methods / Allow-Headers text as computePreflightList reads it: a template placeholder,
+ * not a valid list (a parse failure, or items in single quotes), or its items. Kept per text: a
+ * config repeats one list on many routes. Shared: never change it.
+ */
+const listValueItems = memoByText((text): readonly string[] | 'templated' | 'invalid' => {
+  if (looksTemplated(text)) return 'templated';
+  const parsed = parseTokenList(text);
+  if (!parsed.ok || singleQuotedItems(parsed.items).length > 0) return 'invalid';
+  return parsed.items;
+});
 
 /** Where a finding about a preflight list belongs: its value, or the responder when it is absent. */
 export function listSpan(list: Extract<PreflightList, { kind: 'absent' | 'list' }>): Span {
@@ -317,8 +335,10 @@ export function routeHasCors(route: Route): boolean {
 }
 
 function computeRouteHasCors(route: Route): boolean {
-  if (route.responders.some((r) => sendsCorsHeader(r) || r.backend?.emitsCors === 'yes')) return true;
-  return (route.gatewayErrors ?? []).some((e) => e.headers.some((h) => isCorsHeader(h.name)));
+  for (const r of route.responders) if (sendsCorsHeader(r) || r.backend?.emitsCors === 'yes') return true;
+  const errors = route.gatewayErrors;
+  if (errors !== undefined) for (const e of errors) for (const h of e.headers) if (isCorsHeader(h.name)) return true;
+  return false;
 }
 
 /**

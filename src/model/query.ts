@@ -83,10 +83,12 @@ const NO_LISTS: readonly (readonly HeaderRule[])[] = new Array<readonly HeaderRu
  */
 class HeaderIndex {
   readonly length: number;
-  /** at ALL/SUCCESS/ERROR + slot: the headers of that name (and phase), in declaration order */
-  readonly lists: (readonly HeaderRule[])[] = NO_LISTS.slice();
-  /** mayAllowCredentials on success and on error (null: none) */
-  credentials: [HeaderRule | null | undefined, HeaderRule | null | undefined] = [undefined, undefined];
+  /** at ALL/SUCCESS/ERROR + slot: the headers of that name (and phase), in declaration order; NO_LISTS (shared) while there are none */
+  lists: readonly (readonly HeaderRule[])[] = NO_LISTS;
+  /** mayAllowCredentials on success (null: none; undefined: not asked yet) */
+  credentialsOnSuccess: HeaderRule | null | undefined = undefined;
+  /** mayAllowCredentials on error */
+  credentialsOnError: HeaderRule | null | undefined = undefined;
 
   constructor(readonly headers: readonly HeaderRule[]) {
     this.length = headers.length;
@@ -100,8 +102,11 @@ class HeaderIndex {
   }
 
   private add(at: number, h: HeaderRule): void {
-    const list = this.lists[at]!;
-    if (list === NO_HEADERS) this.lists[at] = [h];
+    // many responders send none of the indexed names: they keep the shared empty lists
+    if (this.lists === NO_LISTS) this.lists = NO_LISTS.slice();
+    const lists = this.lists as (readonly HeaderRule[])[];
+    const list = lists[at]!;
+    if (list === NO_HEADERS) lists[at] = [h];
     else (list as HeaderRule[]).push(h);
   }
 }
@@ -116,13 +121,22 @@ export function sendsCorsHeader(responder: Responder, phase?: 'success' | 'error
 
 /** Each responder's HeaderIndex (a WeakMap: a field stamped onto responders would give them more shapes, slowing every rule's reads). */
 const headerIndexes = new WeakMap<Responder, HeaderIndex>();
+/** the responder asked last and its index: rules ask one responder several questions in a row */
+let lastResponder: Responder | undefined;
+let lastIndex: HeaderIndex | undefined;
 
 function headerIndex(responder: Responder): HeaderIndex {
   const headers = responder.headers;
-  const index = headerIndexes.get(responder);
-  if (index !== undefined && index.headers === headers && index.length === headers.length) return index;
+  const index = responder === lastResponder ? lastIndex : headerIndexes.get(responder);
+  if (index !== undefined && index.headers === headers && index.length === headers.length) {
+    lastResponder = responder;
+    lastIndex = index;
+    return index;
+  }
   const fresh = new HeaderIndex(headers);
   headerIndexes.set(responder, fresh);
+  lastResponder = responder;
+  lastIndex = fresh;
   return fresh;
 }
 
@@ -204,23 +218,43 @@ export function routeFacts(route: Route): RouteFacts {
 /** The responder that answers the preflight (an OPTIONS request). */
 export function preflightResponder(route: Route): Responder | undefined {
   const f = routeFacts(route);
-  if (f.preflight === undefined) f.preflight = route.responders.find((r) => handlesMethod(r, 'OPTIONS')) ?? null;
+  if (f.preflight === undefined) f.preflight = findPreflightResponder(route.responders);
   return f.preflight ?? undefined;
+}
+
+function findPreflightResponder(responders: readonly Responder[]): Responder | null {
+  for (const r of responders) if (handlesMethod(r, 'OPTIONS')) return r;
+  return null;
 }
 
 /** Responders for non-OPTIONS requests (shared between callers: read it, never change it). */
 export function actualResponders(route: Route): readonly Responder[] {
   const f = routeFacts(route);
-  return (f.actual ??= route.responders.filter((r) => r.methods === '*' || r.methods.some((m) => m !== 'OPTIONS')));
+  return (f.actual ??= findActualResponders(route.responders));
+}
+
+function findActualResponders(responders: readonly Responder[]): readonly Responder[] {
+  // when every responder serves some other method, the list is the route's own (no copy)
+  for (const r of responders) if (!servesNonOptions(r)) return responders.filter(servesNonOptions);
+  return responders;
+}
+
+function servesNonOptions(r: Responder): boolean {
+  if (r.methods === '*') return true;
+  for (const m of r.methods) if (m !== 'OPTIONS') return true;
+  return false;
 }
 
 /** Whether a responder can send `Access-Control-Allow-Credentials: true` (literally, or for some origins). */
 export function mayAllowCredentials(responder: Responder, phase: 'success' | 'error' = 'success'): HeaderRule | undefined {
   // many rules ask this of every responder: kept with its header index
-  const known = headerIndex(responder).credentials;
-  const i = phase === 'success' ? 0 : 1;
-  if (known[i] === undefined) known[i] = computeMayAllowCredentials(responder, phase) ?? null;
-  return known[i] ?? undefined;
+  const index = headerIndex(responder);
+  if (phase === 'success') {
+    if (index.credentialsOnSuccess === undefined) index.credentialsOnSuccess = computeMayAllowCredentials(responder, phase) ?? null;
+    return index.credentialsOnSuccess ?? undefined;
+  }
+  if (index.credentialsOnError === undefined) index.credentialsOnError = computeMayAllowCredentials(responder, phase) ?? null;
+  return index.credentialsOnError ?? undefined;
 }
 
 function computeMayAllowCredentials(responder: Responder, phase: 'success' | 'error'): HeaderRule | undefined {
