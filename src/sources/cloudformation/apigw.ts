@@ -519,6 +519,12 @@ export function httpApiToRoutes(api: HttpApiModel): Route[] {
     if (!optionsByPath.has(key.path)) optionsByPath.set(key.path, { index, route: o });
     if (!optionsProxy && /\{proxy\+\}$/.test(key.path)) optionsProxy = { index, route: o };
   });
+  // What every route of the API gets from its CORS configuration, built once (routes only read
+  // them): the headers on preflights and on other responses, and the preflight answer itself.
+  const preflightHeaders = cors ? httpCorsHeaders(cors, true) : undefined;
+  const actualHeaders = cors ? httpCorsHeaders(cors, false) : undefined;
+  let corsPreflight: Responder | undefined;
+  let unknownCorsPreflight: Responder | undefined;
   for (const r of api.routes) {
     const { method, path } = parseRouteKey(r.routeKey);
     if (method === 'OPTIONS') continue;
@@ -540,34 +546,38 @@ export function httpApiToRoutes(api: HttpApiModel): Route[] {
         methods: ['OPTIONS'],
         answeredBy: cors ? 'gateway' : 'backend',
         status: cors ? { kind: 'fixed', code: 204 } : { kind: 'backend' },
-        headers: cors ? httpCorsHeaders(cors, true) : [],
+        headers: preflightHeaders ?? [],
         auth: explicitOptions.auth,
         span: explicitOptions.span,
         description: `route ${explicitOptions.routeKey}`,
         backend: { ...backend },
       });
     } else if (cors && !defaultCatchesOptions) {
-      responders.push({
-        methods: ['OPTIONS'],
-        answeredBy: 'gateway',
-        status: { kind: 'fixed', code: 204 },
-        headers: httpCorsHeaders(cors, true),
-        auth: [],
-        span: cors.span,
-        description: 'preflight answered by the HTTP API CORS configuration',
-      });
+      responders.push(
+        (corsPreflight ??= {
+          methods: ['OPTIONS'],
+          answeredBy: 'gateway',
+          status: { kind: 'fixed', code: 204 },
+          headers: preflightHeaders!,
+          auth: [],
+          span: cors.span,
+          description: 'preflight answered by the HTTP API CORS configuration',
+        }),
+      );
     } else if (corsUnknown) {
-      responders.push({
-        methods: ['OPTIONS'],
-        answeredBy: 'gateway',
-        status: { kind: 'fixed', code: 204 },
-        headers: [
-          { name: 'Access-Control-Allow-Origin', value: { kind: 'unknown', reason: corsUnknown.unknown }, onSuccess: true, onErrors: true, span: corsUnknown.span, addedBy: 'gateway', via: 'CorsConfiguration' },
-        ],
-        auth: [],
-        span: corsUnknown.span,
-        description: 'preflight answered by the HTTP API CORS configuration',
-      });
+      responders.push(
+        (unknownCorsPreflight ??= {
+          methods: ['OPTIONS'],
+          answeredBy: 'gateway',
+          status: { kind: 'fixed', code: 204 },
+          headers: [
+            { name: 'Access-Control-Allow-Origin', value: { kind: 'unknown', reason: corsUnknown.unknown }, onSuccess: true, onErrors: true, span: corsUnknown.span, addedBy: 'gateway', via: 'CorsConfiguration' },
+          ],
+          auth: [],
+          span: corsUnknown.span,
+          description: 'preflight answered by the HTTP API CORS configuration',
+        }),
+      );
     } else if (!catchAll && method !== 'ANY') {
       responders.push({
         methods: ['OPTIONS'],
@@ -583,7 +593,7 @@ export function httpApiToRoutes(api: HttpApiModel): Route[] {
       methods: method === 'ANY' ? '*' : [method],
       answeredBy: 'backend',
       status: { kind: 'backend' },
-      headers: cors ? httpCorsHeaders(cors, defaultCatchesOptions) : [],
+      headers: cors ? (defaultCatchesOptions ? preflightHeaders! : actualHeaders!) : [],
       auth: r.auth,
       span: r.span,
       description: `route ${r.routeKey}`,
