@@ -64,10 +64,23 @@ function sendsVaryOrigin(responder: Responder): boolean {
 /** The gateway's first Access-Control-Allow-Origin on success that depends on the request Origin. */
 function dynamicOrigin(responder: Responder): HeaderRule | undefined {
   for (const h of headersNamed(responder, ACAO, 'success')) {
-    if (h.addedBy === 'gateway' && dependsOnOrigin(h.value)) return h;
+    if (h.addedBy === 'gateway' && originDependent(h.value)) return h;
   }
   return undefined;
 }
+
+/**
+ * dependsOnOrigin, kept per allowlist value: an nginx map or API allowlist is one value shared by
+ * every route it reaches, and the question lists and compares its outcomes each time.
+ */
+function originDependent(value: HeaderValue): boolean {
+  if (value.kind !== 'by-origin') return dependsOnOrigin(value);
+  let known = dependence.get(value);
+  if (known === undefined) dependence.set(value, (known = dependsOnOrigin(value)));
+  return known;
+}
+
+const dependence = new WeakMap<HeaderValue, boolean>();
 
 function describeDependence(value: HeaderValue): string {
   return value.kind === 'reflect' ? 'echoes the request Origin' : 'is chosen by the request Origin';
