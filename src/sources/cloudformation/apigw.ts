@@ -28,6 +28,7 @@ import type {
   Span,
   StatusInfo,
 } from '../../model/types.js';
+import { sameHeaderName } from '../../model/query.js';
 
 export interface GwHeader {
   name: string;
@@ -184,26 +185,6 @@ function requirementHeaders(a: AuthRequirement, span: Span): RequiredHeader[] {
   return a.header ? [{ name: a.header, reason: readsReason(a.description, a.header), span: a.span ?? span }] : [];
 }
 
-/** `a.toLowerCase() === b.toLowerCase()`, without lower-casing ASCII names. */
-export function sameLowerCase(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return !isAscii(a) || !isAscii(b) ? a.toLowerCase() === b.toLowerCase() : false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
-    const fx = x | 32;
-    if (fx !== (y | 32) || fx < 97 || fx > 122) return false;
-  }
-  return true;
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
-  return true;
-}
-
 // ---------------------------------------------------------------------------------------------
 // REST API → routes
 
@@ -329,7 +310,7 @@ function successHeaderRule(h: GwHeader): HeaderRule {
 }
 
 function someSameLowerCase(names: string[], name: string): boolean {
-  for (let i = 0; i < names.length; i++) if (sameLowerCase(names[i]!, name)) return true;
+  for (let i = 0; i < names.length; i++) if (sameHeaderName(names[i]!, name)) return true;
   return false;
 }
 

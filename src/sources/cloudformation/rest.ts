@@ -3,8 +3,9 @@
  * (ParentId/PathPart) ↔ Method ↔ Authorizer ↔ GatewayResponse, or an inline OpenAPI `Body`.
  */
 import type { AuthRequirement, HeaderValue, SourceDiagnostic, Span } from '../../model/types.js';
+import { sameHeaderName } from '../../model/query.js';
 import { entries, isMap, isScalar, pairOf, type YNode } from '../yaml-positions.js';
-import { authHeaders, mappingValue, sameLowerCase, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
+import { authHeaders, mappingValue, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
 import type { Resource, Template } from './template.js';
 
@@ -113,7 +114,7 @@ function mapsHeader(params: YNode | undefined, name: string): boolean {
   const ps = entries(params);
   for (let i = 0; i < ps.length; i++) {
     const mapped = headerName(ps[i]!.key, METHOD_RESPONSE_HEADER);
-    if (mapped !== undefined && sameLowerCase(mapped, name)) return true;
+    if (mapped !== undefined && sameHeaderName(mapped, name)) return true;
   }
   return false;
 }
