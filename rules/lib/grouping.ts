@@ -12,26 +12,22 @@ export function spanKey(span: Span): string {
 
 /**
  * Collects items per span (file, line, column), keeping first-seen order, so each span is
- * reported once. Rules add every route they check: positions are keyed by number, not by a
- * string built per item; a usual position by a small integer, which V8 keeps unboxed (a larger
- * number is a heap number allocated per lookup).
+ * reported once. Rules add every route they check: positions are keyed by number (positionKey),
+ * not by a string built per item.
  */
 export class SpanGroups<T> {
-  /** by file, then smallPosition */
+  /** by file, then positionKey */
   private readonly byFile = new Map<string, Map<number, { span: Span; items: T[] }>>();
-  /** by file, then line * 2^32 + column: other numbered positions */
-  private readonly byFileWide = new Map<string, Map<number, { span: Span; items: T[] }>>();
+  /** spans positionKey cannot number, by spanKey */
   private readonly byKey = new Map<string, { span: Span; items: T[] }>();
   private readonly order: { span: Span; items: T[] }[] = [];
 
   add(span: Span, item: T): void {
     let g: { span: Span; items: T[] } | undefined;
-    const small = smallPosition(span);
-    if (small !== undefined || numbered(span)) {
-      const byFile = small !== undefined ? this.byFile : this.byFileWide;
-      const pos = small ?? span.line * 2 ** 32 + span.column;
-      let positions = byFile.get(span.file);
-      if (!positions) byFile.set(span.file, (positions = new Map()));
+    const pos = positionKey(span);
+    if (pos !== undefined) {
+      let positions = this.byFile.get(span.file);
+      if (!positions) this.byFile.set(span.file, (positions = new Map()));
       g = positions.get(pos);
       if (!g) positions.set(pos, (g = this.open(span)));
     } else {
@@ -44,9 +40,8 @@ export class SpanGroups<T> {
 
   /** Whether nothing was added at this span yet (to build a message only for a span's first item). */
   isNew(span: Span): boolean {
-    const small = smallPosition(span);
-    if (small !== undefined) return !this.byFile.get(span.file)?.has(small);
-    if (numbered(span)) return !this.byFileWide.get(span.file)?.has(span.line * 2 ** 32 + span.column);
+    const pos = positionKey(span);
+    if (pos !== undefined) return !this.byFile.get(span.file)?.has(pos);
     return !this.byKey.has(spanKey(span));
   }
 
@@ -61,14 +56,18 @@ export class SpanGroups<T> {
   }
 }
 
-/** `line * 2^11 + column` for the usual position (unsigned integers, line below 2^19, column below 2^11: below 2^30, a small integer on every V8 build), else undefined. */
-function smallPosition(span: Span): number | undefined {
+/**
+ * A number for a span's line and column (unsigned integers), else undefined. The usual position
+ * (line below 2^19, column below 2^11) gets `line * 2^11 + column`, below 2^30: a small integer
+ * V8 keeps unboxed (a larger number is a heap number allocated per lookup). Others with a line
+ * below 2^20 (long lines of minified JSON) get `2^30 + line * 2^32 + column`, which no usual
+ * position reaches and stays below 2^53.
+ */
+function positionKey(span: Span): number | undefined {
   const { line, column } = span;
-  return line >>> 0 === line && column >>> 0 === column && line < 2 ** 19 && column < 2 ** 11 ? line * 2 ** 11 + column : undefined;
-}
-
-function numbered(span: Span): boolean {
-  return span.line < 2 ** 20 && span.column < 2 ** 32;
+  if (line >>> 0 !== line || column >>> 0 !== column) return undefined;
+  if (line < 2 ** 19 && column < 2 ** 11) return line * 2 ** 11 + column;
+  return line < 2 ** 20 ? 2 ** 30 + line * 2 ** 32 + column : undefined;
 }
 
 /** `location /api/` or `location /api/ (and 2 other routes)`, from distinct route names. */
