@@ -4,6 +4,7 @@
  * other declarations in messages.
  */
 import { basename } from 'node:path';
+import { positionKey } from '../../src/model/query.js';
 import type { Span } from '../../src/model/types.js';
 
 export function spanKey(span: Span): string {
@@ -54,20 +55,6 @@ export class SpanGroups<T> {
   entries(): [Span, T[]][] {
     return this.order.map((g) => [g.span, g.items]);
   }
-}
-
-/**
- * A number for a span's line and column (unsigned integers), else undefined. The usual position
- * (line below 2^19, column below 2^11) gets `line * 2^11 + column`, below 2^30: a small integer
- * V8 keeps unboxed (a larger number is a heap number allocated per lookup). Others with a line
- * below 2^20 (long lines of minified JSON) get `2^30 + line * 2^32 + column`, which no usual
- * position reaches and stays below 2^53.
- */
-function positionKey(span: Span): number | undefined {
-  const { line, column } = span;
-  if (line >>> 0 !== line || column >>> 0 !== column) return undefined;
-  if (line < 2 ** 19 && column < 2 ** 11) return line * 2 ** 11 + column;
-  return line < 2 ** 20 ? 2 ** 30 + line * 2 ** 32 + column : undefined;
 }
 
 /** `location /api/` or `location /api/ (and 2 other routes)`, from distinct route names. */

@@ -6,6 +6,7 @@ import type { SourceKind, SourceResult, Span } from '../model/types.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../sources/types.js';
 import { detectKind } from '../sources/detect.js';
 import { loadPatternSupport, needsPatternSupport, prepareOriginAnalysis } from '../model/patterns.js';
+import { positionKey } from '../model/query.js';
 import { compareRuleIds, type Fix, type Rule, type RuleSettings, type Severity, type SeverityOrOff } from './rule.js';
 
 export interface LintMessage {
@@ -159,8 +160,8 @@ export function runRules(source: SourceResult, options: LintOptions): Finding[] 
 
 /**
  * The (file, line, column, message) of one rule's findings, to report each once. Positions are
- * keyed by number and messages compared only against others at the same position (usually
- * none), so no key string is built and hashed per finding.
+ * keyed by number (positionKey) and messages compared only against others at the same position
+ * (usually none), so no key string is built and hashed per finding.
  */
 class ReportedSpans {
   private readonly byFile = new Map<string, Map<number, string | string[]>>();
@@ -168,7 +169,8 @@ class ReportedSpans {
 
   /** false when this message was already reported at this position */
   add(span: Span, message: string): boolean {
-    if (!(span.line >= 0 && span.line < 2 ** 20 && span.column >= 0 && span.column < 2 ** 32 && Number.isInteger(span.line) && Number.isInteger(span.column))) {
+    const pos = positionKey(span);
+    if (pos === undefined) {
       const key = `${span.file}\0${span.line}\0${span.column}\0${message}`;
       if (this.byKey.has(key)) return false;
       this.byKey.add(key);
@@ -176,7 +178,6 @@ class ReportedSpans {
     }
     let byPos = this.byFile.get(span.file);
     if (!byPos) this.byFile.set(span.file, (byPos = new Map()));
-    const pos = span.line * 2 ** 32 + span.column;
     const have = byPos.get(pos);
     if (have === undefined) byPos.set(pos, message);
     else if (typeof have === 'string') {

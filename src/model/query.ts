@@ -1,5 +1,5 @@
 /** Pure helpers over the model that rules and the simulator share. */
-import type { CdnFacts, HeaderRule, HeaderValue, OriginOutcome, Responder, Route } from './types.js';
+import type { CdnFacts, HeaderRule, HeaderValue, OriginOutcome, Responder, Route, Span } from './types.js';
 import type { ClientHeaders, NeededHeader, PreflightAnswer, PreflightList } from './preflight.js';
 import { memoByText } from './memo.js';
 
@@ -34,6 +34,20 @@ function equalsIgnoringCase(a: string, b: string): boolean {
     if (fx !== (y | 32) || fx < 97 || fx > 122) return false;
   }
   return true;
+}
+
+/**
+ * A number for a span's line and column (unsigned integers), else undefined. The usual position
+ * (line below 2^19, column below 2^11) gets `line * 2^11 + column`, below 2^30: a small integer
+ * V8 keeps unboxed (a larger number is a heap number allocated per lookup). Others with a line
+ * below 2^20 (long lines of minified JSON) get `2^30 + line * 2^32 + column`, which no usual
+ * position reaches and stays below 2^53.
+ */
+export function positionKey(span: Span): number | undefined {
+  const { line, column } = span;
+  if (line >>> 0 !== line || column >>> 0 !== column) return undefined;
+  if (line < 2 ** 19 && column < 2 ** 11) return line * 2 ** 11 + column;
+  return line < 2 ** 20 ? 2 ** 30 + line * 2 ** 32 + column : undefined;
 }
 
 /**
