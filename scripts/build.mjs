@@ -4,7 +4,7 @@
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -157,4 +157,6 @@ writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 // Names this build's code for the launcher's code cache (a cache never outlives the code it was made from).
 const id = createHash('sha256');
 for (const f of files.sort((a, b) => (a.path < b.path ? -1 : 1))) id.update(f.path.slice(outdir.length)).update('\0').update(f.code).update('\0');
+// and the launcher, which sets V8 flags: a cache made under other flags would only be rejected
+id.update(readFileSync(join(root, 'src/cli/launcher.cjs')));
 writeFileSync(join(outdir, 'build-id'), `${id.digest('hex').slice(0, 16)}\n`);

@@ -20,6 +20,15 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
+// No inlining in V8's optimizing compiler. A lint run is short and does most of its work while its
+// functions are still being optimized: on a 2-core machine the compiler thread was busy for more
+// than the run itself (1.3 s of compiling in a 1.1 s run of a 4 MB template), so hot functions
+// waited for their optimized code. Without inlining each function compiles several times faster:
+// multi-MB templates and nginx configs lint 15-20% faster (wall) with 20-25% less CPU, and an 18 MB
+// config, long enough to reach peak speed, is as fast as before. Set before any bundle is compiled,
+// so the code cache (which records V8's flags) always matches.
+require('node:v8').setFlagsFromString('--no-turbo-inlining');
+
 const dist = path.dirname(__dirname);
 const entry = path.join(__dirname, 'entry.js');
 const requireFromDist = Module.createRequire(entry);
