@@ -28,7 +28,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const needed = neededNonWildcard(neededRequestHeaders(route, context.settings.clients));
       if (!needed || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);

@@ -26,7 +26,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const methods = preflightedMethods(servedMethods(route));
       if (methods.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_METHODS);

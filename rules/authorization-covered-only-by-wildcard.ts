@@ -26,7 +26,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; needed: NeededHeader }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const needed = neededNonWildcard(neededRequestHeaders(route, context.settings.clients));
       if (!needed || !calledCrossOrigin(route, context.routes)) continue;
       const list = preflightList(route, ALLOW_HEADERS);
@@ -37,7 +39,7 @@ const rule: Rule = {
       const star = list.rules.find((r) => r.value.kind === 'literal' && r.value.text.split(',').some((t) => t.trim() === '*'));
       groups.add(star ? (star.valueSpan ?? star.span) : listSpan(list), { route, needed });
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       const { needed } = items[0]!;
       context.report({
         span,

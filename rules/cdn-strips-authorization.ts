@@ -16,7 +16,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; why: string; origin: string }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const cdn = route.cdn;
       if (!cdn) continue;
       const why = authorizationUse(route);
@@ -24,7 +26,7 @@ const rule: Rule = {
       const origin = route.responders.find((r) => r.backend)?.backend?.description ?? 'the origin';
       groups.add(forwardingSpan(cdn) ?? route.span, { route, why, origin });
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       context.report({
         span,
         message:

@@ -19,7 +19,9 @@ const rule: Rule = {
   check(context) {
     const notForwarded = new SpanGroups<{ route: Route; origin: string }>();
     const preflightKey = new SpanGroups<{ route: Route; missing: string[] }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const cdn = route.cdn;
       const origin = cdn ? corsMakingOrigin(route) : undefined;
       if (!cdn || !origin) continue;
@@ -33,7 +35,7 @@ const rule: Rule = {
       const missing = PREFLIGHT_KEY.filter((h) => cdnCacheKeyHas(cdn, h) === false);
       if (missing.length > 0) preflightKey.add(cdn.cachedMethods?.span ?? route.span, { route, missing });
     }
-    for (const [span, items] of notForwarded.entries()) {
+    for (const { span, items } of notForwarded.list()) {
       const { origin } = items[0]!;
       context.report({
         span,
@@ -43,7 +45,7 @@ const rule: Rule = {
           'Forward Origin (and Access-Control-Request-Method/-Headers) with an origin request policy or the cache policy',
       });
     }
-    for (const [span, items] of preflightKey.entries()) {
+    for (const { span, items } of preflightKey.list()) {
       const { missing } = items[0]!;
       context.report({
         span,

@@ -18,7 +18,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<Delegation>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       // Unread includes may add the headers this rule would call missing.
       if (route.incomplete?.length) continue;
       const responders = route.responders;
@@ -51,7 +53,7 @@ const rule: Rule = {
       }
     }
     // Only the first route at a span words the finding.
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       context.report({ span, message: describe(items[0]!, span, routeNames(items.map((i) => i.route.name))) });
     }
   },
@@ -88,23 +90,34 @@ function describe(d: Delegation, span: Span, routes: string): string {
 }
 
 function gatewaySendsOrigin(responder: Responder): boolean {
-  for (const h of headersNamed(responder, ACAO)) if (h.addedBy === 'gateway') return true;
+  const origins = headersNamed(responder, ACAO);
+  for (let i = 0; i < origins.length; i++) {
+    const h = origins[i]!;
+    if (h.addedBy === 'gateway') return true;
+  }
   return false;
 }
 
 /** Whether the ACAO of the route's responder at this index was lost to add_header inheritance. */
 function droppedOrigin(route: Route, index: number): boolean {
-  for (const d of route.droppedHeaders) if (d.responderIndex === index && sameHeaderName(d.header.name, ACAO)) return true;
+  const dropped = route.droppedHeaders;
+  for (let i = 0; i < dropped.length; i++) {
+    const d = dropped[i]!;
+    if (d.responderIndex === index && sameHeaderName(d.header.name, ACAO)) return true;
+  }
   return false;
 }
 
 /** The route's own CORS declaration that shows intent (its Allow-Origin first), if any. */
 function declaredCors(route: Route): HeaderRule | undefined {
-  for (const r of route.responders) {
-    for (const h of headersNamed(r, ACAO)) if (h.addedBy === 'gateway') return h;
+  const responders = route.responders;
+  for (let i = 0; i < responders.length; i++) {
+    const origins = headersNamed(responders[i]!, ACAO);
+    for (let j = 0; j < origins.length; j++) if (origins[j]!.addedBy === 'gateway') return origins[j];
   }
-  for (const r of route.responders) {
-    for (const h of r.headers) if (h.addedBy === 'gateway' && isCorsHeader(h.name)) return h;
+  for (let i = 0; i < responders.length; i++) {
+    const headers = responders[i]!.headers;
+    for (let j = 0; j < headers.length; j++) if (headers[j]!.addedBy === 'gateway' && isCorsHeader(headers[j]!.name)) return headers[j];
   }
   return undefined;
 }

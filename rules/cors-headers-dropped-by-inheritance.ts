@@ -16,10 +16,14 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; drop: DroppedHeader; effect: Effect }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       // An include that could not be read may re-declare the headers inside the inner block.
       if (route.incomplete?.length) continue;
-      for (const drop of route.droppedHeaders) {
+      const dropped = route.droppedHeaders;
+      for (let j = 0; j < dropped.length; j++) {
+        const drop = dropped[j]!;
         const responder = route.responders[drop.responderIndex];
         if (!responder) continue;
         const effect = effectOfLosing(drop.header.name, responder, preflightResponder(route) === responder);
@@ -29,7 +33,7 @@ const rule: Rule = {
         groups.add(drop.droppedBy, { route, drop, effect });
       }
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       // One finding per inner declaration, naming every CORS header it cuts off.
       const lost = new Map<string, (typeof items)[number]>();
       for (const item of items) {

@@ -64,7 +64,7 @@ function mayAnswerError(route: Route, responder: Responder): boolean {
 function onlyPreflight(responder: Responder): boolean {
   const methods = responder.methods;
   if (methods === '*') return false;
-  for (const m of methods) if (m !== 'OPTIONS') return false;
+  for (let i = 0; i < methods.length; i++) if (methods[i] !== 'OPTIONS') return false;
   return true;
 }
 
@@ -83,13 +83,19 @@ function howToFix(header: HeaderRule): string {
 
 function checkResponders(context: RuleContext): void {
   const groups = new SpanGroups<Miss>();
-  for (const route of context.routes) {
-    for (const responder of route.responders) {
+  const all = context.routes;
+  for (let n = 0; n < all.length; n++) {
+    const route = all[n]!;
+    const responders = route.responders;
+    for (let j = 0; j < responders.length; j++) {
+      const responder = responders[j]!;
       if (onlyPreflight(responder)) continue;
       // one pass: the gateway's first Access-Control-Allow-Origin on success, and whether any is sent on errors
       let origin: HeaderRule | undefined;
       let onErrors = false;
-      for (const h of headersNamed(responder, ACAO)) {
+      const origins = headersNamed(responder, ACAO);
+      for (let k = 0; k < origins.length; k++) {
+        const h = origins[k]!;
         if (origin === undefined && h.onSuccess && h.addedBy === 'gateway') origin = h;
         if (h.onErrors) onErrors = true;
       }
@@ -104,7 +110,7 @@ function checkResponders(context: RuleContext): void {
       }
     }
   }
-  for (const [span, misses] of groups.entries()) {
+  for (const { span, items: misses } of groups.list()) {
     const first = misses[0]!;
     const errors = possibleErrors(first.route, first.responder)!;
     const names = routeNames(misses.map((m) => m.route.name));
@@ -226,21 +232,30 @@ class MissingErrors {
 
 function missingErrors(route: Route, errors: readonly GatewayError[], known: (Coverage | undefined)[]): MissingErrors {
   const missing = new MissingErrors(errors, known);
-  for (const r of route.responders) {
+  const responders = route.responders;
+  for (let i = 0; i < responders.length; i++) {
+    const r = responders[i]!;
     if (onlyPreflight(r)) continue;
-    for (const auth of r.auth) for (const error of errorsOfAuth(auth)) missing.add(error, auth);
+    for (let j = 0; j < r.auth.length; j++) {
+      const auth = r.auth[j]!;
+      const types = errorsOfAuth(auth);
+      for (let k = 0; k < types.length; k++) missing.add(types[k]!, auth);
+    }
   }
-  for (const error of DEFAULT_ERRORS) missing.add(error, undefined);
+  for (let k = 0; k < DEFAULT_ERRORS.length; k++) missing.add(DEFAULT_ERRORS[k]!, undefined);
   return missing;
 }
 
 /** Where the route shows it wants CORS: the ACAO it sends (actual responses first). */
 function corsIntent(route: Route): Span | undefined {
-  for (const r of route.responders) {
+  const responders = route.responders;
+  for (let i = 0; i < responders.length; i++) {
+    const r = responders[i]!;
     const h = onlyPreflight(r) ? undefined : headersNamed(r, ACAO)[0];
     if (h) return h.span;
   }
-  for (const r of route.responders) {
+  for (let i = 0; i < responders.length; i++) {
+    const r = responders[i]!;
     const h = onlyPreflight(r) ? headersNamed(r, ACAO)[0] : undefined;
     if (h) return h.span;
   }
@@ -252,7 +267,9 @@ function checkGatewayErrors(context: RuleContext): void {
   // One API's routes share their gateway responses: one finding per API, at its first route.
   const apiSpan = new Map<string, Span>();
   const coverageByList = new Map<readonly GatewayError[], (Coverage | undefined)[]>();
-  for (const route of context.routes) {
+  const all = context.routes;
+  for (let n = 0; n < all.length; n++) {
+    const route = all[n]!;
     const errors = route.gatewayErrors;
     if (!errors) continue;
     const intent = corsIntent(route);
@@ -268,7 +285,7 @@ function checkGatewayErrors(context: RuleContext): void {
     }
     groups.add(span, { route, missing: missing.list });
   }
-  for (const [span, items] of groups.entries()) {
+  for (const { span, items } of groups.list()) {
     // each type once, in first-seen order, worded as the last route that meets it words it
     const byType = new Map<string, ErrorNeed>();
     for (const item of items) for (const m of item.missing) byType.set(m.error.type, m);

@@ -21,9 +21,14 @@ const rule: Rule = {
     let hidersIndex: HidersIndex | undefined;
     // built on first need: most responders are settled before any other route is consulted
     const hiders = () => (hidersIndex ??= indexHiders(context.routes));
-    for (const route of context.routes) {
-      for (const responder of route.responders) {
-        for (const name of SINGLE_VALUED) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
+      const responders = route.responders;
+      for (let j = 0; j < responders.length; j++) {
+        const responder = responders[j]!;
+        for (let k = 0; k < SINGLE_VALUED.length; k++) {
+          const name = SINGLE_VALUED[k]!;
           const rules = gatewayHeaders(responder, name);
           if (rules.length === 0) continue;
           const pair = firstCoexistingPair(rules);
@@ -43,7 +48,7 @@ const rule: Rule = {
         }
       }
     }
-    for (const [span, items] of sameLevel.entries()) {
+    for (const { span, items } of sameLevel.list()) {
       const { first, second } = items[0]!;
       context.report({
         span,
@@ -53,7 +58,7 @@ const rule: Rule = {
           'Send it once (pick the value with a map instead of two add_header lines)',
       });
     }
-    for (const [span, items] of withBackend.entries()) {
+    for (const { span, items } of withBackend.list()) {
       const { header, backend, evidence } = items[0]!;
       const names = routeNames(items.map((i) => i.route.name));
       const message =
@@ -78,7 +83,10 @@ const SINGLE_VALUED = ['access-control-allow-origin', 'access-control-allow-cred
 function gatewayHeaders(responder: Responder, name: string): readonly HeaderRule[] {
   const named = headersNamed(responder, name);
   // usually every one is the gateway's: no copy then
-  for (const h of named) if (h.addedBy !== 'gateway') return named.filter((g) => g.addedBy === 'gateway');
+  for (let i = 0; i < named.length; i++) {
+    const h = named[i]!;
+    if (h.addedBy !== 'gateway') return named.filter((g) => g.addedBy === 'gateway');
+  }
   return named;
 }
 
@@ -130,7 +138,11 @@ function bothPresentForSomeOrigin(a: HeaderValue, b: HeaderValue): boolean {
 function backendSends(hiders: () => HidersIndex, responder: Responder, backend: Backend, name: string): string | undefined {
   for (const h of backend.hiddenHeaders) if (sameHeaderName(h, name)) return undefined;
   if (backend.gatewayOverridesCors === true) return undefined;
-  for (const h of headersNamed(responder, name)) if (h.addedBy === 'backend') return `as declared at ${where(h.span, responder.span)}`;
+  const own = headersNamed(responder, name);
+  for (let i = 0; i < own.length; i++) {
+    const h = own[i]!;
+    if (h.addedBy === 'backend') return `as declared at ${where(h.span, responder.span)}`;
+  }
   if (backend.emitsCors === 'yes') return 'it emits CORS headers itself';
   if (backend.emitsCors === 'no') return undefined;
   const found = hiders().get(backend.description)?.get(name);

@@ -20,18 +20,23 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; header: HeaderRule; problem: string }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const pre = preflightResponder(route);
       if (!pre) continue;
       // Allow-Methods lines first, then Allow-Headers lines
-      for (const name of PREFLIGHT_LISTS) {
-        for (const header of headersNamed(pre, name, 'success')) {
+      for (let k = 0; k < PREFLIGHT_LISTS.length; k++) {
+        const name = PREFLIGHT_LISTS[k]!;
+        const lists = headersNamed(pre, name, 'success');
+        for (let j = 0; j < lists.length; j++) {
+          const header = lists[j]!;
           const problem = listProblem(header, name === ALLOW_METHODS);
           if (problem) groups.add(header.valueSpan ?? header.span, { route, header, problem });
         }
       }
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       const { header, problem } = items[0]!;
       context.report({
         span,

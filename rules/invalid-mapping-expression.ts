@@ -18,7 +18,8 @@ const rule: Rule = {
     // headers shared between routes are reported once; only the few with the problem are remembered
     const reported = new Set<HeaderRule>();
     const check = (headers: readonly HeaderRule[]) => {
-      for (const header of headers) {
+      for (let i = 0; i < headers.length; i++) {
+        const header = headers[i]!;
         const value = header.value;
         if (value.kind !== 'unknown' || value.notMappingExpression === undefined || reported.has(header)) continue;
         reported.add(header);
@@ -37,12 +38,21 @@ const rule: Rule = {
     };
     // An API's routes share their gateway responses (one list per kind of auth): each list is looked at once.
     const errorLists = new Set<readonly GatewayError[]>();
-    for (const route of context.routes) {
-      for (const responder of route.responders) check(responder.headers);
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
+      const responders = route.responders;
+      for (let j = 0; j < responders.length; j++) {
+        const responder = responders[j]!;
+        check(responder.headers);
+      }
       const errors = route.gatewayErrors;
       if (!errors || errorLists.has(errors)) continue;
       errorLists.add(errors);
-      for (const error of errors) check(error.headers);
+      for (let j = 0; j < errors.length; j++) {
+        const error = errors[j]!;
+        check(error.headers);
+      }
     }
     reporter.flush(context);
   },

@@ -23,17 +23,21 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; seconds: number }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const pre = preflightResponder(route);
       if (!pre) continue;
-      for (const h of headersNamed(pre, MAX_AGE, 'success')) {
+      const ages = headersNamed(pre, MAX_AGE, 'success');
+      for (let j = 0; j < ages.length; j++) {
+        const h = ages[j]!;
         for (const text of literalTexts(h.value) ?? []) {
           const seconds = deltaSeconds(text);
           if (seconds !== null && seconds > LOWEST_CAP) groups.add(h.valueSpan ?? h.span, { route, seconds });
         }
       }
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       const { seconds } = items[0]!;
       const uses = MAX_AGE_CAPS.map((c) => `${c.engine} ${Math.min(seconds, c.seconds)} s`).join(', ');
       const capped = MAX_AGE_CAPS.filter((c) => seconds > c.seconds).map((c) => c.engine);

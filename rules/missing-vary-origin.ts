@@ -57,13 +57,19 @@ function variesOnOrigin(value: HeaderValue): boolean {
 const covers = memoByText((text) => splitHeaderList(text).some((t) => t === '*' || sameHeaderName(t, 'origin')), 4096);
 
 function sendsVaryOrigin(responder: Responder): boolean {
-  for (const h of headersNamed(responder, 'vary', 'success')) if (variesOnOrigin(h.value)) return true;
+  const varies = headersNamed(responder, 'vary', 'success');
+  for (let i = 0; i < varies.length; i++) {
+    const h = varies[i]!;
+    if (variesOnOrigin(h.value)) return true;
+  }
   return false;
 }
 
 /** The gateway's first Access-Control-Allow-Origin on success that depends on the request Origin. */
 function dynamicOrigin(responder: Responder): HeaderRule | undefined {
-  for (const h of headersNamed(responder, ACAO, 'success')) {
+  const origins = headersNamed(responder, ACAO, 'success');
+  for (let i = 0; i < origins.length; i++) {
+    const h = origins[i]!;
     if (h.addedBy === 'gateway' && originDependent(h.value)) return h;
   }
   return undefined;
@@ -88,16 +94,20 @@ function describeDependence(value: HeaderValue): string {
 
 function checkVary(context: RuleContext): void {
   const groups = new SpanGroups<{ route: Route; header: HeaderRule }>();
-  for (const route of context.routes) {
+  const all = context.routes;
+  for (let n = 0; n < all.length; n++) {
+    const route = all[n]!;
     // The Vary may be declared in the part of the config that could not be read.
     if (route.incomplete?.length) continue;
-    for (const responder of route.responders) {
+    const responders = route.responders;
+    for (let j = 0; j < responders.length; j++) {
+      const responder = responders[j]!;
       const dynamic = dynamicOrigin(responder);
       if (!dynamic || sendsVaryOrigin(responder)) continue;
       groups.add(dynamic.span, { route, header: dynamic });
     }
   }
-  for (const [span, items] of groups.entries()) {
+  for (const { span, items } of groups.list()) {
     const { header } = items[0]!;
     const fix = addVaryOriginAfter(context, header);
     context.report({
@@ -125,7 +135,9 @@ function backendCorsCached(route: Route): boolean {
 
 function checkCdnCacheKey(context: RuleContext): void {
   const groups = new SpanGroups<Route>();
-  for (const route of context.routes) {
+  const all = context.routes;
+  for (let n = 0; n < all.length; n++) {
+    const route = all[n]!;
     const cdn = route.cdn;
     if (!cdn || !cdnCaches(cdn) || !backendCorsCached(route)) continue;
     // Not forwarded at all is cdn-strips-cors-request-headers: the origin never sees Origin.
@@ -135,7 +147,7 @@ function checkCdnCacheKey(context: RuleContext): void {
     const span: Span = key ?? cdn.caches?.span ?? cdn.cachedMethods?.span ?? route.span;
     groups.add(span, route);
   }
-  for (const [span, routes] of groups.entries()) {
+  for (const { span, items: routes } of groups.list()) {
     context.report({
       span,
       message:

@@ -11,7 +11,9 @@ const rule: Rule = {
   },
   check(context) {
     const reporter = new SpanReporter();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       for (const responder of route.responders) {
         for (const header of responder.headers) {
           if (header.value.kind !== 'by-origin') continue;

@@ -18,7 +18,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const answer = preflightAnswer(route);
       if (answer.kind !== 'redirect' && answer.kind !== 'status') continue;
       if (answer.kind === 'status' && (isOkStatus(answer.code) || optionsNotServed(route, answer))) continue;

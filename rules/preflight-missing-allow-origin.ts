@@ -19,7 +19,9 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       // Only when the gateway itself answers with a 2xx do we know every header of the preflight.
       const pre = gatewayAnswersPreflightOk(route);
       if (!pre || !calledCrossOrigin(route, context.routes)) continue;
@@ -45,7 +47,9 @@ const rule: Rule = {
 };
 
 function credentialsOfActualResponses(route: Route, pre: Responder): HeaderRule | undefined {
-  for (const r of actualResponders(route)) {
+  const actual = actualResponders(route);
+  for (let i = 0; i < actual.length; i++) {
+    const r = actual[i]!;
     if (r === pre) continue;
     const h = mayAllowCredentials(r);
     if (h) return h;

@@ -18,13 +18,16 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const answer = preflightAnswer(route);
       // A CDN that rejects OPTIONS first is preflight-unhandled's finding; the auth is never reached.
       if (answer.kind === 'cdn-blocked' || answer.kind === 'none') continue;
       const pre = answer.responder;
       if (pre.auth.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
-      for (const auth of pre.auth) {
+      for (let i = 0; i < pre.auth.length; i++) {
+        const auth = pre.auth[i]!;
         if (auth.mechanism === 'none') continue;
         if (auth.mechanism === 'ip-allowlist') {
           // With `satisfy any` an address allowlist is an alternative a preflight can pass. Alone,
@@ -67,7 +70,9 @@ function rejectsOnlyOptions(routes: string, auth: AuthRequirement, method: strin
 
 /** The first method the route serves to requests that do not pass this allowlist, if any. */
 function methodServedWithout(route: Route, pre: Responder, auth: AuthRequirement): string | undefined {
-  for (const r of actualResponders(route)) {
+  const actual = actualResponders(route);
+  for (let i = 0; i < actual.length; i++) {
+    const r = actual[i]!;
     if (r === pre || !servesRequests(r)) continue;
     const sameRestriction = r.auth.some((a) => a.span.file === auth.span.file && a.span.line === auth.span.line && a.span.column === auth.span.column);
     if (sameRestriction) continue;

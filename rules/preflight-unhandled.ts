@@ -21,7 +21,9 @@ const rule: Rule = {
     // Routes failing for one problem at one span (GET and PUT of a path without OPTIONS) are one
     // finding, even when each is preflighted for its own reason: the message lists them all.
     const failing = new Map<string, FailingPreflights>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       const unanswered = whyUnanswered(route);
       if (!unanswered) continue;
       if (!calledCrossOrigin(route, context.routes)) continue;
@@ -32,10 +34,10 @@ const rule: Rule = {
       let routes = failing.get(key);
       if (!routes) failing.set(key, (routes = new FailingPreflights()));
       routes.reasons.push({ name: route.name, reason });
-      const all = routes;
+      const sameFailure = routes;
       groups.add(unanswered.span, {
         route,
-        message: (names) => `Preflight for ${all.methodsOfOnePath() ?? names} fails: ${problem}; browsers preflight ${all.whyPreflighted()}, and block the request when OPTIONS is not answered with 2xx`,
+        message: (names) => `Preflight for ${sameFailure.methodsOfOnePath() ?? names} fails: ${problem}; browsers preflight ${sameFailure.whyPreflighted()}, and block the request when OPTIONS is not answered with 2xx`,
       });
     }
     reportBySpan(context, groups);

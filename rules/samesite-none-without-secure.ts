@@ -15,12 +15,16 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; cookie: CookieRule }>();
-    for (const route of context.routes) {
-      for (const cookie of route.cookies) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
+      const cookies = route.cookies;
+      for (let j = 0; j < cookies.length; j++) {
+        const cookie = cookies[j]!;
         if (sameSiteNoneWithoutSecure(cookie.attributes)) groups.add(cookie.span, { route, cookie });
       }
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       context.report({
         span,
         message:

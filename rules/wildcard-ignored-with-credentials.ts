@@ -19,15 +19,20 @@ const rule: Rule = {
   },
   check(context) {
     const groups = new SpanGroups<{ route: Route; header: HeaderRule; credentials: HeaderRule }>();
-    for (const route of context.routes) {
+    const all = context.routes;
+    for (let n = 0; n < all.length; n++) {
+      const route = all[n]!;
       // `*` first: most routes list none, and then whether they allow credentials does not matter
       let credentials: HeaderRule | null | undefined;
       // Allow-Methods and Allow-Headers are only read on the preflight response.
       const pre = preflightResponder(route);
       if (pre) {
         // Allow-Methods lines first, then Allow-Headers lines
-        for (const name of PREFLIGHT_LISTS) {
-          for (const h of headersNamed(pre, name, 'success')) {
+        for (let k = 0; k < PREFLIGHT_LISTS.length; k++) {
+          const name = PREFLIGHT_LISTS[k]!;
+          const lists = headersNamed(pre, name, 'success');
+          for (let j = 0; j < lists.length; j++) {
+            const h = lists[j]!;
             if (!listsWildcard(h)) continue;
             credentials ??= credentialsAllowed(route) ?? null;
             if (credentials) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
@@ -36,15 +41,19 @@ const rule: Rule = {
       }
       // Expose-Headers is read on actual responses, per response: only where that response allows
       // credentials (the route then allows them too).
-      for (const r of actualResponders(route)) {
-        for (const h of headersNamed(r, EXPOSE_HEADERS, 'success')) {
+      const actual = actualResponders(route);
+      for (let j = 0; j < actual.length; j++) {
+        const r = actual[j]!;
+        const exposed = headersNamed(r, EXPOSE_HEADERS, 'success');
+        for (let k = 0; k < exposed.length; k++) {
+          const h = exposed[k]!;
           if (!listsWildcard(h)) continue;
           const own = mayAllowCredentials(r);
           if (own) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
         }
       }
     }
-    for (const [span, items] of groups.entries()) {
+    for (const { span, items } of groups.list()) {
       const { header, credentials } = items[0]!;
       const routes = routeNames(items.map((i) => i.route.name));
       const cred = `Access-Control-Allow-Credentials: true at ${where(credentials.span, span)}`;

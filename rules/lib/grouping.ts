@@ -11,6 +11,12 @@ export function spanKey(span: Span): string {
   return `${span.file}\0${span.line}\0${span.column}`;
 }
 
+/** The items added at one span. */
+export interface SpanGroup<T> {
+  span: Span;
+  items: T[];
+}
+
 /**
  * Collects items per span (file, line, column), keeping first-seen order, so each span is
  * reported once. Rules add every route they check: positions are keyed by number (positionKey),
@@ -18,13 +24,13 @@ export function spanKey(span: Span): string {
  */
 export class SpanGroups<T> {
   /** by file, then positionKey */
-  private readonly byFile = new Map<string, Map<number, { span: Span; items: T[] }>>();
+  private readonly byFile = new Map<string, Map<number, SpanGroup<T>>>();
   /** spans positionKey cannot number, by spanKey */
-  private readonly byKey = new Map<string, { span: Span; items: T[] }>();
-  private readonly order: { span: Span; items: T[] }[] = [];
+  private readonly byKey = new Map<string, SpanGroup<T>>();
+  private readonly order: SpanGroup<T>[] = [];
 
   add(span: Span, item: T): void {
-    let g: { span: Span; items: T[] } | undefined;
+    let g: SpanGroup<T> | undefined;
     const pos = positionKey(span);
     if (pos !== undefined) {
       let positions = this.byFile.get(span.file);
@@ -46,10 +52,15 @@ export class SpanGroups<T> {
     return !this.byKey.has(spanKey(span));
   }
 
-  private open(span: Span): { span: Span; items: T[] } {
+  private open(span: Span): SpanGroup<T> {
     const g = { span, items: [] as T[] };
     this.order.push(g);
     return g;
+  }
+
+  /** The groups in first-seen order (shared: read them, never change them). */
+  list(): readonly SpanGroup<T>[] {
+    return this.order;
   }
 
   entries(): [Span, T[]][] {

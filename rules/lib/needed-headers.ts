@@ -11,12 +11,18 @@ export const nonWildcard: (name: string) => boolean = memoByText(isNonWildcardHe
 
 /** The first needed header that `*` never covers (Authorization), if any. */
 export function neededNonWildcard(needed: readonly NeededHeader[]): NeededHeader | undefined {
-  for (const h of needed) if (nonWildcard(h.name)) return h;
+  for (let i = 0; i < needed.length; i++) {
+    const h = needed[i]!;
+    if (nonWildcard(h.name)) return h;
+  }
   return undefined;
 }
 
 /** Whether the route needs a header that `*` covers (any but Authorization). */
 export function needsWildcardCoverable(needed: readonly NeededHeader[]): boolean {
-  for (const h of needed) if (!nonWildcard(h.name)) return true;
+  for (let i = 0; i < needed.length; i++) {
+    const h = needed[i]!;
+    if (!nonWildcard(h.name)) return true;
+  }
   return false;
 }

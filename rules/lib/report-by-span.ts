@@ -17,7 +17,7 @@ export interface RouteProblem {
 }
 
 export function reportBySpan(context: RuleContext, groups: SpanGroups<RouteProblem>): void {
-  for (const [span, items] of groups.entries()) {
+  for (const { span, items } of groups.list()) {
     if (items.length === 1) {
       // one route at this span: nothing to tell apart, so no message is worded for a key
       report(context, span, items);

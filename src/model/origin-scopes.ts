@@ -33,11 +33,22 @@ const sitesCache = new WeakMap<readonly Route[], Map<string, readonly HeaderSite
 
 function collectSites(routes: readonly Route[], name: string): HeaderSite[] {
   const out: HeaderSite[] = [];
-  for (const route of routes) {
-    for (const responder of route.responders) {
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
+    const responders = route.responders;
+    for (let j = 0; j < responders.length; j++) {
+      const responder = responders[j]!;
       // a responder's success sites in header order, then its error sites
-      for (const header of headersNamed(responder, name, 'success')) out.push({ route, responder, header, phase: 'success' });
-      for (const header of headersNamed(responder, name, 'error')) out.push({ route, responder, header, phase: 'error' });
+      const success = headersNamed(responder, name, 'success');
+      for (let k = 0; k < success.length; k++) {
+        const header = success[k]!;
+        out.push({ route, responder, header, phase: 'success' });
+      }
+      const error = headersNamed(responder, name, 'error');
+      for (let k = 0; k < error.length; k++) {
+        const header = error[k]!;
+        out.push({ route, responder, header, phase: 'error' });
+      }
     }
   }
   return out;

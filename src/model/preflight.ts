@@ -110,10 +110,13 @@ export function servedMethods(route: Route): readonly string[] {
 function computeServedMethods(route: Route): string[] {
   // a handful of names per route: a list that skips repeats costs less than a Set
   const out: string[] = [];
-  if (route.match.methods !== '*') for (const m of route.match.methods) addMethod(out, m);
-  for (const r of route.responders) {
-    if (r.methods === '*' || !servesRequests(r)) continue;
-    for (const m of r.methods) addMethod(out, m);
+  const own = route.match.methods;
+  if (own !== '*') for (let i = 0; i < own.length; i++) addMethod(out, own[i]!);
+  const responders = route.responders;
+  for (let i = 0; i < responders.length; i++) {
+    const methods = responders[i]!.methods;
+    if (methods === '*' || !servesRequests(responders[i]!)) continue;
+    for (let j = 0; j < methods.length; j++) addMethod(out, methods[j]!);
   }
   return out;
 }
@@ -165,19 +168,34 @@ export function neededRequestHeaders(route: Route, clients: readonly ClientHeade
   // every empty client list gives the same answer: one cache entry for them all
   if (clients.length === 0) clients = NO_CLIENTS;
   const m = routeFacts(route);
-  if (m.needed?.clients !== clients) m.needed = { clients, value: computeNeededRequestHeaders(route, clients) };
-  return m.needed.value;
+  if (m.neededFor !== clients) {
+    m.needed = computeNeededRequestHeaders(route, clients);
+    m.neededFor = clients;
+  }
+  return m.needed!;
 }
 
 function computeNeededRequestHeaders(route: Route, clients: readonly ClientHeaders[]): NeededHeader[] {
   // asked of every route: a name is checked before its entry (and reason text) is made
   const out: NeededHeader[] = [];
   const required = route.requiredRequestHeaders;
-  if (required !== undefined) for (const h of required) if (isNewNeed(out, h.name)) out.push({ name: h.name, reason: h.reason, span: h.span });
-  for (const r of actualResponders(route)) {
+  if (required !== undefined) {
+    for (let i = 0; i < required.length; i++) {
+      const h = required[i]!;
+      if (isNewNeed(out, h.name)) out.push({ name: h.name, reason: h.reason, span: h.span });
+    }
+  }
+  const actual = actualResponders(route);
+  for (let i = 0; i < actual.length; i++) {
+    const r = actual[i]!;
     if (r.auth.length === 0 || !servesRequests(r)) continue;
-    for (const auth of r.auth) {
-      for (const name of headersReadBy(auth)) if (isNewNeed(out, name)) out.push({ name, reason: `${auth.description} reads it`, span: auth.span });
+    for (let j = 0; j < r.auth.length; j++) {
+      const auth = r.auth[j]!;
+      const names = headersReadBy(auth);
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        if (isNewNeed(out, name)) out.push({ name, reason: `${auth.description} reads it`, span: auth.span });
+      }
     }
   }
   if (route.takesJson && isNewNeed(out, 'Content-Type')) out.push({ name: 'Content-Type', reason: 'the route takes JSON bodies' });
@@ -191,7 +209,7 @@ function computeNeededRequestHeaders(route: Route, clients: readonly ClientHeade
 /** Whether a request header needs an Allow-Headers entry and is not among those found so far (case-insensitive; the first reason stays). */
 function isNewNeed(found: readonly NeededHeader[], name: string): boolean {
   if (!headerNeedsAllowEntry(name)) return false;
-  for (const f of found) if (sameHeaderName(f.name, name)) return false;
+  for (let i = 0; i < found.length; i++) if (sameHeaderName(found[i]!.name, name)) return false;
   return true;
 }
 
@@ -271,14 +289,14 @@ function computePreflightList(route: Route, headerName: string): PreflightList {
     return { kind: 'absent', responder };
   }
   const items: string[] = [];
-  for (const rule of rules) {
-    const texts = literalTexts(rule.value);
+  for (let i = 0; i < rules.length; i++) {
+    const texts = literalTexts(rules[i]!.value);
     if (!texts) return { kind: 'unknown' };
-    for (const text of texts) {
-      const read = listValueItems(text);
+    for (let j = 0; j < texts.length; j++) {
+      const read = listValueItems(texts[j]!);
       if (read === 'templated') return { kind: 'unknown' };
       if (read === 'invalid') return { kind: 'invalid', responder };
-      for (const item of read) items.push(item);
+      for (let k = 0; k < read.length; k++) items.push(read[k]!);
     }
   }
   return { kind: 'list', responder, items, rules };
@@ -321,8 +339,9 @@ function computeCredentialsAllowed(route: Route): HeaderRule | undefined {
     const h = mayAllowCredentials(pre);
     if (h) return h;
   }
-  for (const r of actualResponders(route)) {
-    const h = mayAllowCredentials(r);
+  const actual = actualResponders(route);
+  for (let i = 0; i < actual.length; i++) {
+    const h = mayAllowCredentials(actual[i]!);
     if (h) return h;
   }
   return undefined;
@@ -335,9 +354,14 @@ export function routeHasCors(route: Route): boolean {
 }
 
 function computeRouteHasCors(route: Route): boolean {
-  for (const r of route.responders) if (sendsCorsHeader(r) || r.backend?.emitsCors === 'yes') return true;
+  const responders = route.responders;
+  for (let i = 0; i < responders.length; i++) if (sendsCorsHeader(responders[i]!) || responders[i]!.backend?.emitsCors === 'yes') return true;
   const errors = route.gatewayErrors;
-  if (errors !== undefined) for (const e of errors) for (const h of e.headers) if (isCorsHeader(h.name)) return true;
+  if (errors === undefined) return false;
+  for (let i = 0; i < errors.length; i++) {
+    const headers = errors[i]!.headers;
+    for (let j = 0; j < headers.length; j++) if (isCorsHeader(headers[j]!.name)) return true;
+  }
   return false;
 }
 
@@ -349,8 +373,11 @@ function computeRouteHasCors(route: Route): boolean {
  */
 export function calledCrossOrigin(route: Route, all: readonly Route[]): boolean {
   const m = routeFacts(route);
-  if (m.cross?.all !== all) m.cross = { all, value: computeCalledCrossOrigin(route, all) };
-  return m.cross.value;
+  if (m.crossFor !== all) {
+    m.cross = computeCalledCrossOrigin(route, all);
+    m.crossFor = all;
+  }
+  return m.cross;
 }
 
 function computeCalledCrossOrigin(route: Route, all: readonly Route[]): boolean {
@@ -366,7 +393,10 @@ function groupsWithCors(all: readonly Route[]): Set<string> {
   let set = corsGroups.get(all);
   if (!set) {
     set = new Set();
-    for (const r of all) if (r.group !== undefined && !set.has(r.group) && routeHasCors(r)) set.add(r.group);
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
+      if (r.group !== undefined && !set.has(r.group) && routeHasCors(r)) set.add(r.group);
+    }
     corsGroups.set(all, set);
   }
   return set;
@@ -380,8 +410,11 @@ function groupsWithCors(all: readonly Route[]): Set<string> {
 export function preflightReason(route: Route, clients: readonly ClientHeaders[] = NO_CLIENTS): string | undefined {
   if (clients.length === 0) clients = NO_CLIENTS;
   const m = routeFacts(route);
-  if (m.reason?.clients !== clients) m.reason = { clients, value: computePreflightReason(route, clients) };
-  return m.reason.value;
+  if (m.reasonFor !== clients) {
+    m.reason = computePreflightReason(route, clients);
+    m.reasonFor = clients;
+  }
+  return m.reason;
 }
 
 function computePreflightReason(route: Route, clients: readonly ClientHeaders[]): string | undefined {

@@ -1,4 +1,10 @@
-/** Pure helpers over the model that rules and the simulator share. */
+/**
+ * Pure helpers over the model that rules and the simulator share.
+ *
+ * Rules call these for every route, responder and header, mostly before V8 has optimized them:
+ * loops over model arrays here (and in the rules) are indexed, since a for-of loop in unoptimized
+ * code makes an iterator, a call and a result object per element.
+ */
 import type { CdnFacts, HeaderRule, HeaderValue, OriginOutcome, Responder, Route, Span } from './types.js';
 import type { ClientHeaders, NeededHeader, PreflightAnswer, PreflightList } from './preflight.js';
 import { memoByText } from './memo.js';
@@ -14,7 +20,10 @@ export const CORS_RESPONSE_HEADERS = [
 
 export function isCorsHeader(name: string): boolean {
   // rules ask this of every header of every route: most names are told apart by their length
-  for (const c of CORS_RESPONSE_HEADERS) if (c.length === name.length && sameHeaderName(name, c)) return true;
+  for (let i = 0; i < CORS_RESPONSE_HEADERS.length; i++) {
+    const c = CORS_RESPONSE_HEADERS[i]!;
+    if (c.length === name.length && sameHeaderName(name, c)) return true;
+  }
   return false;
 }
 
@@ -70,7 +79,9 @@ export function headersNamed(responder: Responder, name: string, phase?: 'succes
   const slot = indexedSlot(name);
   if (slot >= 0) return headerIndex(responder).lists[(phase === 'success' ? SUCCESS : phase === 'error' ? ERROR : ALL) + slot]!;
   let out: HeaderRule[] | undefined;
-  for (const h of responder.headers) {
+  const headers = responder.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
     if (!sameHeaderName(h.name, name) || (phase === 'success' && !h.onSuccess) || (phase === 'error' && !h.onErrors)) continue;
     if (out === undefined) out = [h];
     else out.push(h);
@@ -96,17 +107,24 @@ const NO_LISTS: readonly (readonly HeaderRule[])[] = new Array<readonly HeaderRu
  * question compared every header name (case-insensitively) anew.
  */
 class HeaderIndex {
+  readonly headers: readonly HeaderRule[];
   readonly length: number;
   /** at ALL/SUCCESS/ERROR + slot: the headers of that name (and phase), in declaration order; NO_LISTS (shared) while there are none */
-  lists: readonly (readonly HeaderRule[])[] = NO_LISTS;
+  lists: readonly (readonly HeaderRule[])[];
   /** mayAllowCredentials on success (null: none; undefined: not asked yet) */
-  credentialsOnSuccess: HeaderRule | null | undefined = undefined;
+  credentialsOnSuccess: HeaderRule | null | undefined;
   /** mayAllowCredentials on error */
-  credentialsOnError: HeaderRule | null | undefined = undefined;
+  credentialsOnError: HeaderRule | null | undefined;
 
-  constructor(readonly headers: readonly HeaderRule[]) {
+  constructor(headers: readonly HeaderRule[]) {
+    // fields are set here rather than by initializers: those run as a function of their own per instance
+    this.headers = headers;
     this.length = headers.length;
-    for (const h of headers) {
+    this.lists = NO_LISTS;
+    this.credentialsOnSuccess = undefined;
+    this.credentialsOnError = undefined;
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i]!;
       const slot = indexedSlot(h.name);
       if (slot < 0) continue;
       this.add(ALL + slot, h);
@@ -133,24 +151,40 @@ export function sendsCorsHeader(responder: Responder, phase?: 'success' | 'error
   return false;
 }
 
-/** Each responder's HeaderIndex (a WeakMap: a field stamped onto responders would give them more shapes, slowing every rule's reads). */
-const headerIndexes = new WeakMap<Responder, HeaderIndex>();
-/** the responder asked last and its index: rules ask one responder several questions in a row */
-let lastResponder: Responder | undefined;
-let lastIndex: HeaderIndex | undefined;
+/**
+ * Keeps a responder's HeaderIndex in a private field stamped onto the responder, as FactsStamp
+ * does for routes: rules reach it ~35 times per route, and a WeakMap lookup per question cost
+ * more than the questions themselves (now that helpers are not inlined).
+ */
+class IndexStamp extends Carrier {
+  #index: HeaderIndex;
+
+  private constructor(responder: Responder, index: HeaderIndex) {
+    super(responder);
+    this.#index = index;
+  }
+
+  static get(responder: Responder): HeaderIndex | undefined {
+    if (#index in responder) return (responder as unknown as IndexStamp).#index;
+    return frozenIndexes.get(responder);
+  }
+
+  static set(responder: Responder, index: HeaderIndex): void {
+    if (#index in responder) (responder as unknown as IndexStamp).#index = index;
+    else if (Object.isExtensible(responder)) new IndexStamp(responder, index);
+    else frozenIndexes.set(responder, index);
+  }
+}
+
+/** indexes of responders someone froze */
+const frozenIndexes = new WeakMap<Responder, HeaderIndex>();
 
 function headerIndex(responder: Responder): HeaderIndex {
   const headers = responder.headers;
-  const index = responder === lastResponder ? lastIndex : headerIndexes.get(responder);
-  if (index !== undefined && index.headers === headers && index.length === headers.length) {
-    lastResponder = responder;
-    lastIndex = index;
-    return index;
-  }
+  const index = IndexStamp.get(responder);
+  if (index !== undefined && index.headers === headers && index.length === headers.length) return index;
   const fresh = new HeaderIndex(headers);
-  headerIndexes.set(responder, fresh);
-  lastResponder = responder;
-  lastIndex = fresh;
+  IndexStamp.set(responder, fresh);
   return fresh;
 }
 
@@ -161,7 +195,8 @@ export function handlesMethod(responder: Responder, method: string): boolean {
 /** The responder that answers a request with this method (first match wins), if any. */
 export function responderFor(route: Route, method: string): Responder | undefined {
   if (method === 'OPTIONS') return preflightResponder(route);
-  for (const r of route.responders) if (handlesMethod(r, method)) return r;
+  const responders = route.responders;
+  for (let i = 0; i < responders.length; i++) if (handlesMethod(responders[i]!, method)) return responders[i];
   return undefined;
 }
 
@@ -171,23 +206,48 @@ export function responderFor(route: Route, method: string): Responder | undefine
  * is replaced or grows starts over. The fields below `actual` belong to preflight.ts.
  */
 export class RouteFacts {
+  readonly responders: readonly Responder[];
   readonly length: number;
   /** null: no responder handles OPTIONS */
-  preflight: Responder | null | undefined = undefined;
-  actual: readonly Responder[] | undefined = undefined;
-  answer: PreflightAnswer | undefined = undefined;
-  served: readonly string[] | undefined = undefined;
-  needed: { clients: readonly ClientHeaders[]; value: readonly NeededHeader[] } | undefined = undefined;
-  methodsList: PreflightList | undefined = undefined;
-  headersList: PreflightList | undefined = undefined;
+  preflight: Responder | null | undefined;
+  actual: readonly Responder[] | undefined;
+  answer: PreflightAnswer | undefined;
+  served: readonly string[] | undefined;
+  /** neededRequestHeaders for the clients `neededFor` (undefined: not asked yet) */
+  neededFor: readonly ClientHeaders[] | undefined;
+  needed: readonly NeededHeader[] | undefined;
+  methodsList: PreflightList | undefined;
+  headersList: PreflightList | undefined;
   /** null: none */
-  credentials: HeaderRule | null | undefined = undefined;
-  hasCors: boolean | undefined = undefined;
-  cross: { all: readonly Route[]; value: boolean } | undefined = undefined;
-  reason: { clients: readonly ClientHeaders[]; value: string | undefined } | undefined = undefined;
+  credentials: HeaderRule | null | undefined;
+  hasCors: boolean | undefined;
+  /** calledCrossOrigin for the route list `crossFor` */
+  crossFor: readonly Route[] | undefined;
+  cross: boolean;
+  /** preflightReason for the clients `reasonFor` */
+  reasonFor: readonly ClientHeaders[] | undefined;
+  reason: string | undefined;
 
-  constructor(readonly responders: readonly Responder[]) {
+  constructor(responders: readonly Responder[]) {
+    // every field is set here, in one order, so that all facts objects share one shape (and no
+    // initializer function runs per route); a pair of fields per argument-dependent fact keeps
+    // its argument and its value without an object per route
+    this.responders = responders;
     this.length = responders.length;
+    this.preflight = undefined;
+    this.actual = undefined;
+    this.answer = undefined;
+    this.served = undefined;
+    this.neededFor = undefined;
+    this.needed = undefined;
+    this.methodsList = undefined;
+    this.headersList = undefined;
+    this.credentials = undefined;
+    this.hasCors = undefined;
+    this.crossFor = undefined;
+    this.cross = false;
+    this.reasonFor = undefined;
+    this.reason = undefined;
   }
 }
 
@@ -237,7 +297,7 @@ export function preflightResponder(route: Route): Responder | undefined {
 }
 
 function findPreflightResponder(responders: readonly Responder[]): Responder | null {
-  for (const r of responders) if (handlesMethod(r, 'OPTIONS')) return r;
+  for (let i = 0; i < responders.length; i++) if (handlesMethod(responders[i]!, 'OPTIONS')) return responders[i]!;
   return null;
 }
 
@@ -249,13 +309,14 @@ export function actualResponders(route: Route): readonly Responder[] {
 
 function findActualResponders(responders: readonly Responder[]): readonly Responder[] {
   // when every responder serves some other method, the list is the route's own (no copy)
-  for (const r of responders) if (!servesNonOptions(r)) return responders.filter(servesNonOptions);
+  for (let i = 0; i < responders.length; i++) if (!servesNonOptions(responders[i]!)) return responders.filter(servesNonOptions);
   return responders;
 }
 
 function servesNonOptions(r: Responder): boolean {
-  if (r.methods === '*') return true;
-  for (const m of r.methods) if (m !== 'OPTIONS') return true;
+  const methods = r.methods;
+  if (methods === '*') return true;
+  for (let i = 0; i < methods.length; i++) if (methods[i] !== 'OPTIONS') return true;
   return false;
 }
 
@@ -272,7 +333,9 @@ export function mayAllowCredentials(responder: Responder, phase: 'success' | 'er
 }
 
 function computeMayAllowCredentials(responder: Responder, phase: 'success' | 'error'): HeaderRule | undefined {
-  for (const h of headersNamed(responder, 'access-control-allow-credentials', phase)) {
+  const named = headersNamed(responder, 'access-control-allow-credentials', phase);
+  for (let i = 0; i < named.length; i++) {
+    const h = named[i]!;
     const v = h.value;
     if (v.kind === 'literal') {
       if (v.text === 'true') return h;
