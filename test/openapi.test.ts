@@ -110,6 +110,47 @@ describe('OpenAPI HTTP API', () => {
   });
 });
 
+describe('REST or HTTP API', () => {
+  it('reads a document as an HTTP API when a later integration has payloadFormatVersion', () => {
+    const text = `openapi: "3.0.1"
+info: { title: h, version: "1" }
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, uri: x }
+  /b:
+    post:
+      x-amazon-apigateway-integration: { type: aws_proxy, uri: x, payloadFormatVersion: "2.0" }
+`;
+    const { routes } = load(text);
+    expect(routes.map((r) => r.id)).toEqual(['http-api:api.yaml/GET /a', 'http-api:api.yaml/POST /b']);
+  });
+
+  it('also sees payloadFormatVersion under a path item entry that is not an operation', () => {
+    const text = `openapi: "3.0.1"
+info: { title: h, version: "1" }
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, uri: x }
+    x-other:
+      x-amazon-apigateway-integration: { type: aws_proxy, uri: x, payloadFormatVersion: "2.0" }
+`;
+    expect(load(text).routes.map((r) => r.id)).toEqual(['http-api:api.yaml/GET /a']);
+  });
+
+  it('stays a REST API without HTTP API fields', () => {
+    const text = `openapi: "3.0.1"
+info: { title: h, version: "1" }
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, uri: x }
+`;
+    expect(load(text).routes.map((r) => r.id)).toEqual(['rest-api:api.yaml/a/GET']);
+  });
+});
+
 describe('bad input', () => {
   it('turns broken JSON into a parse-error and keeps going', () => {
     const r = openapiSource.load(

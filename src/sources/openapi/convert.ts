@@ -36,15 +36,12 @@ export interface OpenApiTarget {
   span: Span;
 }
 
-export function isHttpApiDocument(t: Template, root: YNode): boolean {
-  if (t.pair(root, 'x-amazon-apigateway-cors')) return true;
-  for (const path of entries(t.get(root, 'paths'))) {
-    for (const op of entries(t.deref(path.value))) {
-      const integ = t.get(op.value, 'x-amazon-apigateway-integration');
-      if (t.get(integ, 'payloadFormatVersion')) return true;
-    }
-  }
-  return false;
+/** The integration extension of an operation. */
+const INTEGRATION = 'x-amazon-apigateway-integration';
+
+/** Whether a (resolved) integration says it belongs to an HTTP API: `payloadFormatVersion` is an HTTP API field. */
+function isHttpApiIntegration(t: Template, integ: YNode | undefined): boolean {
+  return t.get(integ, 'payloadFormatVersion') !== undefined;
 }
 
 function schemes(t: Template, root: YNode): Map<string, YPair> {
@@ -194,10 +191,12 @@ interface IntegrationResponse {
   status: string | undefined;
 }
 
-function readIntegration(t: Template, op: YNode): GwIntegration {
-  const ip = pairOf(op, 'x-amazon-apigateway-integration');
+/** An operation's integration; undefined when `watchHttpApi` and it is an HTTP API's (see openApiDocumentApi). */
+function readIntegration(t: Template, op: YNode, watchHttpApi: boolean): GwIntegration | undefined {
+  const ip = pairOf(op, INTEGRATION);
   if (!ip) return { type: 'unknown', headers: [] };
   const integ = t.deref(ip.value);
+  if (watchHttpApi && isHttpApiIntegration(t, integ)) return undefined;
   const typeNode = t.at(integ, 'type');
   const type = integrationTypeOf(t.textOf(typeNode));
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
@@ -234,14 +233,19 @@ function takesJson(t: Template, op: YNode): boolean {
   return someKeyMentionsJson(t.get(t.at(op, 'requestBody'), 'content'));
 }
 
-/** What `forEachOperation` hands over per operation: `span` is the operation key's, `requiredHeaders` what `auth` needs. */
-type OperationVisitor = (pathPair: YPair, opPair: YPair, op: YNode, method: string, auth: AuthRequirement[], span: Span, requiredHeaders: RequiredHeader[]) => void;
+/**
+ * What `forEachOperation` hands over per operation: `span` is the operation key's, `requiredHeaders`
+ * what `auth` needs. Returning true stops the walk.
+ */
+type OperationVisitor = (pathPair: YPair, opPair: YPair, op: YNode, method: string, auth: AuthRequirement[], span: Span, requiredHeaders: RequiredHeader[]) => boolean | void;
 
 /**
  * Visits every operation under `paths`, with its method and the auth that applies (own
  * `security`, else the global one), in document order (a callback: no generator or record per operation).
+ * With `watchHttpApi`, a path item entry other than an operation whose integration is an HTTP API's
+ * stops the walk too (operations' integrations are the visitor's to check). Returns whether the walk stopped.
  */
-function forEachOperation(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean, visit: OperationVisitor): void {
+function forEachOperation(t: Template, root: YNode, apiKeyHeader: string | undefined, http: boolean, watchHttpApi: boolean, visit: OperationVisitor): boolean {
   const security = new SecurityReader(t, root, apiKeyHeader, http);
   const globalSecurity = t.pair(root, 'security');
   const paths = entries(t.get(root, 'paths'));
@@ -251,32 +255,59 @@ function forEachOperation(t: Template, root: YNode, apiKeyHeader: string | undef
     for (let k = 0; k < ops.length; k++) {
       const opPair = ops[k]!;
       const method = METHODS.get(opPair.key) ?? METHODS.get(opPair.key.toLowerCase());
-      if (method === undefined) continue;
+      if (method === undefined) {
+        if (watchHttpApi && isHttpApiIntegration(t, t.get(opPair.value, INTEGRATION))) return true;
+        continue;
+      }
       const op = t.deref(opPair.value);
       if (!op) continue;
       const own = pairOf(op, 'security');
       const sec = own ?? globalSecurity;
       const span = t.spanKey(opPair);
-      if (sec === undefined) visit(pathPair, opPair, op, method, [], span, []);
+      let stop: boolean | void;
+      if (sec === undefined) stop = visit(pathPair, opPair, op, method, [], span, []);
       else {
         const list = security.list(sec);
         // OPTIONS operations get requirements of their own (withOptionsFix attaches an edit to them)
         if (method === 'OPTIONS' || list.requirements.length === 0) {
           const auth = withOptionsFix(t, security.auth(list), method, opPair, own);
-          visit(pathPair, opPair, op, method, auth, span, authHeaders(auth, span));
-        } else visit(pathPair, opPair, op, method, security.shared(list), span, security.sharedHeaders(list, span));
+          stop = visit(pathPair, opPair, op, method, auth, span, authHeaders(auth, span));
+        } else stop = visit(pathPair, opPair, op, method, security.shared(list), span, security.sharedHeaders(list, span));
       }
+      if (stop === true) return true;
     }
   }
+  return false;
 }
 
 export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget): RestApiModel {
+  return restApi(t, root, target, false)!;
+}
+
+/**
+ * The API a standalone OpenAPI document describes: an HTTP API when it says so
+ * (`x-amazon-apigateway-cors`, or `payloadFormatVersion` in an integration), else a REST API.
+ * One pass for a REST document: its conversion watches for `payloadFormatVersion` and gives up
+ * at the first (HTTP API documents usually say so at their first integration).
+ */
+export function openApiDocumentApi(t: Template, root: YNode, target: OpenApiTarget): { rest: RestApiModel } | { http: HttpApiModel } {
+  if (!t.pair(root, 'x-amazon-apigateway-cors')) {
+    const rest = restApi(t, root, target, true);
+    if (rest) return { rest };
+  }
+  return { http: openApiToHttpApi(t, root, target) };
+}
+
+/** The REST API of a document; undefined when `watchHttpApi` and the document turns out to be an HTTP API's. */
+function restApi(t: Template, root: YNode, target: OpenApiTarget, watchHttpApi: boolean): RestApiModel | undefined {
   const keySource = t.str(t.get(root, 'x-amazon-apigateway-api-key-source'));
   const apiKeyHeader = keySource.ok && keySource.text.toUpperCase() === 'AUTHORIZER' ? undefined : 'X-Api-Key';
   const resources: GwResource[] = [];
   let res: GwResource | undefined;
   let resPair: YPair | undefined;
-  forEachOperation(t, root, apiKeyHeader, false, (pathPair, opPair, op, method, auth, span, requiredHeaders) => {
+  const isHttpApi = forEachOperation(t, root, apiKeyHeader, false, watchHttpApi, (pathPair, opPair, op, method, auth, span, requiredHeaders) => {
+    const integration = readIntegration(t, op, watchHttpApi);
+    if (integration === undefined) return true;
     if (!res || resPair !== pathPair) {
       res = { path: pathPair.key, span: t.spanKey(pathPair), methods: [] };
       resPair = pathPair;
@@ -286,13 +317,14 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
       method,
       span,
       auth,
-      integration: readIntegration(t, op),
+      integration,
       requiredHeaders,
       description: `${method} ${pathPair.key}`,
     };
     if (takesJson(t, op)) gm.takesJson = true;
     res.methods.push(gm);
   });
+  if (isHttpApi) return undefined;
   const gatewayResponses: GwGatewayResponse[] = [];
   for (const p of entries(t.get(root, 'x-amazon-apigateway-gateway-responses'))) {
     const g: GwGatewayResponse = {
@@ -309,8 +341,8 @@ export function openApiToRestApi(t: Template, root: YNode, target: OpenApiTarget
 
 export function openApiToHttpApi(t: Template, root: YNode, target: OpenApiTarget): HttpApiModel {
   const routes: HttpRoute[] = [];
-  forEachOperation(t, root, undefined, true, (pathPair, _opPair, op, method, auth, span, requiredHeaders) => {
-    const it = t.str(t.get(t.get(op, 'x-amazon-apigateway-integration'), 'type'));
+  forEachOperation(t, root, undefined, true, false, (pathPair, _opPair, op, method, auth, span, requiredHeaders) => {
+    const it = t.str(t.get(t.get(op, INTEGRATION), 'type'));
     routes.push({
       routeKey: pathPair.key === '$default' ? '$default' : `${method} ${pathPair.key}`,
       span,

@@ -6,7 +6,7 @@ import { Template } from '../cloudformation/template.js';
 import { loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter } from '../types.js';
 import { isMap, spanOf } from '../yaml-positions.js';
-import { isHttpApiDocument, openApiToHttpApi, openApiToRestApi } from './convert.js';
+import { openApiDocumentApi } from './convert.js';
 
 export const openapiSource: SourceAdapter = {
   kind: 'openapi',
@@ -20,8 +20,8 @@ export const openapiSource: SourceAdapter = {
       const label = title.ok ? title.text : '';
       const id = f.path.replace(/^.*[\\/]/, '');
       const span = spanOf(doc, 0, 0);
-      if (isHttpApiDocument(t, doc.root)) result.routes.push(...httpApiToRoutes(openApiToHttpApi(t, doc.root, { id, label, source: 'openapi', span })));
-      else result.routes.push(...restApiToRoutes(openApiToRestApi(t, doc.root, { id, label, source: 'openapi', span })));
+      const api = openApiDocumentApi(t, doc.root, { id, label, source: 'openapi', span });
+      result.routes.push(...('http' in api ? httpApiToRoutes(api.http) : restApiToRoutes(api.rest)));
     });
   },
 };
