@@ -14,8 +14,12 @@ const rule: Rule = {
     const all = context.routes;
     for (let n = 0; n < all.length; n++) {
       const route = all[n]!;
-      for (const responder of route.responders) {
-        for (const header of responder.headers) {
+      const responders = route.responders;
+      for (let j = 0; j < responders.length; j++) {
+        const responder = responders[j]!;
+        const headers = responder.headers;
+        for (let k = 0; k < headers.length; k++) {
+          const header = headers[k]!;
           if (header.value.kind !== 'by-origin') continue;
           for (const c of header.value.cases) {
             const m = c.when;

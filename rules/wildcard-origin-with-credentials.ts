@@ -12,7 +12,9 @@ const rule: Rule = {
   },
   check(context) {
     const reporter = new SpanReporter();
-    for (const site of headerSites(context.routes, 'access-control-allow-origin')) {
+    const sites = headerSites(context.routes, 'access-control-allow-origin');
+    for (let i = 0; i < sites.length; i++) {
+      const site = sites[i]!;
       // Probe an unrelated origin and every origin the response's allowlists name.
       const acac = credentialHeadersOf(site);
       if (acac.length === 0 || !mayAnswerStar(site.header.value, acac)) continue;

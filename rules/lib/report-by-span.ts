@@ -3,7 +3,7 @@
  * add_header, an included OPTIONS block): one finding per span and per distinct problem, naming
  * the routes it affects, so two routes with different problems at one span are not merged.
  */
-import type { Fix, RuleContext, Severity } from '../../src/engine/rule.js';
+import type { Fix, Report, RuleContext, Severity } from '../../src/engine/rule.js';
 import type { Route, Span } from '../../src/model/types.js';
 import { routeNames, type SpanGroups } from './grouping.js';
 
@@ -37,10 +37,8 @@ export function reportBySpan(context: RuleContext, groups: SpanGroups<RouteProbl
 /** One finding for routes with the same problem at one span, worded and fixed as the first one's. */
 function report(context: RuleContext, span: Span, same: readonly RouteProblem[]): void {
   const first = same[0]!;
-  context.report({
-    span,
-    message: first.message(routeNames(same.map((i) => i.route.name))),
-    ...(first.severity ? { severity: first.severity } : {}),
-    ...(first.fix ? { fix: first.fix } : {}),
-  });
+  const report: Report = { span, message: first.message(routeNames(same.map((i) => i.route.name))) };
+  if (first.severity) report.severity = first.severity;
+  if (first.fix) report.fix = first.fix;
+  context.report(report);
 }
