@@ -203,14 +203,19 @@ function coverage(errors: readonly GatewayError[], error: ErrorType): Coverage {
  * errors: the routes of an API share one list of them, so each type is looked up once per list.
  */
 class MissingErrors {
-  list: ErrorNeed[] | undefined = undefined;
+  list: ErrorNeed[] | undefined;
   /** the types met so far, a bit each */
-  private seen = 0;
+  private seen: number;
+  private readonly errors: readonly GatewayError[];
+  private readonly known: (Coverage | undefined)[];
 
-  constructor(
-    private readonly errors: readonly GatewayError[],
-    private readonly known: (Coverage | undefined)[],
-  ) {}
+  constructor(errors: readonly GatewayError[], known: (Coverage | undefined)[]) {
+    // one per route: fields set here, not by initializers (which run as a function of their own)
+    this.list = undefined;
+    this.seen = 0;
+    this.errors = errors;
+    this.known = known;
+  }
 
   /** An error the route can meet; the first auth that leads to a type words it. */
   add(error: ErrorType, auth: AuthRequirement | undefined): void {
