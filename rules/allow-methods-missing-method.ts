@@ -59,7 +59,8 @@ const rule: Rule = {
 /** The distinct normalized methods that force a preflight, in first-served order (shared empty list: none). */
 function preflightedMethods(served: readonly string[]): readonly string[] {
   let out: string[] | undefined;
-  for (const m of served) {
+  for (let i = 0; i < served.length; i++) {
+    const m = served[i]!;
     const method = preflightedAs(m);
     if (method === null) continue;
     if (out === undefined) out = [method];

@@ -293,7 +293,10 @@ function checkGatewayErrors(context: RuleContext): void {
   for (const { span, items } of groups.list()) {
     // each type once, in first-seen order, worded as the last route that meets it words it
     const byType = new Map<string, ErrorNeed>();
-    for (const item of items) for (const m of item.missing) byType.set(m.error.type, m);
+    for (let i = 0; i < items.length; i++) {
+      const missing = items[i]!.missing;
+      for (let j = 0; j < missing.length; j++) byType.set(missing[j]!.error.type, missing[j]!);
+    }
     const list = [...byType.values()].map((m) => `${m.error.type} (${m.error.why(m.auth)})`).join(', ');
     context.report({
       span,

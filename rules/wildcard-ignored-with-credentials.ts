@@ -67,7 +67,8 @@ const PREFLIGHT_LISTS = [ALLOW_METHODS, ALLOW_HEADERS];
 function listsWildcard(h: HeaderRule): boolean {
   const texts = literalTexts(h.value);
   if (!texts) return false;
-  for (const t of texts) {
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i]!;
     // cheap test first: a list naming * contains the character
     if (!t.includes('*')) continue;
     const parsed = parseTokenList(t);

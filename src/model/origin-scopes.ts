@@ -89,7 +89,9 @@ export function appliesWhenever(a: HeaderRule, b: HeaderRule): boolean {
  * (value exactly `true` for that origin), sent whenever `acao` is; undefined when there is none.
  */
 export function credentialsFor(site: HeaderSite, origin: string): HeaderRule | undefined {
-  for (const h of credentialHeadersOf(site)) {
+  const credentials = credentialHeadersOf(site);
+  for (let i = 0; i < credentials.length; i++) {
+    const h = credentials[i]!;
     if (!appliesWhenever(site.header, h)) continue;
     const v = valueForOrigin(h.value, origin);
     if (v.kind === 'text' && v.text.trim() === 'true') return h;
@@ -134,7 +136,9 @@ const patternCasesCache = new WeakMap<readonly Route[], { sites: readonly string
 
 function collectReflectingPatternCases(routes: readonly Route[], sites: readonly string[]): ReflectingPatternCase[] {
   const out: ReflectingPatternCase[] = [];
-  for (const site of headerSites(routes, 'access-control-allow-origin')) {
+  const acao = headerSites(routes, 'access-control-allow-origin');
+  for (let i = 0; i < acao.length; i++) {
+    const site = acao[i]!;
     const value = site.header.value;
     if (value.kind !== 'by-origin' || reflectsAnyOrigin(value)) continue;
     for (const c of value.cases) {

@@ -199,7 +199,8 @@ function computeNeededRequestHeaders(route: Route, clients: readonly ClientHeade
     }
   }
   if (route.takesJson && isNewNeed(out, 'Content-Type')) out.push({ name: 'Content-Type', reason: 'the route takes JSON bodies' });
-  for (const c of clients) {
+  for (let i = 0; i < clients.length; i++) {
+    const c = clients[i]!;
     if (c.origin !== undefined && !mayServeOrigin(route, c.origin)) continue;
     for (const name of c.headers ?? []) if (isNewNeed(out, name)) out.push({ name, reason: `client ${c.name} sends it` });
   }
