@@ -59,14 +59,14 @@ export type YNode = YScalar | YSeq | YMap;
  * decision, taken half way through a large file, threw away all the code that built nodes).
  */
 export class ScalarNode implements YScalar {
-  declare kind: 'scalar';
+  /** on the prototype (below), not in each node: one field less to allocate, set and copy per scalar */
+  declare readonly kind: 'scalar';
   declare value: string | number | boolean | null;
   declare text: string;
   declare quoted: boolean;
   declare start: number;
   declare end: number;
   constructor(value: string | number | boolean | null, text: string, quoted: boolean, start: number, end: number) {
-    this.kind = 'scalar';
     this.value = value;
     this.text = text;
     this.quoted = quoted;
@@ -76,17 +76,22 @@ export class ScalarNode implements YScalar {
 }
 
 export class SeqNode implements YSeq {
-  declare kind: 'seq';
+  /** on the prototype, as ScalarNode's */
+  declare readonly kind: 'seq';
   declare items: YNode[];
   declare start: number;
   declare end: number;
   constructor(items: YNode[], start: number, end: number) {
-    this.kind = 'seq';
     this.items = items;
     this.start = start;
     this.end = end;
   }
 }
+
+// A node's `kind` is its class's: an object spread (`{ ...node }`) does not copy it, so copies of
+// nodes are made with these constructors.
+Object.defineProperty(ScalarNode.prototype, 'kind', { value: 'scalar' });
+Object.defineProperty(SeqNode.prototype, 'kind', { value: 'seq' });
 
 export class PairNode implements YPair {
   declare key: string;

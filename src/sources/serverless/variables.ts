@@ -15,7 +15,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { SourceDiagnostic, Span } from '../../model/types.js';
 import { parseTemplateText } from '../cloudformation/index.js';
-import { isMap, isScalar, isSeq, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
+import { isMap, isScalar, isSeq, PosMap, ScalarNode, SeqNode, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
 import type { SourceHost } from '../types.js';
 
 /** A node together with the document it comes from (its offsets are into that document's text). */
@@ -301,7 +301,8 @@ export class Variables {
         return this.substitute(whole, unseen, depth + 1);
       }
       const s = this.text(at);
-      if (s.ok) return s.text === n.text ? n : { ...n, text: s.text, value: s.text };
+      // (copies are built with the node classes: a spread would not copy `kind`, which is on their prototypes)
+      if (s.ok) return s.text === n.text ? n : new ScalarNode(s.text, s.text, n.quoted, n.start, n.end);
       return unknownMarker(n);
     }
     if (isSeq(n)) {
@@ -311,7 +312,7 @@ export class Variables {
         if (c !== i) changed = true;
         return c;
       });
-      return changed ? { ...n, items } : n;
+      return changed ? new SeqNode(items, n.start, n.end) : n;
     }
     let changed = false;
     const pairs = n.pairs.map((p) => {
@@ -323,7 +324,9 @@ export class Variables {
     if (!changed) return n;
     const byKey = new Map<string, YPair>();
     for (const p of pairs) byKey.set(p.key, p);
-    const out: YMap = { ...n, pairs, byKey };
+    const out = new PosMap(n.start, n.end, pairs);
+    out.byKey = byKey;
+    out.shortForm = n.shortForm;
     return out;
   }
 }
