@@ -111,6 +111,12 @@ describe('fast YAML reader', () => {
     ['a: \u00e9\u00e9\u0085x\n', true], // NEL is allowed, after other non-ASCII text
     ['a: \u00e9\u0085\u0001\n', false], // a control character after other non-ASCII text
     ['a: \u00e9\n\tb: 1\n', false], // a tab after other non-ASCII text
+    ['a: x\u0001y\nb: 1\n', false], // a control character in ASCII text
+    ['a: x\u007fy\n', false], // DEL in ASCII text
+    ['a: x\u001fy\n', false],
+    ['a: 1\r\nb: 2\r\n', false], // CR line ends
+    ['a: 1\nb: "x\ty"\n', false], // a tab inside a quoted scalar
+    ['a: x~y ~\nb: " !~"\n', true], // printable ASCII up to the tilde
   ])('%j (fast reader reads it: %s)', (text, accepted) => {
     expect(compare(text)).toBe(accepted);
   });

@@ -11,6 +11,7 @@
  * the errors. A test
  * compares both readers on fixtures, generated templates and mutated inputs.
  */
+import { Buffer } from 'node:buffer';
 import type { YamlSink } from './yaml-positions.js';
 
 // js-yaml's collection event ids, scalar styles and chomping modes.
@@ -30,16 +31,25 @@ const KEEP = 3;
 // without a regex (and at once in a one-byte string).
 // eslint-disable-next-line no-control-regex
 const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/g;
+/** The ASCII characters this reader leaves to js-yaml: controls but the line feed (tab and CR among them), and DEL. */
+const CONTROL_CHARACTERS = [...Array(32).keys(), 127].filter((c) => c !== 10).map((c) => String.fromCharCode(c));
 /** Anything but printable ASCII and line feeds: a short character class the regex engine scans quickly. */
 const NOT_PLAIN_ASCII = /[^\n -~]/;
 const hasLoneSurrogate = (text: string) => !(text as string & { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Whether the text holds a character this reader leaves to js-yaml: a tab, a CR, a character YAML
- * forbids or a lone surrogate. Most templates are printable ASCII throughout, which one scan for
- * anything else settles; the forbidden-character search only runs from the first other character on.
+ * forbids or a lone surrogate. Most templates are ASCII throughout, which leaves only control
+ * characters to look for; otherwise the forbidden-character search only runs from the first
+ * character that is not printable ASCII on.
  */
 function hasUnreadCharacters(text: string): boolean {
+  if (Buffer.byteLength(text, 'utf8') === text.length) {
+    // ASCII throughout (a native count): only control characters can be left, each found by a
+    // native search (`memchr`), together several times faster than the regex's scan of the text.
+    for (const c of CONTROL_CHARACTERS) if (text.includes(c)) return true;
+    return false;
+  }
   const other = text.search(NOT_PLAIN_ASCII);
   if (other === -1) return false;
   if (text.includes('\t', other) || text.includes('\r', other)) return true;
