@@ -108,6 +108,15 @@ describe('fast YAML reader', () => {
     ['# only\n---\na: 1\n', true],
     ['  # c\n---\na: 1\n', true],
     ['a: 1\n --- \n', false],
+    ['---\na: 1\n---\nb: 2\n', false], // a second document
+    ['a: 1\n...\n', false],
+    ['...\na: 1\n', false],
+    ['--- # c\na: 1\n', true],
+    ['a: |\n  x\n---\nb: 1\n', false], // a marker ending a block scalar
+    ['a:\n- x\n---\n', false], // a marker after a sequence at column 0
+    ['a: "x\n---"\n', false], // a marker inside a quoted scalar: js-yaml's error
+    ['---x: 1\na: ---\nb: ... c\n', true], // not markers
+    ['--- a: 1\n', false],
     ['a: \u00e9\u00e9\u0085x\n', true], // NEL is allowed, after other non-ASCII text
     ['a: \u00e9\u0085\u0001\n', false], // a control character after other non-ASCII text
     ['a: \u00e9\n\tb: 1\n', false], // a tab after other non-ASCII text

@@ -56,7 +56,6 @@ function hasUnreadCharacters(text: string): boolean {
   NON_PRINTABLE.lastIndex = other;
   return NON_PRINTABLE.test(text) || hasLoneSurrogate(text);
 }
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \n]|$)/gm;
 /** Tags this reader accepts: `!Name`, `!!name` (js-yaml validates others, and reports errors); `/^!!?[A-Za-z0-9_][A-Za-z0-9_.:-]*$/` without slicing the tag. */
 function isSimpleTag(src: string, start: number, end: number): boolean {
   let p = start + 1;
@@ -145,12 +144,10 @@ class Reader {
     const src = this.src;
     this.pos = 0;
     this.nextLine();
-    DOCUMENT_MARKER.lastIndex = 0;
-    const marker = DOCUMENT_MARKER.exec(src);
-    if (marker) {
-      // Only a leading `---` alone on its line (after comments) is read here.
-      if (marker.index !== this.pos || this.indent !== 0 || src[this.pos] !== '-') this.giveUp();
-      if (DOCUMENT_MARKER.exec(src)) this.giveUp();
+    if (this.indent === 0 && this.markerAt(this.pos)) {
+      // Only a leading `---` alone on its line (after comments) is read here; `blockMapping` gives
+      // up on any other marker.
+      if (src.charCodeAt(this.pos) !== 45) this.giveUp();
       this.pos += 3;
       this.endOfLine();
     }
@@ -160,6 +157,13 @@ class Reader {
     this.blockMapping(0, -1, -1);
     if ((this.indent as number) !== -1) this.giveUp();
     this.sink.pop();
+  }
+
+  /** Whether a document marker (`---` or `...`, then white space or the end) starts at `p`. */
+  private markerAt(p: number): boolean {
+    const src = this.src;
+    const c = src.charCodeAt(p);
+    return (c === 45 || c === 46) && src.charCodeAt(p + 1) === c && src.charCodeAt(p + 2) === c && isSpaceOrEnd(src.charCodeAt(p + 3));
   }
 
   // ---- lines ----
@@ -271,6 +275,10 @@ class Reader {
     this.open(MAPPING, this.pos, ts, te);
     for (;;) {
       // key
+      // A line at column 0 is a key of the root mapping: anything else gave up earlier (a block
+      // scalar, quoted scalar or flow collection continues only on lines indented past its key's
+      // column), so this is where a document marker after the first line turns up.
+      if (n === 0 && this.markerAt(this.pos)) this.giveUp();
       const c = src.charCodeAt(this.pos);
       if (c === 39 || c === 34) {
         const end = this.quoted(-1, -1, -1);
