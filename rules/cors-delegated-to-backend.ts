@@ -1,5 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
-import { headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName } from '../src/model/query.js';
+import { headersNamed, isCorsHeader, mayAllowCredentials, preflightResponder, sameHeaderName, servesNonOptions } from '../src/model/query.js';
 import type { Backend, HeaderRule, HeaderValue, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames, where } from './lib/grouping.js';
 
@@ -46,7 +46,7 @@ const rule: Rule = {
         // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
         // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
         // (This responder sends no ACAO of the gateway's, so it never counts itself.)
-        siblingCors ??= responders.some((r) => !onlyPreflight(r) && gatewaySendsOrigin(r));
+        siblingCors ??= responders.some((r) => servesNonOptions(r) && gatewaySendsOrigin(r));
         const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
         if (!answersActual && !answersPreflight) continue;
         groups.add(backend.span ?? responder.span, { route, responder, backend, declared, preflight, answersActual, answersPreflight });
@@ -122,9 +122,6 @@ function declaredCors(route: Route): HeaderRule | undefined {
   return undefined;
 }
 
-function onlyPreflight(r: Responder): boolean {
-  return r.methods !== '*' && r.methods.every((m) => m === 'OPTIONS');
-}
 
 function requestsOf(responder: Responder, answersPreflight: boolean): string {
   if (responder.methods === '*') return answersPreflight ? 'all requests, preflights included,' : 'the actual requests';

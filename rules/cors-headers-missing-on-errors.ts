@@ -1,5 +1,5 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
-import { headersNamed, mayAllowCredentials, sameHeaderName } from '../src/model/query.js';
+import { headersNamed, mayAllowCredentials, sameHeaderName, servesNonOptions } from '../src/model/query.js';
 import type { AuthRequirement, GatewayError, HeaderRule, Responder, Route, Span } from '../src/model/types.js';
 import { SpanGroups, routeNames } from './lib/grouping.js';
 
@@ -60,13 +60,6 @@ function mayAnswerError(route: Route, responder: Responder): boolean {
   return responder.status.kind !== 'fixed' || responder.status.code >= 400;
 }
 
-/** Only preflights: their failure is a status problem, reported by the preflight rules. */
-function onlyPreflight(responder: Responder): boolean {
-  const methods = responder.methods;
-  if (methods === '*') return false;
-  for (let i = 0; i < methods.length; i++) if (methods[i] !== 'OPTIONS') return false;
-  return true;
-}
 
 function fixFor(context: RuleContext, header: HeaderRule): Fix | undefined {
   // nginx: `add_header NAME VALUE;` -> `add_header NAME VALUE always;`
@@ -89,7 +82,8 @@ function checkResponders(context: RuleContext): void {
     const responders = route.responders;
     for (let j = 0; j < responders.length; j++) {
       const responder = responders[j]!;
-      if (onlyPreflight(responder)) continue;
+      // only preflights: their failure is a status problem, reported by the preflight rules
+      if (!servesNonOptions(responder)) continue;
       // one pass: the gateway's first Access-Control-Allow-Origin on success, and whether any is sent on errors
       let origin: HeaderRule | undefined;
       let onErrors = false;
@@ -240,7 +234,7 @@ function missingErrors(route: Route, errors: readonly GatewayError[], known: (Co
   const responders = route.responders;
   for (let i = 0; i < responders.length; i++) {
     const r = responders[i]!;
-    if (onlyPreflight(r)) continue;
+    if (!servesNonOptions(r)) continue;
     for (let j = 0; j < r.auth.length; j++) {
       const auth = r.auth[j]!;
       const types = errorsOfAuth(auth);
@@ -256,12 +250,12 @@ function corsIntent(route: Route): Span | undefined {
   const responders = route.responders;
   for (let i = 0; i < responders.length; i++) {
     const r = responders[i]!;
-    const h = onlyPreflight(r) ? undefined : headersNamed(r, ACAO)[0];
+    const h = servesNonOptions(r) ? headersNamed(r, ACAO)[0] : undefined;
     if (h) return h.span;
   }
   for (let i = 0; i < responders.length; i++) {
     const r = responders[i]!;
-    const h = onlyPreflight(r) ? headersNamed(r, ACAO)[0] : undefined;
+    const h = servesNonOptions(r) ? undefined : headersNamed(r, ACAO)[0];
     if (h) return h.span;
   }
   return undefined;

@@ -138,25 +138,30 @@ export interface NeededHeader {
   span?: Span;
 }
 
-/** Request headers an authentication mechanism reads (from what the model says, never guessed). */
-export function headersReadBy(auth: AuthRequirement): string[] {
+/**
+ * Request headers an authentication mechanism reads (from what the model says, never guessed).
+ * Shared arrays (asked for every route's auth): read them, never change them.
+ */
+export function headersReadBy(auth: AuthRequirement): readonly string[] {
   switch (auth.mechanism) {
     case 'authorization-header':
     case 'basic':
-      return [auth.header ?? 'Authorization'];
+      return onlyText(auth.header ?? 'Authorization');
     case 'iam':
       return [...new Set([auth.header ?? 'Authorization', 'X-Amz-Date', 'X-Amz-Security-Token'])];
     case 'api-key':
-      return [auth.header ?? 'X-Api-Key'];
+      return onlyText(auth.header ?? 'X-Api-Key');
     case 'cookie':
     case 'mtls':
     case 'ip-allowlist':
     case 'none':
-      return [];
+      return NO_NAMES;
     default:
-      return auth.header ? [auth.header] : [];
+      return auth.header ? onlyText(auth.header) : NO_NAMES;
   }
 }
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /**
  * Request headers the route's clients must send and the preflight must allow: those the source
@@ -229,7 +234,7 @@ export function mayServeOrigin(route: Route, origin: string): boolean {
 
 /** The literal texts a value can take (by-origin outcomes included); undefined if any is not literal. Shared: never change it. */
 export function literalTexts(value: HeaderValue): readonly string[] | undefined {
-  if (value.kind !== 'by-origin') return value.kind === 'literal' ? [value.text] : undefined;
+  if (value.kind !== 'by-origin') return value.kind === 'literal' ? onlyText(value.text) : undefined;
   let texts = literalTextsCache.get(value);
   if (texts === undefined) {
     texts = computeLiteralTexts(value) ?? null;
@@ -239,6 +244,9 @@ export function literalTexts(value: HeaderValue): readonly string[] | undefined 
 }
 
 const literalTextsCache = new WeakMap<HeaderValue, readonly string[] | null>();
+
+/** `[text]`, one shared array per text: rules ask for the texts of every header of every route. */
+const onlyText = memoByText((text): readonly string[] => [text]);
 
 function computeLiteralTexts(value: HeaderValue): string[] | undefined {
   if (value.kind === 'literal') return [value.text];

@@ -74,7 +74,9 @@ const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
  * phase) at all, in declaration order. The array may be shared: read it, never change it.
  */
 export function headersNamed(responder: Responder, name: string, phase?: 'success' | 'error'): readonly HeaderRule[] {
-  const slot = indexedSlot(name);
+  // rules ask with the lower-case constants themselves: found by identity before the memo is asked
+  let slot = INDEXED_NAMES.indexOf(name);
+  if (slot < 0) slot = indexedSlot(name);
   if (slot >= 0) return headerIndex(responder).lists[(phase === 'success' ? SUCCESS : phase === 'error' ? ERROR : ALL) + slot]!;
   let out: HeaderRule[] | undefined;
   const headers = responder.headers;
@@ -311,7 +313,8 @@ function findActualResponders(responders: readonly Responder[]): readonly Respon
   return responders;
 }
 
-function servesNonOptions(r: Responder): boolean {
+/** Whether a responder handles some method other than OPTIONS (else it answers only preflights). */
+export function servesNonOptions(r: Responder): boolean {
   const methods = r.methods;
   if (methods === '*') return true;
   for (let i = 0; i < methods.length; i++) if (methods[i] !== 'OPTIONS') return true;
