@@ -436,7 +436,8 @@ class Reader {
   // ---- scalars ----
 
   private canStartPlain(c: number, inFlow: boolean): boolean {
-    if (Number.isNaN(c) || c === 32 || c === 10 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96 || isFlowIndicator(c)) {
+    // (the flow indicators , [ ] { } written out: this runs for every plain scalar)
+    if (Number.isNaN(c) || c === 32 || c === 10 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125) {
       return false;
     }
     // `- `, `? ` and `: ` are indicators (a `: ` at a key's place is an empty key), not scalars

@@ -256,9 +256,9 @@ export class TextCache {
 
 /** Offsets to 1-based line/column. */
 export class LineIndex {
-  /** line start offsets in `starts[0 .. count - 1]` (a typed array: the garbage collector never scans or copies its contents) */
-  private readonly starts: Int32Array;
-  private readonly count: number;
+  /** line start offsets in `starts[0 .. count - 1]` (a typed array: the garbage collector never scans or copies its contents); read by `spanOf` */
+  readonly starts: Int32Array;
+  readonly count: number;
   /** the line of the last lookup: spans are mostly asked for in text order, and a span's end is near its start */
   private last = 0;
   constructor(text: string) {
@@ -323,10 +323,13 @@ export interface ParsedDocument {
 /** The span of an offset range in a parsed document. */
 export function spanOf(doc: { file: string; lines: LineIndex }, start: number, end: number): Span {
   const lines = doc.lines;
+  const starts = lines.starts;
   const e = Math.max(start, end);
   const a = lines.lineAt(start);
-  const b = lines.lineAt(e);
-  return { file: doc.file, line: a + 1, column: start - lines.lineStart(a) + 1, endLine: b + 1, endColumn: e - lines.lineStart(b) + 1, offset: start, endOffset: e };
+  // Most spans end on the line they start on: no second lookup then. (Spans are made for every
+  // model element and finding; without TurboFan inlining each lookup is a call.)
+  const b = a + 1 >= lines.count || starts[a + 1]! > e ? a : lines.lineAt(e);
+  return { file: doc.file, line: a + 1, column: start - starts[a]! + 1, endLine: b + 1, endColumn: e - starts[b]! + 1, offset: start, endOffset: e };
 }
 
 // CloudFormation short forms: tag → long-form key. `!Ref` and `!Condition` are not `Fn::`.
@@ -773,7 +776,10 @@ export function isScalar(n: YNode | undefined | null): n is YScalar {
 
 /** The value under `key` of a map node (undefined for non-maps). */
 export function child(n: YNode | undefined | null, key: string): YNode | undefined {
-  return n && n.kind === 'map' ? lookup(n, key)?.value : undefined;
+  if (!n || n.kind !== 'map') return undefined;
+  // (`lookup` written out: the sources call this for nearly every property they read)
+  const pair = n instanceof PosMap ? n.get(key) : n.byKey.get(key);
+  return pair === undefined ? undefined : pair.value;
 }
 
 export function pairOf(n: YNode | undefined | null, key: string): YPair | undefined {
