@@ -271,9 +271,16 @@ function computeGatewayErrors(api: RestApiModel, auth: AuthRequirement[]): Gatew
   return out;
 }
 
+/**
+ * One empty list for the empty list fields of every REST route, responder and backend (no hosts,
+ * no dropped or hidden headers, no cookies, no headers on a proxy's responder): like the method
+ * lists and statuses, the model never modifies them, and a large API has thousands of routes.
+ */
+const EMPTY: never[] = [];
+
 function integrationBackend(i: GwIntegration, kind: Backend['kind'], emitsCors: Backend['emitsCors'], description: string): Backend {
   // (a literal per variant: a property added afterwards would need a property store of its own)
-  return i.span ? { kind, emitsCors, hiddenHeaders: [], description, span: i.span } : { kind, emitsCors, hiddenHeaders: [], description };
+  return i.span ? { kind, emitsCors, hiddenHeaders: EMPTY, description, span: i.span } : { kind, emitsCors, hiddenHeaders: EMPTY, description };
 }
 
 function backendOf(i: GwIntegration): Backend {
@@ -325,7 +332,7 @@ export function methodResponder(m: GwMethod, methods: string[] | '*'): Responder
     methods,
     answeredBy: i.type === 'MOCK' ? 'gateway' : 'backend',
     status: i.type === 'MOCK' || (!proxy && i.status) ? (i.status ?? NOTHING_SELECTED) : BACKEND_STATUS,
-    headers: proxy ? [] : integrationHeaderRules(i),
+    headers: proxy ? EMPTY : integrationHeaderRules(i),
     auth: m.auth,
     span: m.span,
     description: m.description ?? `${m.method} method (${i.type} integration)`,
@@ -386,10 +393,10 @@ export function restApiToRoutes(api: RestApiModel): Route[] {
         name: m.method + nameSuffix,
         span: m.span,
         // An OPTIONS method on the resource is served on purpose (the preflight answer), so it is part of the match.
-        match: { hosts: [], path, methods: m.method === 'ANY' ? '*' : options ? lists.withPreflight(m.method) : lists.of(m.method), span: res.span },
+        match: { hosts: EMPTY, path, methods: m.method === 'ANY' ? '*' : options ? lists.withPreflight(m.method) : lists.of(m.method), span: res.span },
         responders,
-        droppedHeaders: [],
-        cookies: [],
+        droppedHeaders: EMPTY,
+        cookies: EMPTY,
         gatewayErrors: gatewayErrorsFor(api, m.auth),
         group,
       };

@@ -439,16 +439,19 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
       const node = t.at(props, 'ResourceId');
       const ref = t.refOf(node);
       let path: string;
-      let span = t.spanResource(m);
-      if (pairOf(node, 'Fn::GetAtt') !== undefined && ref === api.id) path = '/';
-      else if (ref && paths.has(ref)) {
-        const p = paths.get(ref)!;
+      // the resource's span: the API's for the root, else the Resource's (not the method's)
+      let span: Span;
+      const p = ref ? paths.get(ref) : undefined;
+      if (pairOf(node, 'Fn::GetAtt') !== undefined && ref === api.id) {
+        path = '/';
+        span = t.spanResource(api);
+      } else if (p !== undefined) {
         if ('unknown' in p) {
           out.diagnostics.push({ ruleId: 'unresolved-include', message: `Method ${m.id}: ${p.unknown}; its route was not checked`, span: t.spanResource(m) });
           return undefined;
         }
         path = p.path;
-        span = t.spanResource(p.res);
+        span = path === '/' ? t.spanResource(api) : t.spanResource(p.res);
       } else {
         const rn = pairOf(props, 'ResourceId');
         out.diagnostics.push({
@@ -459,7 +462,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         return undefined;
       }
       let r = resources.get(path);
-      if (!r) resources.set(path, (r = { path, span: path === '/' ? t.spanResource(api) : span, methods: [] }));
+      if (!r) resources.set(path, (r = { path, span, methods: [] }));
       return r;
     };
     const methods = methodsByApi.get(api.id) ?? [];
@@ -478,7 +481,8 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         span: t.spanNode(hmPair!.value),
         auth,
         integration: readIntegration(t, props),
-        requiredHeaders: authHeaders(auth, t.spanResource(m)),
+        // (the method's span only where a requirement has none: no span made for a method without auth)
+        requiredHeaders: auth.length === 0 ? [] : authHeaders(auth, t.spanResource(m)),
         description: `${method} method ${m.id}`,
       };
       if (someKeyMentionsJson(t.at(props, 'RequestModels'))) gm.takesJson = true;
