@@ -55,7 +55,9 @@ const rule: Rule = {
         message:
           `${second.name} is added a second time on ${routeNames(items.map((i) => i.route.name))} (first at ${where(first.span, span)}): ` +
           `responses carry two ${second.name} lines, which browsers join into "${show(first.value)}, ${show(second.value)}" and reject, so every CORS request fails. ` +
-          'Send it once (pick the value with a map instead of two add_header lines)',
+          (first.via === second.via
+            ? 'Send it once (pick the value with a map instead of two add_header lines)'
+            : `Send it once: keep either the ${first.via} or the ${second.via}`),
       });
     }
     for (const { span, items } of withBackend.list()) {
@@ -101,8 +103,6 @@ function firstCoexistingPair(rules: readonly HeaderRule[]): [HeaderRule, HeaderR
       const a = rules[i]!;
       const b = rules[j]!;
       if ((a.condition ?? '') !== (b.condition ?? '')) continue;
-      // Different mechanisms (add_header vs a module that replaces the header) may not stack.
-      if (a.via !== b.via) continue;
       if (!((a.onSuccess && b.onSuccess) || (a.onErrors && b.onErrors))) continue;
       if (bothPresentForSomeOrigin(a.value, b.value)) return [a, b];
     }

@@ -894,6 +894,8 @@ function computeMoreSet(level: Level): { set: HeaderDecl[]; cleared: string[] } 
         if (!name) continue;
         if (d.name === 'more_clear_headers' || value === '') {
           cleared.push(name);
+          // an outer more_set_headers of that name is undone (not add_header's line: see levelHeaders)
+          if (!statuses?.length && !types) removeMoreSet(set, name);
           continue;
         }
         // replaces any earlier header of that name
@@ -903,6 +905,16 @@ function computeMoreSet(level: Level): { set: HeaderDecl[]; cleared: string[] } 
     }
   }
   return { set, cleared };
+}
+
+/** Drops the more_set_headers declarations a clear of `pattern` removes (headers-more: a trailing `*` matches any rest of the name). */
+function removeMoreSet(set: HeaderDecl[], pattern: string): void {
+  const lower = pattern.toLowerCase();
+  const prefix = lower.endsWith('*') ? lower.slice(0, -1) : undefined;
+  for (let i = set.length - 1; i >= 0; i--) {
+    const name = set[i]!.name.toLowerCase();
+    if (prefix !== undefined ? name.startsWith(prefix) : name === lower) set.splice(i, 1);
+  }
 }
 
 interface PathHeader {
@@ -950,8 +962,10 @@ function levelHeaders(level: Level): LevelHeaders {
   const parent = level.parent;
   if (parent && eff === effectiveAddHeaders(parent) && more === moreSetDecls(parent)) return (level.headers = levelHeaders(parent));
   const moreSet = more.set;
-  // never changed once made: the effective list itself serves when headers-more adds nothing
-  const decls = moreSet.length ? [...eff.decls, ...moreSet] : eff.decls;
+  // headers-more's filter runs before add_header's (a module loaded after nginx's own filters comes
+  // first in the chain): its lines come first, and add_header then appends its own, so a name set
+  // by both is sent twice. Never changed once made: the effective list serves when headers-more adds nothing.
+  const decls = moreSet.length ? [...moreSet, ...eff.decls] : eff.decls;
   const lowers: string[] = new Array(decls.length);
   const keys: string[] = new Array(decls.length);
   for (let i = 0; i < decls.length; i++) {
