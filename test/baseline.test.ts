@@ -3,7 +3,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, BaselineError, countFindings, readBaseline, repoRoot, updatedBaseline, type Baseline } from '../src/engine/baseline.js';
+import {
+  applyBaseline,
+  BaselineError,
+  countFindings,
+  entriesOfMissingFiles,
+  prunedBaseline,
+  readBaseline,
+  repoRoot,
+  updatedBaseline,
+  type Baseline,
+} from '../src/engine/baseline.js';
 import { countResult, emptyResult, type LintMessage, type LintResult } from '../src/engine/lint.js';
 
 const ROOT = '/repo';
@@ -65,6 +75,31 @@ describe('baseline', () => {
       { file: 'a.conf', ruleId: 'reflected-origin', expected: 1, actual: 0 },
     ]);
     expect(results[0]!.errorCount).toBe(0);
+  });
+
+  it('entries of files that no longer exist are stale; linted and existing files are not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corslint-missing-'));
+    writeFileSync(join(dir, 'kept.conf'), '');
+    const baseline: Baseline = {
+      'kept.conf': { 'reflected-origin': { count: 1 } },
+      'gone.conf': { 'reflected-origin': { count: 2 }, 'max-age-missing': { count: 0 } },
+      'from-stdin.conf': { 'reflected-origin': { count: 1 } },
+    };
+    expect(entriesOfMissingFiles(baseline, dir, new Set(['from-stdin.conf']))).toEqual([{ file: 'gone.conf', ruleId: 'reflected-origin', expected: 2, actual: 0 }]);
+  });
+
+  it('pruning lowers stale counts, drops entries and files that reach zero, and touches nothing else', () => {
+    const baseline: Baseline = {
+      'b.conf': { 'reflected-origin': { count: 1 } },
+      'a.conf': { 'preflight-requires-auth': { count: 3 }, 'reflected-origin': { count: 1 } },
+    };
+    const pruned = prunedBaseline(baseline, [
+      { file: 'a.conf', ruleId: 'preflight-requires-auth', expected: 3, actual: 1 },
+      { file: 'b.conf', ruleId: 'reflected-origin', expected: 1, actual: 0 },
+    ]);
+    expect(pruned).toEqual({ 'a.conf': { 'preflight-requires-auth': { count: 1 }, 'reflected-origin': { count: 1 } } });
+    // the input is not changed
+    expect(baseline['b.conf']).toEqual({ 'reflected-origin': { count: 1 } });
   });
 
   it('writing keeps the entries of files not linted in this run and drops fixed files', () => {

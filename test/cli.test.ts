@@ -1,6 +1,6 @@
 /** End to end: the built `bin/corslint.js` as users and CI run it. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -262,13 +262,37 @@ describe('baseline', () => {
     expect(grown.code).toBe(1);
     expect(json(grown).find((r) => r.filePath.endsWith('new.conf'))!.errorCount).toBeGreaterThan(0);
 
-    // the old finding is fixed: its entry is stale
+    // the old finding is fixed: its entry is stale, which fails the run as ESLint's unused suppressions do
     writeFileSync(join(dir, 'conf/bad.conf'), GOOD);
     const stale = corslint(['--baseline', 'corslint-baseline.json', 'conf/bad.conf'], { cwd: dir });
-    expect(stale.code).toBe(0);
-    expect(stale.stderr).toMatch(/stale baseline entr/);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/\d+ baseline entr(y|ies) in corslint-baseline\.json no longer occurs?/);
     expect(stale.stderr).toContain('conf/bad.conf: reflected-origin-with-credentials (baseline 1, now 0)');
+    expect(stale.stderr).toContain('--prune-baseline');
+    const passed = corslint(['--baseline', 'corslint-baseline.json', '--pass-on-stale-baseline', 'conf/bad.conf'], { cwd: dir });
+    expect(passed.code).toBe(0);
+    expect(passed.stderr).toContain('conf/bad.conf: reflected-origin-with-credentials (baseline 1, now 0)');
     expect(corslint(['--baseline', 'missing.json', 'conf'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('--prune-baseline lowers stale entries and drops those of deleted files, never adding new findings', () => {
+    const dir = project({ 'conf/bad.conf': BAD, 'conf/gone.conf': BAD });
+    expect(corslint(['--baseline-write', 'corslint-baseline.json', 'conf'], { cwd: dir }).code).toBe(0);
+    rmSync(join(dir, 'conf/gone.conf'));
+    writeFileSync(join(dir, 'conf/new.conf'), BAD);
+    // only bad.conf is linted: the entry of the deleted file is stale all the same
+    const stale = corslint(['--baseline', 'corslint-baseline.json', 'conf/bad.conf'], { cwd: dir });
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('conf/gone.conf: reflected-origin-with-credentials (baseline 1, now 0)');
+
+    const pruned = corslint(['--baseline', 'corslint-baseline.json', '--prune-baseline', 'conf'], { cwd: dir });
+    // new.conf's finding is new: pruning does not record it
+    expect(pruned.code).toBe(1);
+    expect(pruned.stderr).toMatch(/pruned \d+ stale entr/);
+    const baseline = JSON.parse(readFileSync(join(dir, 'corslint-baseline.json'), 'utf8'));
+    expect(Object.keys(baseline)).toEqual(['conf/bad.conf']);
+    expect(corslint(['--baseline', 'corslint-baseline.json', 'conf/bad.conf'], { cwd: dir }).code).toBe(0);
+    expect(corslint(['--prune-baseline', 'conf'], { cwd: dir }).code).toBe(2);
   });
 });
 

@@ -32,6 +32,8 @@ export interface LintCommandOptions {
   fixDryRun?: boolean;
   baseline?: string;
   baselineWrite?: string;
+  pruneBaseline?: boolean;
+  passOnStaleBaseline?: boolean;
   reportUnusedDisableDirectives?: boolean;
   /** `--aws rest-api:<id>[@stage]`, `http-api:<id>`, `cloudfront:<id>`: live AWS configuration to lint */
   aws?: string[];
@@ -95,6 +97,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     maxWarnings = Number(opts.maxWarnings);
     if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings expects an integer, got "${opts.maxWarnings}"`);
   }
+  if (opts.pruneBaseline && !opts.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
   const ruleFlags = parseRuleFlags(opts.rule);
   const loader = new ConfigLoader({ cwd, configFile: opts.config, knownRules: allRules.map((r) => r.meta.id) });
   if (opts.printConfig !== undefined) {
@@ -146,10 +149,17 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     if (fs.existsSync(path)) previous = readBaselineOrUsage(baseline, path);
     baseline.writeBaseline(path, baseline.updatedBaseline(previous, results, root));
   }
+  let staleReport = '';
   if (baseline && baselinePath) {
     const path = resolve(cwd, baselinePath);
-    const stale = baseline.applyBaseline(results, readBaselineOrUsage(baseline, path), baseline.repoRoot(dirname(path)));
-    if (stale.length) process.stderr.write(baseline.describeStale(stale, baselinePath));
+    const root = baseline.repoRoot(dirname(path));
+    const recorded = readBaselineOrUsage(baseline, path);
+    const linted = new Set(results.map((r) => baseline.baselineKey(root, r.filePath)));
+    const stale = [...baseline.applyBaseline(results, recorded, root), ...baseline.entriesOfMissingFiles(recorded, root, linted)];
+    if (stale.length && opts.pruneBaseline) {
+      baseline.writeBaseline(path, baseline.prunedBaseline(recorded, stale));
+      process.stderr.write(`corslint: pruned ${stale.length} stale entr${stale.length === 1 ? 'y' : 'ies'} from ${baselinePath}\n`);
+    } else if (stale.length) staleReport = baseline.describeStale(stale, baselinePath);
   }
 
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
@@ -161,6 +171,11 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
   if (opts.outputFile) fs.writeFileSync(resolve(cwd, opts.outputFile), output);
   else if (output) stdout().write(output);
 
+  // ESLint's unused suppressions: an out-of-date baseline is a configuration failure
+  if (staleReport) {
+    process.stderr.write(staleReport);
+    if (!opts.passOnStaleBaseline) return 2;
+  }
   if (errors > 0) return 1;
   if (maxWarnings >= 0 && warnings > maxWarnings) {
     process.stderr.write(`corslint found too many warnings (maximum: ${maxWarnings}).\n`);

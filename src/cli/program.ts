@@ -35,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--fix-dry-run', 'compute fixes without writing; the fixed text is in the JSON `output`')
     .option('--baseline <file>', 'findings counted in this baseline file pass; new ones fail')
     .option('--baseline-write <file>', 'record the current findings in a baseline file')
+    .option('--prune-baseline', 'lower the --baseline entries whose findings are gone (or fewer) to the current counts')
+    .option('--pass-on-stale-baseline', 'do not fail (exit 2) on --baseline entries whose findings are gone')
     .option('--report-unused-disable-directives', 'report corslint-disable comments that suppress nothing (as errors)')
     .option('--aws <target>', 'lint live AWS configuration: rest-api:<id>[@stage], http-api:<id>, cloudfront:<distribution-id> (repeatable)', collect)
     .action(async (paths: string[], opts: LintCommandOptions) => {

@@ -6,7 +6,10 @@
  *
  * With `--baseline FILE`, a file's findings of a rule pass while their number is at most the
  * recorded count; once it is higher, all of them are reported (which one is new cannot be
- * told without line numbers). Entries whose findings are gone (or fewer) are stale.
+ * told without line numbers). Entries whose findings are gone (or fewer), and entries of files
+ * that no longer exist, are stale: like ESLint's unused suppressions they fail the run (exit 2)
+ * until pruned (`--prune-baseline`) or passed (`--pass-on-stale-baseline`), so a fixed finding
+ * cannot come back unnoticed under an old count.
  * Fatal parse errors and info findings are never baselined.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -138,12 +141,35 @@ export function applyBaseline(results: LintResult[], baseline: Baseline, root: s
   return stale;
 }
 
+/** Entries of files that no longer exist under the root (renamed or deleted): all of them are stale. */
+export function entriesOfMissingFiles(baseline: Baseline, root: string, linted: ReadonlySet<string>): StaleEntry[] {
+  const stale: StaleEntry[] = [];
+  for (const [file, rules] of Object.entries(baseline)) {
+    if (linted.has(file) || existsSync(join(root, file))) continue;
+    for (const [ruleId, { count }] of Object.entries(rules)) if (count > 0) stale.push({ file, ruleId, expected: count, actual: 0 });
+  }
+  return stale;
+}
+
+/** The baseline with stale entries lowered to their current counts (gone at 0); never raises or adds one. */
+export function prunedBaseline(baseline: Baseline, stale: readonly StaleEntry[]): Baseline {
+  const next: Baseline = {};
+  for (const [file, rules] of Object.entries(baseline)) next[file] = { ...rules };
+  for (const s of stale) {
+    const rules = next[s.file];
+    if (!rules?.[s.ruleId]) continue;
+    if (s.actual > 0) rules[s.ruleId] = { count: s.actual };
+    else delete rules[s.ruleId];
+  }
+  return sorted(next);
+}
+
 export function describeStale(stale: readonly StaleEntry[], baselinePath: string): string {
   if (!stale.length) return '';
   const lines = stale.map((s) => `  ${s.file}: ${s.ruleId} (baseline ${s.expected}, now ${s.actual})`);
   return (
-    `corslint: ${stale.length} stale baseline entr${stale.length === 1 ? 'y' : 'ies'} in ${baselinePath} (findings that are gone):\n` +
+    `corslint: ${stale.length} baseline entr${stale.length === 1 ? 'y' : 'ies'} in ${baselinePath} no longer occur${stale.length === 1 ? 's' : ''} (fixed findings, or files that are gone):\n` +
     `${lines.join('\n')}\n` +
-    `  Update it with --baseline-write ${baselinePath} so they cannot come back unnoticed.\n`
+    `  Remove them with --prune-baseline, so the findings cannot come back unnoticed under the old counts (or pass with --pass-on-stale-baseline).\n`
   );
 }
