@@ -133,6 +133,19 @@ export class VehicleBuilder {
     }
   }
 
+  /**
+   * A REST API's OpenAPI `body` written in the module as `jsonencode({ ... })`: the object itself,
+   * so the OpenAPI reader sees every key at its line in the .tf file (and references such as
+   * `aws_lambda_function.x.invoke_arn` as values known only once Terraform runs). A body read
+   * from a file or a template is not followed.
+   */
+  openApiBody(r: TfResource, body: Attribute): YNode | undefined {
+    const e = body.value;
+    if (e.kind !== 'call' || e.name !== 'jsonencode' || e.args.length !== 1 || e.expandFinal) return undefined;
+    const v = this.m.eval(e.args[0]!, r.file);
+    return v.k === 'obj' ? this.node(v) : undefined;
+  }
+
   /** A node for a value where a map is expected. */
   mapNode(v: Val): YNode | undefined {
     if (v.k === 'unknown' || v.k === 'ref') return this.unknownMap(v.k === 'unknown' ? v.reason : `${v.address}.${v.attr}`, v.at);
@@ -310,15 +323,18 @@ export class VehicleBuilder {
 
   restApis(live: (type: string) => TfResource[]): void {
     for (const r of live('aws_api_gateway_rest_api')) {
+      const props = this.props(r, r.block.body, { name: 'Name', api_key_source: 'ApiKeySourceType' });
       const body = attrOf(r.block.body, 'body');
-      if (body) {
+      const spec = body && this.openApiBody(r, body);
+      if (body && spec) props.push(this.pair('Body', this.at(r, { start: body.nameStart, end: body.nameEnd }), spec));
+      else if (body) {
         this.marks.diagnostics.push({
           ruleId: 'unresolved-include',
-          message: `${r.address} defines its routes in an OpenAPI body, which corslint does not read from Terraform yet: those routes were not checked (lint the OpenAPI file itself)`,
+          message: `${r.address} defines its routes in an OpenAPI body that is not written in this module (only \`body = jsonencode({ ... })\` is read): those routes were not checked (lint the OpenAPI file itself)`,
           at: this.at(r, { start: body.nameStart, end: body.nameEnd }),
         });
       }
-      this.add(r, 'AWS::ApiGateway::RestApi', this.props(r, r.block.body, { name: 'Name', api_key_source: 'ApiKeySourceType' }));
+      this.add(r, 'AWS::ApiGateway::RestApi', props);
     }
     for (const r of live('aws_api_gateway_resource')) {
       this.add(r, 'AWS::ApiGateway::Resource', this.props(r, r.block.body, { rest_api_id: 'RestApiId', parent_id: 'ParentId', path_part: 'PathPart' }));
