@@ -8,6 +8,7 @@ import { hostFor, listDirectory } from '../src/cli/file-host.js';
 import { lintFiles } from '../src/engine/lint.js';
 import type { Route } from '../src/model/types.js';
 import { parseHcl, spanAt, type Attribute, type Block, type Expr } from '../src/sources/terraform/hcl.js';
+import { parseHclJson } from '../src/sources/terraform/hcl-json.js';
 import { terraformSource } from '../src/sources/terraform/index.js';
 import { TfModule, type TfFile } from '../src/sources/terraform/module.js';
 import type { SourceHost } from '../src/sources/types.js';
@@ -176,6 +177,15 @@ describe('Terraform module evaluation', () => {
   it("joins on a resource's own arguments and keeps computed attributes as references", () => {
     expect(value('x3')).toMatchObject({ k: 'str', v: 'OPTIONS' });
     expect(value('x4')).toMatchObject({ k: 'ref', address: 'aws_api_gateway_rest_api.api', attr: 'id' });
+  });
+
+  it('takes a template that is one interpolation as that value, not its text (HCL)', () => {
+    const one = moduleOf({ '/o/main.tf': 'resource "aws_api_gateway_rest_api" "api" {}\nx = "${aws_api_gateway_rest_api.api.id}"\ny = "${var.n}"\nz = "id-${aws_api_gateway_rest_api.api.id}"\nvariable "n" { default = 3 }\n' });
+    const f = one.files[0]!;
+    const v = (name: string) => one.eval(attr(f.hcl.body, name).value, f);
+    expect(v('x')).toMatchObject({ k: 'ref', address: 'aws_api_gateway_rest_api.api', attr: 'id' });
+    expect(v('y')).toMatchObject({ k: 'num', v: 3 });
+    expect(v('z')).toMatchObject({ k: 'unknown', mentions: ['aws_api_gateway_rest_api.api'] });
   });
 
   it('leaves what the module does not determine unknown, with the reason', () => {
@@ -397,6 +407,66 @@ resource "aws_s3_bucket" "c" {
     expect(missing).toBeDefined();
     expect(missing!.line).toBe(37);
     expect(missing!.message).toMatch(/PUT \/orders \(aws_api_gateway_rest_api\.api\)/);
+  });
+});
+
+describe('Terraform JSON syntax (.tf.json)', () => {
+  const JSON_MODULE = `{
+  "//": { "metadata": { "stackName": "orders" } },
+  "variable": { "origin": { "default": "https://app.example.com" } },
+  "resource": {
+    "aws_s3_bucket_cors_configuration": {
+      "site": [{
+        "bucket": "\${aws_s3_bucket.site.id}",
+        "//": "a comment",
+        "cors_rule": [{ "allowed_methods": ["GET"], "allowed_origins": ["\${var.origin}"] }, { "allowed_methods": ["PUT"], "allowed_origins": ["*"] }],
+        "dynamic": { "x_rule": { "for_each": "\${var.rules}", "content": { "a": 1 } } }
+      }]
+    },
+    "aws_s3_bucket": { "site": { "bucket": "site" } }
+  }
+}
+`;
+
+  it('reads block types, labels, arguments and nested blocks with exact positions', () => {
+    const f = parseHclJson('/j/main.tf.json', JSON_MODULE);
+    expect(f.error).toBeUndefined();
+    expect(f.body.map((b) => (b as Block).blockType + ' ' + (b as Block).labels.map((l) => l.value).join(' '))).toEqual([
+      'variable origin',
+      'resource aws_s3_bucket_cors_configuration site',
+      'resource aws_s3_bucket site',
+    ]);
+    const cors = f.body[1] as Block;
+    // "//" comments are dropped; an array of objects is both an argument and nested blocks
+    expect(cors.body.filter((i) => i.type === 'attribute').map((i) => (i as Attribute).name)).toEqual(['bucket', 'cors_rule']);
+    const rules = cors.body.filter((i): i is Block => i.type === 'block' && i.blockType === 'cors_rule');
+    expect(rules).toHaveLength(2);
+    const dyn = cors.body.find((i): i is Block => i.type === 'block' && i.blockType === 'dynamic')!;
+    expect(dyn.labels.map((l) => l.value)).toEqual(['x_rule']);
+    // every string is a template whose offsets are those of the JSON text
+    const bucket = attr(cors.body, 'bucket').value;
+    expect(bucket.kind).toBe('template');
+    const s = spanAt(f, bucket.start, bucket.end);
+    expect([s.line, s.column, JSON_MODULE.slice(bucket.start, bucket.end)]).toEqual([7, 19, '"${aws_s3_bucket.site.id}"']);
+  });
+
+  it('maps a .tf.json module like a .tf one, and .tf and .tf.json files of one directory form one module', () => {
+    const r = load({ '/j/main.tf.json': JSON_MODULE });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.routes.map((x) => x.name)).toEqual(['S3 bucket aws_s3_bucket.site']);
+    const origins = r.routes[0]!.responders.flatMap((x) => x.headers).filter((h) => h.name === 'Access-Control-Allow-Origin');
+    expect(origins.some((h) => h.span.file === '/j/main.tf.json' && h.span.line === 9)).toBe(true);
+    const mixed = load({ '/k/vars.tf': 'variable "origin" { default = "https://admin.example.com" }\n', '/k/main.tf.json': JSON_MODULE.replace(/"variable": \{[^\n]*\n/, '') });
+    expect(mixed.routes).toHaveLength(1);
+  });
+
+  it('reports invalid JSON as a fatal parse-error at its position, and never throws', () => {
+    const r = load({ '/j/bad.tf.json': '{\n  "resource": {\n    "x": [1,]\n' });
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ ruleId: 'parse-error', fatal: true, message: 'Terraform syntax error: value expected (JSON syntax)', span: expect.objectContaining({ file: '/j/bad.tf.json', line: 3, column: 13 }) }),
+    ]);
+    expect(parseHclJson('/j/a.tf.json', '[1]').error?.message).toMatch(/one object of block types/);
+    expect(parseHclJson('/j/deep.tf.json', '{"locals": {"a": ' + '['.repeat(20000) + ']'.repeat(20000) + '}}').error).toBeDefined();
   });
 });
 

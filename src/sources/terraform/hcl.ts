@@ -759,6 +759,23 @@ function stripIndent(parts: TemplatePart[], raw: string): void {
 }
 
 /** Parses one `.tf` file; never throws. */
+/**
+ * The JSON string whose opening quote is at `start`, read as an HCL template (Terraform's JSON
+ * syntax: a string value is a template, `"${aws_api_gateway_rest_api.api.id}"`), with offsets
+ * into `text`. Undefined when it is not one: a JSON escape HCL lacks (`\/`, `\b`, `\f`) or a
+ * malformed interpolation; the caller then takes the decoded string as it is.
+ */
+export function parseQuotedTemplate(text: string, start: number): Expr | undefined {
+  const p = new Parser(text);
+  p.pos = start;
+  try {
+    return p.quoted();
+  } catch (err) {
+    if (err instanceof Stop || err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
 export function parseHcl(file: string, text: string): HclFile {
   const lines = new LineIndex(text);
   const p = new Parser(text);

@@ -10,7 +10,8 @@ import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/ty
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
-import { parseHcl, spanAt } from './hcl.js';
+import { parseHcl, spanAt, type HclFile } from './hcl.js';
+import { parseHclJson } from './hcl-json.js';
 import { TfModule, type At, type TfFile } from './module.js';
 import { managedPolicyId, VehicleBuilder } from './as-cloudformation.js';
 
@@ -79,7 +80,7 @@ function siblingsOf(dir: string, inputs: InputFile[], host: SourceHost): InputFi
   const out: InputFile[] = [];
   let paths: string[];
   try {
-    paths = host.glob(join(dir, '*.tf'));
+    paths = [...host.glob(join(dir, '*.tf')), ...host.glob(join(dir, '*.tf.json'))];
   } catch {
     return out;
   }
@@ -91,11 +92,16 @@ function siblingsOf(dir: string, inputs: InputFile[], host: SourceHost): InputFi
   return out;
 }
 
+/** A module file in the native syntax (`.tf`) or the JSON one (`.tf.json`). */
+function parseModuleFile(path: string, text: string): HclFile {
+  return /\.tf\.json$/i.test(path) ? parseHclJson(path, text) : parseHcl(path, text);
+}
+
 function loadModule(inputs: InputFile[], context: InputFile[], result: SourceResult): void {
   const files: TfFile[] = [];
   let base = 0;
   for (const f of inputs) {
-    const hcl = parseHcl(f.path, f.text);
+    const hcl = parseModuleFile(f.path, f.text);
     if (hcl.error) {
       result.diagnostics.push({ ruleId: 'parse-error', fatal: true, message: `Terraform syntax error: ${hcl.error.message}`, span: spanAt(hcl, hcl.error.start, hcl.error.end) });
       continue;
@@ -105,7 +111,7 @@ function loadModule(inputs: InputFile[], context: InputFile[], result: SourceRes
   }
   if (files.length === 0) return;
   for (const f of context) {
-    const hcl = parseHcl(f.path, f.text);
+    const hcl = parseModuleFile(f.path, f.text);
     if (hcl.error) continue;
     result.files.set(f.path, f.text);
     files.push({ hcl, base });

@@ -188,6 +188,10 @@ export class TfModule {
   }
 
   private template(e: Expr & { kind: 'template' }, file: TfFile, depth: number, at: At): Val {
+    // HCL: a template that is one interpolation and nothing else is that value, not its text
+    // (`"${aws_api_gateway_rest_api.api.id}"`, the older style and every reference in JSON syntax)
+    const only = e.parts.length === 1 ? e.parts[0]! : undefined;
+    if (only?.kind === 'interp' && !e.heredoc) return { ...this.eval(only.expr, file, depth + 1), at };
     let text = '';
     const mentions: string[] = [];
     let reason: string | undefined;
