@@ -9,6 +9,7 @@ import { lintFiles } from '../src/engine/lint.js';
 import type { Route } from '../src/model/types.js';
 import { parseHcl, spanAt, type Attribute, type Block, type Expr } from '../src/sources/terraform/hcl.js';
 import { parseHclJson } from '../src/sources/terraform/hcl-json.js';
+import { detectKind } from '../src/sources/detect.js';
 import { terraformSource } from '../src/sources/terraform/index.js';
 import { TfModule, type TfFile } from '../src/sources/terraform/module.js';
 import type { SourceHost } from '../src/sources/types.js';
@@ -458,6 +459,12 @@ describe('Terraform JSON syntax (.tf.json)', () => {
     expect(origins.some((h) => h.span.file === '/j/main.tf.json' && h.span.line === 9)).toBe(true);
     const mixed = load({ '/k/vars.tf': 'variable "origin" { default = "https://admin.example.com" }\n', '/k/main.tf.json': JSON_MODULE.replace(/"variable": \{[^\n]*\n/, '') });
     expect(mixed.routes).toHaveLength(1);
+  });
+
+  it('takes a .tf.json file for Terraform by its content: an OpenAPI document of that name stays OpenAPI', () => {
+    expect(detectKind('/j/cdk.tf.json', JSON_MODULE)).toBe('terraform');
+    expect(detectKind('/j/main.tf.json', '{ "resource": {} }')).toBe('terraform');
+    expect(detectKind('/j/api.spec.tf.json', '{\n  "openapi": "3.0.1",\n  "paths": {},\n  "x-amazon-apigateway-api-key-source": "HEADER"\n}\n')).toBe('openapi');
   });
 
   it('reports invalid JSON as a fatal parse-error at its position, and never throws', () => {

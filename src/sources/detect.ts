@@ -14,8 +14,9 @@ export function detectKind(path: string, text: string): SourceKind | undefined {
   if (text.includes('\u0000')) return NGINX_EXT.test(path) ? 'nginx' : undefined;
   const head = text.length > 65536 ? text.slice(0, 65536) : text;
   const lower = path.toLowerCase();
-  // Terraform's JSON syntax (CDK for Terraform writes cdk.tf.json)
-  if (/\.tf\.json$/.test(lower)) return 'terraform';
+  // Terraform's JSON syntax (CDK for Terraform writes cdk.tf.json), unless the content is some
+  // other kind (an OpenAPI document named *.spec.tf.json for a Terraform module to read)
+  if (/\.tf\.json$/.test(lower) && /^\s*\{\s*"(?:resource|data|module|provider|variable|output|locals|terraform|moved|import|check|removed|\/\/)"\s*:/.test(head)) return 'terraform';
   if (/\.(ya?ml|json|template)$/.test(lower)) {
     // serverless.yml embeds CloudFormation under `resources:`; the framework file wins.
     if (/(^|\/)serverless\.ya?ml$/.test(lower) || (/^service\s*:/m.test(head) && /^provider\s*:/m.test(head))) return 'serverless';
