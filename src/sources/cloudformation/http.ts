@@ -2,11 +2,11 @@
  * HTTP APIs (API Gateway v2): AWS::ApiGatewayV2::Api/Route/Authorizer and the CORS
  * configuration reader shared with SAM (`CorsConfiguration`) and OpenAPI (`x-amazon-apigateway-cors`).
  */
-import type { AuthRequirement, Span } from '../../model/types.js';
-import { isMap, keptPairs, type YNode, type YPair } from '../yaml-positions.js';
+import type { AuthRequirement, SourceDiagnostic, Span } from '../../model/types.js';
+import { isMap, keptPairs, type YMap, type YNode, type YPair } from '../yaml-positions.js';
 import { authHeaders, type HttpApiModel, type HttpCors, type HttpRoute } from './apigw.js';
 import { authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
-import type { Template } from './template.js';
+import type { Resource, Template } from './template.js';
 
 /** Case-insensitive key lookup (CloudFormation `AllowOrigins`, OpenAPI `allowOrigins`). */
 function pairCI(t: Template, n: YNode | undefined, key: string): YPair | undefined {
@@ -83,7 +83,11 @@ export function httpAuthorizerType(text: string | undefined): GwAuthorizer['type
 }
 
 /** Every AWS::ApiGatewayV2::Api with ProtocolType HTTP, its routes (explicit, or the quick-create $default). */
-export function buildHttpApis(t: Template): HttpApiModel[] {
+/**
+ * The template's HTTP APIs. `fromBody` reads an API's inline OpenAPI `Body` (the OpenAPI reader,
+ * passed in as buildRestApis takes it); `diagnostics` gets what cannot be read (`BodyS3Location`).
+ */
+export function buildHttpApis(t: Template, fromBody: (api: Resource, body: YMap) => HttpApiModel, diagnostics: SourceDiagnostic[]): HttpApiModel[] {
   const out: HttpApiModel[] = [];
   const authorizers = new Map<string, GwAuthorizer>();
   for (const a of t.ofType('AWS::ApiGatewayV2::Authorizer')) {
@@ -139,6 +143,21 @@ export function buildHttpApis(t: Template): HttpApiModel[] {
       });
     }
     const model: HttpApiModel = { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api), routes };
+    // An imported OpenAPI definition: its routes, authorizers and x-amazon-apigateway-cors (AWS
+    // allows no Route or Authorizer resources beside it). CorsConfiguration, read below, replaces
+    // the definition's CORS, as CloudFormation applies it after the import.
+    const body = t.deref(t.get(api.props, 'Body'));
+    if (isMap(body)) {
+      const imported = fromBody(api, body);
+      routes.push(...imported.routes);
+      if (imported.cors) model.cors = imported.cors;
+    } else if (t.pair(api.props, 'BodyS3Location')) {
+      diagnostics.push({
+        ruleId: 'unresolved-include',
+        message: `HTTP API ${api.id} takes its definition from BodyS3Location, which corslint cannot read: its routes were not checked`,
+        span: t.spanKey(t.pair(api.props, 'BodyS3Location')!),
+      });
+    }
     const corsPair = t.pair(api.props, 'CorsConfiguration');
     if (corsPair) {
       const cors = readHttpCors(t, corsPair);

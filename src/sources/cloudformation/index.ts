@@ -8,7 +8,7 @@ import { loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter } from '../types.js';
 import { isMap, parseYaml, type ParsedDocument } from '../yaml-positions.js';
 import { parseJson } from '../json-positions.js';
-import { openApiToRestApi } from '../openapi/convert.js';
+import { openApiToHttpApi, openApiToRestApi } from '../openapi/convert.js';
 import { httpApiToRoutes, restApiToRoutes, type HttpApiModel, type RestApiModel } from './apigw.js';
 import { cloudFrontRoutes, type OriginInfo } from './cloudfront.js';
 import { buildHttpApis } from './http.js';
@@ -42,7 +42,8 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
   const rest = buildRestApis(t, (api, body) => openApiToRestApi(t, body, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }));
   out.diagnostics.push(...rest.diagnostics);
   out.rest.push(...rest.apis, ...buildSamApis(t));
-  out.http.push(...buildHttpApis(t), ...buildSamHttpApis(t));
+  const http = buildHttpApis(t, (api, body) => openApiToHttpApi(t, body, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }), out.diagnostics);
+  out.http.push(...http, ...buildSamHttpApis(t));
   // Routes by the logical id their API's route ids start with (`rest-api:<id>/...`, `http-api:<id>/...`).
   const byApi = new Map<string, Route[]>();
   const add = (apiId: string, routes: Route[]) => {

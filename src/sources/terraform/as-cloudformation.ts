@@ -134,16 +134,27 @@ export class VehicleBuilder {
   }
 
   /**
-   * A REST API's OpenAPI `body` written in the module as `jsonencode({ ... })`: the object itself,
-   * so the OpenAPI reader sees every key at its line in the .tf file (and references such as
-   * `aws_lambda_function.x.invoke_arn` as values known only once Terraform runs). A body read
-   * from a file or a template is not followed.
+   * An API's OpenAPI `body` (REST or HTTP) as the CloudFormation `Body` in `props`, when the module
+   * writes it as `jsonencode({ ... })`: the object itself, so the OpenAPI reader sees every key at
+   * its line in the .tf file (and references such as `aws_lambda_function.x.invoke_arn` as values
+   * known only once Terraform runs). A body read from a file or a template is not followed: that
+   * is said, not passed over.
    */
-  openApiBody(r: TfResource, body: Attribute): YNode | undefined {
+  openApiBody(r: TfResource, props: YPair[]): void {
+    const body = attrOf(r.block.body, 'body');
+    if (!body) return;
+    const at = this.at(r, { start: body.nameStart, end: body.nameEnd });
     const e = body.value;
-    if (e.kind !== 'call' || e.name !== 'jsonencode' || e.args.length !== 1 || e.expandFinal) return undefined;
-    const v = this.m.eval(e.args[0]!, r.file);
-    return v.k === 'obj' ? this.node(v) : undefined;
+    const v = e.kind === 'call' && e.name === 'jsonencode' && e.args.length === 1 && !e.expandFinal ? this.m.eval(e.args[0]!, r.file) : undefined;
+    if (v?.k === 'obj') {
+      props.push(this.pair('Body', at, this.node(v)!));
+      return;
+    }
+    this.marks.diagnostics.push({
+      ruleId: 'unresolved-include',
+      message: `${r.address} defines its routes in an OpenAPI body that is not written in this module (only \`body = jsonencode({ ... })\` is read): those routes were not checked (lint the OpenAPI file itself)`,
+      at,
+    });
   }
 
   /** A node for a value where a map is expected. */
@@ -324,16 +335,7 @@ export class VehicleBuilder {
   restApis(live: (type: string) => TfResource[]): void {
     for (const r of live('aws_api_gateway_rest_api')) {
       const props = this.props(r, r.block.body, { name: 'Name', api_key_source: 'ApiKeySourceType' });
-      const body = attrOf(r.block.body, 'body');
-      const spec = body && this.openApiBody(r, body);
-      if (body && spec) props.push(this.pair('Body', this.at(r, { start: body.nameStart, end: body.nameEnd }), spec));
-      else if (body) {
-        this.marks.diagnostics.push({
-          ruleId: 'unresolved-include',
-          message: `${r.address} defines its routes in an OpenAPI body that is not written in this module (only \`body = jsonencode({ ... })\` is read): those routes were not checked (lint the OpenAPI file itself)`,
-          at: this.at(r, { start: body.nameStart, end: body.nameEnd }),
-        });
-      }
+      this.openApiBody(r, props);
       this.add(r, 'AWS::ApiGateway::RestApi', props);
     }
     for (const r of live('aws_api_gateway_resource')) {
@@ -415,6 +417,7 @@ export class VehicleBuilder {
         const at = this.at(r, dyn);
         props.push(this.pair('CorsConfiguration', this.at(r, { start: dyn.typeStart, end: dyn.typeEnd }), this.unknownMap('cors_configuration (a dynamic block)', at)));
       }
+      this.openApiBody(r, props);
       this.add(r, 'AWS::ApiGatewayV2::Api', props);
     }
     for (const r of live('aws_apigatewayv2_route')) {
