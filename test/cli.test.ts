@@ -371,7 +371,7 @@ describe('packaging for hooks', () => {
     // rule docs ship with the package (`corslint explain`), and so does the config schema
     expect(pkg.files).toEqual(expect.arrayContaining(['bin', 'dist', 'rules/*.md', 'schema']));
     const files = new RegExp(node.files);
-    for (const p of ['nginx.conf', 'etc/nginx/sites-available/default', 'conf.d/api', '/abs/nginx', 'template.yaml', 'x.yml', 'openapi.json', 'main.tf', 'docker/nginx.tmpl']) {
+    for (const p of ['nginx.conf', 'etc/nginx/sites-available/default', 'conf.d/api', '/abs/nginx', 'template.yaml', 'x.yml', 'openapi.json', 'main.tf', 'cdk.tf.json', 'terraform.tfvars', 'prod.auto.tfvars.json', 'docker/nginx.tmpl']) {
       expect(files.test(p), p).toBe(true);
     }
     for (const p of ['src/app.ts', 'README.md', 'Dockerfile']) expect(files.test(p), p).toBe(false);

@@ -290,6 +290,42 @@ describe('Terraform mapping', () => {
     expect(listDirectory(join(dir, '**', '*.tf'))).toBeUndefined();
   });
 
+  it("takes variable values from the tfvars files Terraform loads by itself, in Terraform's order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corslint-tfvars-'));
+    const main = join(dir, 'main.tf');
+    const text = REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${var.origin}'"
+  }`);
+    writeFileSync(main, text);
+    writeFileSync(join(dir, 'variables.tf'), 'variable "origin" {\n  default = "https://default.example.com"\n}\n');
+    const origin = async (inputs: { path: string; text: string }[]) => {
+      const r = terraformSource.load(inputs, await hostFor(inputs));
+      expect(r.diagnostics).toEqual([]);
+      return r.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!.value;
+    };
+    const given = [{ path: main, text }];
+    expect(await origin(given)).toEqual({ kind: 'literal', text: 'https://default.example.com' });
+    // -var-file only: not read
+    writeFileSync(join(dir, 'prod.tfvars'), 'origin = "https://prod.example.com"\n');
+    expect(await origin(given)).toEqual({ kind: 'literal', text: 'https://default.example.com' });
+    writeFileSync(join(dir, 'terraform.tfvars'), 'origin = "https://tfvars.example.com"\n');
+    expect(await origin(given)).toEqual({ kind: 'literal', text: 'https://tfvars.example.com' });
+    writeFileSync(join(dir, 'terraform.tfvars.json'), '{ "origin": "https://json.example.com" }\n');
+    expect(await origin(given)).toEqual({ kind: 'literal', text: 'https://json.example.com' });
+    // *.auto.tfvars(.json) come last, by name
+    writeFileSync(join(dir, 'b.auto.tfvars.json'), '{ "origin": "https://b.example.com" }\n');
+    writeFileSync(join(dir, 'a.auto.tfvars'), 'origin = "https://a.example.com"\n');
+    expect(await origin(given)).toEqual({ kind: 'literal', text: 'https://b.example.com' });
+    // a tfvars file given alone (a pre-commit run on it) lints its module, its own text winning
+    const vars = [{ path: join(dir, 'b.auto.tfvars.json'), text: '{ "origin": "https://edited.example.com" }' }];
+    expect(await origin(vars)).toEqual({ kind: 'literal', text: 'https://edited.example.com' });
+    expect(detectKind(join(dir, 'terraform.tfvars'), '')).toBe('terraform');
+    expect(detectKind(join(dir, 'b.auto.tfvars.json'), '{}')).toBe('terraform');
+    // a bad tfvars file given as input is a parse error at its position
+    const bad = terraformSource.load([{ path: join(dir, 'terraform.tfvars'), text: 'origin = \n' }], await hostFor([]));
+    expect(bad.diagnostics).toEqual([expect.objectContaining({ ruleId: 'parse-error', span: expect.objectContaining({ line: 1 }) })]);
+  });
+
   it('marks a method incomplete and its CORS headers unknown when response_parameters is not determined', () => {
     const r = load({ '/m/main.tf': REST('local.params') });
     const route = r.routes[0]!;

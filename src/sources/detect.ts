@@ -17,6 +17,7 @@ export function detectKind(path: string, text: string): SourceKind | undefined {
   // Terraform's JSON syntax (CDK for Terraform writes cdk.tf.json), unless the content is some
   // other kind (an OpenAPI document named *.spec.tf.json for a Terraform module to read)
   if (/\.tf\.json$/.test(lower) && /^\s*\{\s*"(?:resource|data|module|provider|variable|output|locals|terraform|moved|import|check|removed|\/\/)"\s*:/.test(head)) return 'terraform';
+  if (/\.tfvars\.json$/.test(lower)) return 'terraform';
   if (/\.(ya?ml|json|template)$/.test(lower)) {
     // serverless.yml embeds CloudFormation under `resources:`; the framework file wins.
     if (/(^|\/)serverless\.ya?ml$/.test(lower) || (/^service\s*:/m.test(head) && /^provider\s*:/m.test(head))) return 'serverless';
@@ -25,7 +26,7 @@ export function detectKind(path: string, text: string): SourceKind | undefined {
     if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(head)) return text.includes('x-amazon-apigateway-') ? 'openapi' : undefined;
     return undefined;
   }
-  if (/\.tf$/.test(lower)) return 'terraform';
+  if (/\.(tf|tfvars)$/.test(lower)) return 'terraform';
   // By content, whatever the name: `.conf` is also supervisord's and redis's extension, and
   // nginx-proxy vhost.d entries and `nginx -T` dumps often have none.
   if (NGINX_SNIFF.test(head) || /^# configuration file .+:$/m.test(head)) return 'nginx';

@@ -12,7 +12,8 @@
  */
 import { parseJson } from '../json-positions.js';
 import { entries, isMap, isSeq, LineIndex, type YMap, type YNode } from '../yaml-positions.js';
-import { parseQuotedTemplate, type Attribute, type Block, type BodyItem, type Expr, type HclFile, type Label } from './hcl.js';
+import type { SourceDiagnostic } from '../../model/types.js';
+import { parseQuotedTemplate, type Attribute, type Block, type BodyItem, type Expr, type HclError, type HclFile, type Label } from './hcl.js';
 
 /** Top-level block types and how many labels each has (the nested keys that name it). */
 const LABELS: Record<string, number> = { resource: 2, data: 2, module: 1, provider: 1, variable: 1, output: 1, locals: 0, terraform: 0, moved: 0, import: 0, check: 1, removed: 0 };
@@ -20,8 +21,28 @@ const LABELS: Record<string, number> = { resource: 2, data: 2, module: 1, provid
 const COMMENT = '//';
 
 export function parseHclJson(file: string, text: string): HclFile {
+  return guarded(file, text, read);
+}
+
+/**
+ * A `.tfvars.json` file: one object of variable values, read as the attributes of a `.tfvars`
+ * file. Its strings are values, not templates (Terraform evaluates no expressions there).
+ */
+export function parseTfvarsJson(file: string, text: string): HclFile {
+  return guarded(file, text, (f, t) => {
+    const doc = parseJson(f, t);
+    const out: HclFile = { file: f, text: t, lines: doc.lines, body: [] };
+    const error = doc.diagnostics.find((d) => d.fatal);
+    if (error) out.error = jsonError(error);
+    else if (!isMap(doc.root)) out.error = { message: 'A .tfvars.json file holds one object of variable values', start: doc.root?.start ?? 0, end: doc.root?.end ?? 0 };
+    else out.body = new Reader(t, false).attributes(doc.root);
+    return out;
+  });
+}
+
+function guarded(file: string, text: string, reader: (file: string, text: string) => HclFile): HclFile {
   try {
-    return read(file, text);
+    return reader(file, text);
   } catch (err) {
     // jsonc-parser and the walk below recurse: a text nested thousands deep ends here
     if (!(err instanceof RangeError)) throw err;
@@ -34,10 +55,10 @@ function read(file: string, text: string): HclFile {
   const out: HclFile = { file, text, lines: doc.lines, body: [] };
   const error = doc.diagnostics.find((d) => d.fatal);
   if (error) {
-    out.error = { message: `${error.message.replace(/^JSON syntax error: /, '')} (JSON syntax)`, start: error.span.offset ?? 0, end: error.span.endOffset ?? error.span.offset ?? 0 };
+    out.error = jsonError(error);
     return out;
   }
-  const reader = new Reader(text);
+  const reader = new Reader(text, true);
   if (!isMap(doc.root)) {
     out.error = { message: 'A Terraform JSON file holds one object of block types (resource, variable, locals, ...)', start: doc.root?.start ?? 0, end: doc.root?.end ?? 0 };
     return out;
@@ -51,8 +72,26 @@ function read(file: string, text: string): HclFile {
   return out;
 }
 
+function jsonError(d: SourceDiagnostic): HclError {
+  return { message: `${d.message.replace(/^JSON syntax error: /, '')} (JSON syntax)`, start: d.span.offset ?? 0, end: d.span.endOffset ?? d.span.offset ?? 0 };
+}
+
 class Reader {
-  constructor(private readonly text: string) {}
+  /** `templates`: strings are HCL templates (module code), else plain values (tfvars) */
+  constructor(
+    private readonly text: string,
+    private readonly templates: boolean,
+  ) {}
+
+  /** An object's properties as attributes. */
+  attributes(m: YMap): BodyItem[] {
+    const out: BodyItem[] = [];
+    for (const p of entries(m)) {
+      if (p.key === COMMENT) continue;
+      out.push({ type: 'attribute', name: p.key, nameStart: p.keyStart, nameEnd: p.keyEnd, value: this.expr(p.value), start: p.keyStart, end: p.value.end });
+    }
+    return out;
+  }
 
   /** Blocks of `type` under `node`: `labels` more levels of keys, then a body object (or an array of them). */
   blocks(type: string, typeAt: Label, node: YNode, labels: number, named: Label[], out: BodyItem[]): void {
@@ -109,6 +148,6 @@ class Reader {
     if (n.value === null) return { kind: 'null', start, end };
     if (typeof n.value === 'number') return { kind: 'number', value: n.value, start, end };
     if (typeof n.value === 'boolean') return { kind: 'bool', value: n.value, start, end };
-    return (this.text[start] === '"' ? parseQuotedTemplate(this.text, start) : undefined) ?? { kind: 'string', value: n.text, start, end };
+    return (this.templates && this.text[start] === '"' ? parseQuotedTemplate(this.text, start) : undefined) ?? { kind: 'string', value: n.text, start, end };
   }
 }

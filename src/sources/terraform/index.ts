@@ -11,7 +11,7 @@ import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
 import { parseHcl, spanAt, type HclFile } from './hcl.js';
-import { parseHclJson } from './hcl-json.js';
+import { parseHclJson, parseTfvarsJson } from './hcl-json.js';
 import { TfModule, type At, type TfFile } from './module.js';
 import { managedPolicyId, VehicleBuilder } from './as-cloudformation.js';
 
@@ -69,53 +69,73 @@ const TERMS: [RegExp, string][] = [
   [/\bMethod (aws_)/g, '$1'],
 ];
 
+/** The variable definitions files Terraform loads by itself; other `.tfvars` files only with `-var-file`. */
+const AUTO_TFVARS = /(?:^|[\\/])(?:terraform\.tfvars(?:\.json)?|[^\\/]+\.auto\.tfvars(?:\.json)?)$/i;
+const TFVARS = /\.tfvars(?:\.json)?$/i;
+
+/** Terraform's order of the automatic tfvars files (a later one wins): terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name. */
+function tfvarsRank(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
+  return name === 'terraform.tfvars' ? '0' : name === 'terraform.tfvars.json' ? '1' : `2${name}`;
+}
+
 /**
- * The module's other `.tf` files on disk, read as context: a pre-commit hook or an editor passes
- * `main.tf` alone, and without `variables.tf` or the file holding the gateway responses the
- * module would look incomplete (missing findings, or findings about what another file fixes).
- * A sibling Terraform itself would reject is left out quietly: it was not asked for.
+ * The module's other files on disk (`.tf`, `.tf.json`, automatic tfvars), read as context: a
+ * pre-commit hook or an editor passes `main.tf` alone, and without `variables.tf`, its tfvars or
+ * the file holding the gateway responses the module would look incomplete (missing findings, or
+ * findings about what another file fixes). A sibling Terraform itself would reject is left out
+ * quietly: it was not asked for.
  */
 function siblingsOf(dir: string, inputs: InputFile[], host: SourceHost): InputFile[] {
   const given = new Set(inputs.map((f) => f.path));
   const out: InputFile[] = [];
   let paths: string[];
   try {
-    paths = [...host.glob(join(dir, '*.tf')), ...host.glob(join(dir, '*.tf.json'))];
+    paths = ['*.tf', '*.tf.json', '*.tfvars', '*.tfvars.json'].flatMap((p) => host.glob(join(dir, p)));
   } catch {
     return out;
   }
   for (const path of paths) {
-    if (given.has(path)) continue;
+    if (given.has(path) || (TFVARS.test(path) && !AUTO_TFVARS.test(path))) continue;
     const text = host.readFile(path);
     if (text !== undefined) out.push({ path, text });
   }
   return out;
 }
 
-/** A module file in the native syntax (`.tf`) or the JSON one (`.tf.json`). */
+/** A module file in the native syntax (`.tf`, `.tfvars`) or the JSON one (`.tf.json`, `.tfvars.json`). */
 function parseModuleFile(path: string, text: string): HclFile {
+  if (/\.tfvars\.json$/i.test(path)) return parseTfvarsJson(path, text);
   return /\.tf\.json$/i.test(path) ? parseHclJson(path, text) : parseHcl(path, text);
 }
 
 function loadModule(inputs: InputFile[], context: InputFile[], result: SourceResult): void {
-  const files: TfFile[] = [];
-  let base = 0;
+  const read: { hcl: HclFile; tfvars: boolean }[] = [];
   for (const f of inputs) {
     const hcl = parseModuleFile(f.path, f.text);
     if (hcl.error) {
       result.diagnostics.push({ ruleId: 'parse-error', fatal: true, message: `Terraform syntax error: ${hcl.error.message}`, span: spanAt(hcl, hcl.error.start, hcl.error.end) });
       continue;
     }
-    files.push({ hcl, base });
-    base += f.text.length + 1;
+    // a .tfvars file Terraform does not load by itself (-var-file) is checked for syntax only
+    if (TFVARS.test(f.path) && !AUTO_TFVARS.test(f.path)) continue;
+    read.push({ hcl, tfvars: TFVARS.test(f.path) });
   }
-  if (files.length === 0) return;
+  if (read.length === 0) return;
   for (const f of context) {
     const hcl = parseModuleFile(f.path, f.text);
     if (hcl.error) continue;
     result.files.set(f.path, f.text);
-    files.push({ hcl, base });
-    base += f.text.length + 1;
+    read.push({ hcl, tfvars: TFVARS.test(f.path) });
+  }
+  // module code first (as read), then the automatic tfvars in Terraform's order: TfModule lets the last value win
+  const rank = (r: { hcl: HclFile; tfvars: boolean }) => (r.tfvars ? `1${tfvarsRank(r.hcl.file)}` : '0');
+  read.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+  const files: TfFile[] = [];
+  let base = 0;
+  for (const { hcl, tfvars } of read) {
+    files.push(tfvars ? { hcl, base, tfvars } : { hcl, base });
+    base += hcl.text.length + 1;
   }
   const module = new TfModule(files, managedPolicyId);
   const vehicle = new VehicleBuilder(module);

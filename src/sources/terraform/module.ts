@@ -1,7 +1,8 @@
 /**
  * One Terraform module (the `.tf` files of one directory given together) and the evaluation of
  * its expressions where the module itself says what they are:
- * - `var.x` is the literal `default` of its `variable` block (a caller or a tfvars file may
+ * - `var.x` is its value in the tfvars files Terraform loads by itself (terraform.tfvars,
+ *   *.auto.tfvars), else the literal `default` of its `variable` block (a caller or a -var flag may
  *   override it; without a default it is unknown),
  * - `local.x` is its `locals` entry when that evaluates,
  * - `<type>.<name>.<arg>` is the resource's own argument when it sets one (the joins Terraform
@@ -18,6 +19,8 @@ export interface TfFile {
   hcl: HclFile;
   /** offset of this file's text in the module's concatenated text (for the mapping's positions) */
   base: number;
+  /** a variable definitions file Terraform loads by itself (terraform.tfvars, *.auto.tfvars), not module code */
+  tfvars?: boolean;
 }
 
 /** Where a value is written: its expression, or for a variable or local the place that uses it. */
@@ -60,6 +63,8 @@ export class TfModule {
   /** `data.<type>.<name>` blocks */
   readonly data = new Map<string, TfResource>();
   private readonly variables = new Map<string, { block: Block; file: TfFile } | null>();
+  /** values of the tfvars files, the later file's winning (the files come in Terraform's order) */
+  private readonly assigned = new Map<string, { attr: Attribute; file: TfFile }>();
   private readonly locals = new Map<string, { attr: Attribute; file: TfFile } | null>();
   private readonly evaluating = new Set<string>();
   private readonly cache = new Map<string, Val>();
@@ -75,6 +80,10 @@ export class TfModule {
     private readonly dataId: (type: string, name: string) => string | undefined = () => undefined,
   ) {
     for (const file of files) {
+      if (file.tfvars) {
+        for (const item of file.hcl.body) if (item.type === 'attribute') this.assigned.set(item.name, { attr: item, file });
+        continue;
+      }
       for (const item of file.hcl.body) {
         if (item.type !== 'block') continue;
         const [a, b] = item.labels;
@@ -302,9 +311,12 @@ export class TfModule {
     if (decl === undefined) v = unknown(`var.${name} (no variable block declares it in the files read)`, nowhere);
     else if (decl === null) v = unknown(`var.${name} (declared twice)`, nowhere);
     else {
+      // a tfvars file's value wins over the default (a -var flag or a caller could still override either)
+      const set = this.assigned.get(name);
       const def = attrOf(decl.block.body, 'default');
-      v = def ? this.eval(def.value, decl.file, depth + 1) : unknown(`var.${name} (no default: the caller sets it)`, nowhere);
-      if (v.k === 'null') v = unknown(`var.${name} (default null: the caller sets it)`, v.at);
+      if (set) v = this.eval(set.attr.value, set.file, depth + 1);
+      else v = def ? this.eval(def.value, decl.file, depth + 1) : unknown(`var.${name} (no default: the caller sets it)`, nowhere);
+      if (v.k === 'null') v = unknown(`var.${name} (${set ? 'set to null' : 'default null'}: the caller sets it)`, v.at);
     }
     this.cache.set(key, v);
     return v;
