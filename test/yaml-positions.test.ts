@@ -108,4 +108,15 @@ describe('parseJson', () => {
     expect(doc.root).toBeNull();
     expect(doc.diagnostics[0]).toMatchObject({ ruleId: 'parse-error', fatal: true, span: { line: 3 } });
   });
+
+  it('reports nesting deeper than it reads at the bracket, instead of overflowing the stack', () => {
+    const deep = (n: number, head = '') => `${head}{"a": ${'['.repeat(n)}${']'.repeat(n)}}`;
+    expect(parseJson('ok.json', deep(900)).diagnostics).toEqual([]);
+    const strict = parseJson('deep.json', deep(20000));
+    expect(strict.root).toBeNull();
+    expect(strict.diagnostics).toEqual([expect.objectContaining({ ruleId: 'parse-error', fatal: true, message: 'JSON syntax error: nesting deeper than 1000 levels', span: expect.objectContaining({ line: 1, column: 1007 }) })]);
+    // a comment sends the text to jsonc-parser, which recurses
+    const loose = parseJson('loose.json', deep(20000, '// c\n'));
+    expect(loose.diagnostics).toEqual([expect.objectContaining({ ruleId: 'parse-error', fatal: true })]);
+  });
 });

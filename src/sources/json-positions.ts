@@ -120,7 +120,12 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
   const lines = new LineIndex(text);
   const doc: ParsedDocument = { file, text, format: 'json', root: null, diagnostics: [], lines };
   const builder = new JsonTreeBuilder(doc);
-  if (options.reader === 'jsonc' || !readStrictJson(text, builder)) {
+  const strict = options.reader === 'jsonc' ? false : readStrictJson(text, builder);
+  if (strict instanceof TooDeep) {
+    doc.diagnostics.push({ ruleId: 'parse-error', message: `JSON syntax error: nesting deeper than ${MAX_DEPTH} levels`, span: spanOf(doc, strict.offset, strict.offset + 1), fatal: true });
+    return doc;
+  }
+  if (!strict) {
     builder.reset();
     // (jsonc-parser calls the callbacks without `this`)
     const visitor: JSONVisitor = {
@@ -132,7 +137,14 @@ export function parseJson(file: string, text: string, options: { reader?: 'auto'
       onLiteralValue: (value: unknown, offset, length) => builder.onLiteralValue(value, offset, length),
       onError: (code, offset, length) => builder.onError(code, offset, length),
     };
-    visit(text, visitor, { allowTrailingComma: false, disallowComments: false });
+    try {
+      visit(text, visitor, { allowTrailingComma: false, disallowComments: false });
+    } catch (err) {
+      // not strict JSON (comments, odd white space) and nested beyond what its recursion can follow
+      if (!(err instanceof RangeError)) throw err;
+      doc.diagnostics.push({ ruleId: 'parse-error', message: `JSON syntax error: nesting too deep to read`, span: spanOf(doc, 0, 0), fatal: true });
+      return doc;
+    }
   }
 
   const firstError = builder.firstError;
@@ -166,19 +178,28 @@ const fail = (): never => {
 };
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
 
-/** Deepest nesting the strict reader follows (jsonc-parser has no limit, and reads deeper texts). */
+/**
+ * Deepest nesting read. jsonc-parser has no limit but recurses, so a deeper text would end in a
+ * stack overflow: it is a parse error at the bracket that goes too deep instead.
+ */
 const MAX_DEPTH = 1000;
+
+/** Where the strict reader met nesting deeper than MAX_DEPTH. */
+class TooDeep {
+  constructor(readonly offset: number) {}
+}
 
 /**
  * Reads strict JSON (RFC 8259, white space limited to space, tab, CR and LF) calling `v` like
  * jsonc-parser's `visit` does, and returns true; returns false at the first thing it does not
  * accept, leaving the text to jsonc-parser.
  */
-function readStrictJson(text: string, v: StrictVisitor): boolean {
+function readStrictJson(text: string, v: StrictVisitor): boolean | TooDeep {
   try {
     return new StrictJsonReader(text, v).read();
   } catch (err) {
     if (err === NOT_STRICT) return false;
+    if (err instanceof TooDeep) return err;
     throw err;
   }
 }
@@ -208,7 +229,7 @@ class StrictJsonReader {
     this.space();
     for (;;) {
       // A value starts at `pos`.
-      if (inObject.length > MAX_DEPTH) fail();
+      if (inObject.length > MAX_DEPTH) throw new TooDeep(this.pos);
       let c = text.charCodeAt(this.pos);
       if (c === 123) {
         v.onObjectBegin(this.pos);
