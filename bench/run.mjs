@@ -96,7 +96,7 @@ for (const [kind, unit, generators] of awsInputs) {
   for (const n of awsSizes) {
     for (const [ext, gen] of generators) {
       const p = write(`${kind}-${n}.${ext}`, gen(n));
-      const t = median(process.execPath, lintArgs(p), quick ? 1 : 3);
+      const t = median(process.execPath, lintArgs(p), quick ? 1 : RUNS);
       awsTimes.set(`${kind}-${ext}-${n}`, t);
       const rss = peakRssMb(process.execPath, lintArgs(p));
       spawnSync(process.execPath, lintArgs(p));
