@@ -67,6 +67,36 @@ class Carrier {
   }
 }
 
+/**
+ * A value kept on model objects in a private field stamped onto them: invisible to JSON, spreads,
+ * property enumeration and deep equality, and several times cheaper to reach than a WeakMap entry
+ * (rules reach these dozens of times per route). A copy (`{ ...route }`) starts without it; a
+ * frozen object keeps it in a WeakMap. Each call makes its own class, so its own private field.
+ */
+function privateStamp<T extends object, V>(): { get(target: T): V | undefined; set(target: T, value: V): void } {
+  const frozen = new WeakMap<T, V>();
+  class Stamp extends Carrier {
+    #value: V;
+
+    private constructor(target: T, value: V) {
+      super(target);
+      this.#value = value;
+    }
+
+    static get(target: T): V | undefined {
+      if (#value in target) return (target as unknown as Stamp).#value;
+      return frozen.get(target);
+    }
+
+    static set(target: T, value: V): void {
+      if (#value in target) (target as unknown as Stamp).#value = value;
+      else if (Object.isExtensible(target)) new Stamp(target, value);
+      else frozen.set(target, value);
+    }
+  }
+  return Stamp;
+}
+
 const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
 
 /**
@@ -151,33 +181,8 @@ export function sendsCorsHeader(responder: Responder, phase?: 'success' | 'error
   return false;
 }
 
-/**
- * Keeps a responder's HeaderIndex in a private field stamped onto the responder, as FactsStamp
- * does for routes: rules reach it dozens of times per route, and the field is cheaper to reach
- * than a WeakMap entry.
- */
-class IndexStamp extends Carrier {
-  #index: HeaderIndex;
-
-  private constructor(responder: Responder, index: HeaderIndex) {
-    super(responder);
-    this.#index = index;
-  }
-
-  static get(responder: Responder): HeaderIndex | undefined {
-    if (#index in responder) return (responder as unknown as IndexStamp).#index;
-    return frozenIndexes.get(responder);
-  }
-
-  static set(responder: Responder, index: HeaderIndex): void {
-    if (#index in responder) (responder as unknown as IndexStamp).#index = index;
-    else if (Object.isExtensible(responder)) new IndexStamp(responder, index);
-    else frozenIndexes.set(responder, index);
-  }
-}
-
-/** indexes of responders someone froze */
-const frozenIndexes = new WeakMap<Responder, HeaderIndex>();
+/** A responder's HeaderIndex, on the responder (as route facts are on the route). */
+const IndexStamp = privateStamp<Responder, HeaderIndex>();
 
 function headerIndex(responder: Responder): HeaderIndex {
   const headers = responder.headers;
@@ -251,34 +256,8 @@ export class RouteFacts {
   }
 }
 
-/**
- * Keeps a route's facts in a private field stamped onto the route object (a base constructor that
- * returns the route lets the subclass add the field to it): invisible to JSON, spreads, property
- * enumeration and deep equality, and several times cheaper to reach than a WeakMap entry. A
- * copy of a route (`{ ...route }`) starts without facts.
- */
-class FactsStamp extends Carrier {
-  #facts: RouteFacts;
-
-  private constructor(route: Route, facts: RouteFacts) {
-    super(route);
-    this.#facts = facts;
-  }
-
-  static get(route: Route): RouteFacts | undefined {
-    if (#facts in route) return (route as unknown as FactsStamp).#facts;
-    return frozenFacts.get(route);
-  }
-
-  static set(route: Route, facts: RouteFacts): void {
-    if (#facts in route) (route as unknown as FactsStamp).#facts = facts;
-    else if (Object.isExtensible(route)) new FactsStamp(route, facts);
-    else frozenFacts.set(route, facts);
-  }
-}
-
-/** facts of routes someone froze */
-const frozenFacts = new WeakMap<Route, RouteFacts>();
+/** A route's facts, on the route. */
+const FactsStamp = privateStamp<Route, RouteFacts>();
 
 export function routeFacts(route: Route): RouteFacts {
   const responders = route.responders;
