@@ -11,7 +11,7 @@
  * (`response_parameters` as an argument, `cors_configuration` as a block).
  */
 import { parseJson } from '../json-positions.js';
-import { entries, isMap, isSeq, LineIndex, type YMap, type YNode } from '../yaml-positions.js';
+import { entries, isMap, isSeq, LineIndex, type YMap, type YNode, type YPair } from '../yaml-positions.js';
 import type { SourceDiagnostic } from '../../model/types.js';
 import { parseQuotedTemplate, type Attribute, type Block, type BodyItem, type Expr, type HclError, type HclFile, type Label } from './hcl.js';
 
@@ -86,11 +86,12 @@ class Reader {
   /** An object's properties as attributes. */
   attributes(m: YMap): BodyItem[] {
     const out: BodyItem[] = [];
-    for (const p of entries(m)) {
-      if (p.key === COMMENT) continue;
-      out.push({ type: 'attribute', name: p.key, nameStart: p.keyStart, nameEnd: p.keyEnd, value: this.expr(p.value), start: p.keyStart, end: p.value.end });
-    }
+    for (const p of entries(m)) if (p.key !== COMMENT) out.push(this.attribute(p));
     return out;
+  }
+
+  attribute(p: YPair): Attribute {
+    return { type: 'attribute', name: p.key, nameStart: p.keyStart, nameEnd: p.keyEnd, value: this.expr(p.value), start: p.keyStart, end: p.value.end };
   }
 
   /** Blocks of `type` under `node`: `labels` more levels of keys, then a body object (or an array of them). */
@@ -123,8 +124,7 @@ class Reader {
         this.blocks('dynamic', name, p.value, 1, [], out);
         continue;
       }
-      const attribute: Attribute = { type: 'attribute', name: p.key, nameStart: p.keyStart, nameEnd: p.keyEnd, value: this.expr(p.value), start: p.keyStart, end: p.value.end };
-      out.push(attribute);
+      out.push(this.attribute(p));
       // an object, or an array of objects only, may also be nested blocks (see the file comment)
       const items = isSeq(p.value) ? p.value.items : [p.value];
       if (items.length > 0 && items.every(isMap)) for (const b of items) out.push(this.block(p.key, name, [], b as YMap));

@@ -73,6 +73,9 @@ const TERMS: [RegExp, string][] = [
 const AUTO_TFVARS = /(?:^|[\\/])(?:terraform\.tfvars(?:\.json)?|[^\\/]+\.auto\.tfvars(?:\.json)?)$/i;
 const TFVARS = /\.tfvars(?:\.json)?$/i;
 
+/** A tfvars file Terraform reads only when told to (`-var-file`): not part of the module. */
+const isVarFileOnly = (path: string) => TFVARS.test(path) && !AUTO_TFVARS.test(path);
+
 /** Terraform's order of the automatic tfvars files (a later one wins): terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name. */
 function tfvarsRank(path: string): string {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
@@ -96,7 +99,7 @@ function siblingsOf(dir: string, inputs: InputFile[], host: SourceHost): InputFi
     return out;
   }
   for (const path of paths) {
-    if (given.has(path) || (TFVARS.test(path) && !AUTO_TFVARS.test(path))) continue;
+    if (given.has(path) || isVarFileOnly(path)) continue;
     const text = host.readFile(path);
     if (text !== undefined) out.push({ path, text });
   }
@@ -118,7 +121,7 @@ function loadModule(inputs: InputFile[], context: InputFile[], result: SourceRes
       continue;
     }
     // a .tfvars file Terraform does not load by itself (-var-file) is checked for syntax only
-    if (TFVARS.test(f.path) && !AUTO_TFVARS.test(f.path)) continue;
+    if (isVarFileOnly(f.path)) continue;
     read.push({ hcl, tfvars: TFVARS.test(f.path) });
   }
   if (read.length === 0) return;
