@@ -46,8 +46,8 @@ const rule: Rule = {
         // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
         // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
         // (This responder sends no ACAO of the gateway's, so it never counts itself.)
-        siblingCors ??= responders.some((r) => servesNonOptions(r) && gatewaySendsOrigin(r));
-        const answersActual = !siblingCors && (responder.methods === '*' || responder.methods.some((m) => m !== 'OPTIONS'));
+        siblingCors ??= someActualGetsGatewayOrigin(responders);
+        const answersActual = !siblingCors && servesNonOptions(responder);
         if (!answersActual && !answersPreflight) continue;
         groups.add(backend.span ?? responder.span, { route, responder, backend, declared, preflight, answersActual, answersPreflight });
       }
@@ -98,6 +98,12 @@ function gatewaySendsOrigin(responder: Responder): boolean {
   return false;
 }
 
+/** Whether a responder that serves some method other than OPTIONS gets its ACAO from the gateway. */
+function someActualGetsGatewayOrigin(responders: readonly Responder[]): boolean {
+  for (let i = 0; i < responders.length; i++) if (servesNonOptions(responders[i]!) && gatewaySendsOrigin(responders[i]!)) return true;
+  return false;
+}
+
 /** Whether the ACAO of the route's responder at this index was lost to add_header inheritance. */
 function droppedOrigin(route: Route, index: number): boolean {
   const dropped = route.droppedHeaders;
@@ -145,9 +151,14 @@ function describeValue(value: HeaderValue): string {
 function actualNeeds(route: Route, declared: HeaderRule): string {
   const origin = sameHeaderName(declared.name, ACAO) ? declared : undefined;
   const value = origin ? describeValue(origin.value) : '<the allowed origin>';
-  const creds = route.responders.some((r) => mayAllowCredentials(r)) ? ' and Access-Control-Allow-Credentials: true' : '';
+  const creds = someMayAllowCredentials(route.responders) ? ' and Access-Control-Allow-Credentials: true' : '';
   const vary = origin && origin.value.kind !== 'literal' ? ', with Vary: Origin' : '';
   return `It must return Access-Control-Allow-Origin: ${value}${creds} on every response, errors included${vary}, or browsers block the responses.`;
+}
+
+function someMayAllowCredentials(responders: readonly Responder[]): boolean {
+  for (let i = 0; i < responders.length; i++) if (mayAllowCredentials(responders[i]!)) return true;
+  return false;
 }
 
 function preflightNeeds(): string {

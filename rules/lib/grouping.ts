@@ -36,11 +36,17 @@ export class SpanGroups<T> {
       let positions = this.byFile.get(span.file);
       if (!positions) this.byFile.set(span.file, (positions = new Map()));
       g = positions.get(pos);
-      if (!g) positions.set(pos, (g = this.open(span)));
+      if (!g) {
+        positions.set(pos, this.open(span, item));
+        return;
+      }
     } else {
       const key = spanKey(span);
       g = this.byKey.get(key);
-      if (!g) this.byKey.set(key, (g = this.open(span)));
+      if (!g) {
+        this.byKey.set(key, this.open(span, item));
+        return;
+      }
     }
     g.items.push(item);
   }
@@ -52,8 +58,9 @@ export class SpanGroups<T> {
     return !this.byKey.has(spanKey(span));
   }
 
-  private open(span: Span): SpanGroup<T> {
-    const g = { span, items: [] as T[] };
+  /** A group holding its first item: most spans get one, and `[item]` is sized for it (a push onto `[]` reserves 17 slots). */
+  private open(span: Span, item: T): SpanGroup<T> {
+    const g = { span, items: [item] };
     this.order.push(g);
     return g;
   }

@@ -268,7 +268,8 @@ export type PreflightList =
   | { kind: 'absent'; responder: Responder }
   /** a value is not a valid token list (`invalid-header-list` reports it) */
   | { kind: 'invalid'; responder: Responder }
-  | { kind: 'list'; responder: Responder; items: string[]; rules: readonly HeaderRule[] };
+  /** `items` may be shared with other routes' lists: read it, never change it */
+  | { kind: 'list'; responder: Responder; items: readonly string[]; rules: readonly HeaderRule[] };
 
 /**
  * The Allow-Methods or Allow-Headers list of a route's preflight response. Gateway-declared values
@@ -297,7 +298,9 @@ function computePreflightList(route: Route, headerName: string): PreflightList {
     if (headersNamed(responder, ALLOW_ORIGIN, 'success').length === 0) return { kind: 'unknown' };
     return { kind: 'absent', responder };
   }
-  const items: string[] = [];
+  // usually one text: its items as listValueItems keeps them (no copy per route)
+  let items: readonly string[] | undefined;
+  let joined: string[] | undefined;
   for (let i = 0; i < rules.length; i++) {
     const texts = literalTexts(rules[i]!.value);
     if (!texts) return { kind: 'unknown' };
@@ -305,10 +308,11 @@ function computePreflightList(route: Route, headerName: string): PreflightList {
       const read = listValueItems(texts[j]!);
       if (read === 'templated') return { kind: 'unknown' };
       if (read === 'invalid') return { kind: 'invalid', responder };
-      for (let k = 0; k < read.length; k++) items.push(read[k]!);
+      if (items === undefined) items = read;
+      else (joined ??= items.slice()).push(...read);
     }
   }
-  return { kind: 'list', responder, items, rules };
+  return { kind: 'list', responder, items: joined ?? items ?? [], rules };
 }
 
 /**
