@@ -44,20 +44,27 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
   out.rest.push(...rest.apis, ...buildSamApis(t));
   const http = buildHttpApis(t, (api, body) => openApiToHttpApi(t, body, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }), out.diagnostics);
   out.http.push(...http, ...buildSamHttpApis(t));
-  // Routes by the logical id their API's route ids start with (`rest-api:<id>/...`, `http-api:<id>/...`).
-  const byApi = new Map<string, Route[]>();
+  // Each API's routes under the logical id their route ids start with (`rest-api:<id>/...`,
+  // `http-api:<id>/...`); merged per id only when a CloudFront origin asks (most templates have no distribution).
+  const perApi: { id: string; routes: Route[] }[] = [];
   const add = (apiId: string, routes: Route[]) => {
     if (routes.length === 0) return;
-    const id = apiId.split('/')[0]!;
-    let l = byApi.get(id);
-    if (!l) byApi.set(id, (l = []));
-    for (const r of routes) {
-      out.routes.push(r);
-      l.push(r);
-    }
+    perApi.push({ id: apiId.split('/')[0]!, routes });
+    for (let i = 0; i < routes.length; i++) out.routes.push(routes[i]!);
   };
   for (const api of out.rest) add(api.id, restApiToRoutes(api));
   for (const api of out.http) add(api.id, httpApiToRoutes(api));
+  let byApi: Map<string, Route[]> | undefined;
+  const routesOf = (id: string): Route[] | undefined => {
+    if (byApi === undefined) {
+      byApi = new Map();
+      for (const a of perApi) {
+        const l = byApi.get(a.id);
+        byApi.set(a.id, l ? l.concat(a.routes) : a.routes);
+      }
+    }
+    return byApi.get(id);
+  };
   const httpIds = new Set(out.http.map((a) => a.id));
   const origins = (ids: string[]): OriginInfo | undefined => {
     for (const id of ids) {
@@ -67,7 +74,7 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
         const cors = bucketCorsRules(t, res);
         return { emitsCors: cors ? 'yes' : 'no', kind: 's3', description: `S3 bucket ${id}`, requiredHeaders: [] };
       }
-      const routes = byApi.get(id);
+      const routes = routesOf(id);
       if (!routes) continue;
       const required = routes.flatMap((r) => r.requiredRequestHeaders ?? []);
       const seen = new Set<string>();

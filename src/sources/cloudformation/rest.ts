@@ -4,7 +4,7 @@
  */
 import type { AuthRequirement, HeaderValue, SourceDiagnostic, Span } from '../../model/types.js';
 import { sameHeaderName } from '../../model/query.js';
-import { entries, isMap, isScalar, pairOf, type YNode } from '../yaml-positions.js';
+import { entries, isMap, isScalar, pairOf, type YNode, type YPair } from '../yaml-positions.js';
 import { authHeaders, mappingValue, vtlOriginOverride, type GwGatewayResponse, type GwHeader, type GwIntegration, type GwMethod, type GwResource, type IntegrationType, type RestApiModel } from './apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from './auth.js';
 import type { Resource, Template } from './template.js';
@@ -93,9 +93,9 @@ function headerValue(t: Template, n: YNode): HeaderValue {
   return value;
 }
 
-/** `method.response.header.X` / `gatewayresponse.header.X` parameters as headers. */
+/** `method.response.header.X` / `gatewayresponse.header.X` parameters (resolved, as `at`/`get` return them) as headers. */
 export function headerParams(t: Template, params: YNode | undefined, prefix: typeof METHOD_RESPONSE_HEADER | typeof GATEWAY_RESPONSE_HEADER): GwHeader[] {
-  const ps = entries(t.deref(params));
+  const ps = entries(params);
   let skipped = false;
   // (map: an array of exactly its size, where one grown by push reserves 17 slots)
   const out = ps.map((p) => {
@@ -123,12 +123,12 @@ function mapsHeader(params: YNode | undefined, name: string): boolean {
  * The names of the selected response's headers that every error (non-2xx) integration response
  * sets too (the headers API Gateway also sends when the integration fails).
  */
-export function errorHeaderNames<R extends { node: YNode; status?: string | undefined }>(t: Template, responses: R[], chosen: R, headers: GwHeader[], parametersKey: string): string[] | undefined {
+export function errorHeaderNames(responses: IntegrationResponse[], chosen: IntegrationResponse, headers: GwHeader[]): string[] | undefined {
   let names: string[] | undefined;
   for (let i = 0; i < responses.length; i++) {
     const r = responses[i]!;
     if (r === chosen || (r.status !== undefined && r.status.charCodeAt(0) === 50 /* 2 */)) continue;
-    const params = t.get(r.node, parametersKey);
+    const params = r.parameters;
     if (names === undefined) {
       names = [];
       for (let h = 0; h < headers.length; h++) if (mapsHeader(params, headers[h]!.name)) names.push(headers[h]!.name);
@@ -141,23 +141,23 @@ export function errorHeaderNames<R extends { node: YNode; status?: string | unde
   return names;
 }
 
-/** The status code a MOCK request template states, per template text (a document repeats one on every OPTIONS method). */
-const statusOfTemplate = new Map<string, number | undefined>();
+/** The status code a MOCK request template states (null: none), per template text (a document repeats one on every OPTIONS method). */
+const statusOfTemplate = new Map<string, number | null>();
 
-/** The MOCK request template's status code (`{"statusCode": 200}`), if it states one. */
+/** The MOCK request template's status code (`{"statusCode": 200}`), if it states one (`requestTemplates`: resolved, as `at`/`get` return it). */
 export function mockStatus(t: Template, requestTemplates: YNode | undefined): number | undefined {
-  const ps = entries(t.deref(requestTemplates));
+  const ps = entries(requestTemplates);
   for (let i = 0; i < ps.length; i++) {
     const text = t.text(ps[i]!.value);
     if (text === undefined) continue;
     let status = statusOfTemplate.get(text);
-    if (!statusOfTemplate.has(text)) {
+    if (status === undefined) {
       const m = /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(text);
-      status = m ? Number(m[1]) : undefined;
+      status = m ? Number(m[1]) : null;
       if (statusOfTemplate.size >= 256) statusOfTemplate.clear();
       statusOfTemplate.set(text, status);
     }
-    if (status !== undefined) return status;
+    if (status !== null) return status;
   }
   return undefined;
 }
@@ -206,29 +206,57 @@ export function selectIntegrationResponse<T extends { pattern?: string | undefin
   return undefined;
 }
 
-/** An integration response as the selection reads it. */
-interface IntegrationResponse {
-  node: YNode;
+/** An integration response as the selection and the readers of its headers read it (values resolved). */
+export interface IntegrationResponse {
+  node: YNode | undefined;
   statusNode: YNode | undefined;
   pattern: string | undefined;
   status: string | undefined;
+  parameters: YNode | undefined;
+  templates: YNode | undefined;
 }
 
-/** Reads `Integration` of an AWS::ApiGateway::Method (`props`: its resolved Properties). */
-function readIntegration(t: Template, props: YNode | undefined): GwIntegration {
-  const ip = pairOf(props, 'Integration');
+/** The property names of an integration response in CloudFormation and in OpenAPI (where the selection pattern is the response's key). */
+export interface ResponseKeys {
+  status: string;
+  pattern: string | undefined;
+  parameters: string;
+  templates: string;
+}
+const CFN_RESPONSE_KEYS: ResponseKeys = { status: 'StatusCode', pattern: 'SelectionPattern', parameters: 'ResponseParameters', templates: 'ResponseTemplates' };
+
+/**
+ * Reads an integration response (`node`: resolved) in one pass over its entries, each value
+ * resolved as `at` resolves it; `pattern` is the selection pattern when `keys` names none.
+ */
+export function readIntegrationResponse(t: Template, node: YNode | undefined, keys: ResponseKeys, pattern: string | undefined): IntegrationResponse {
+  let statusNode: YNode | undefined;
+  let patternNode: YNode | undefined;
+  let parameters: YNode | undefined;
+  let templates: YNode | undefined;
+  const ps = entries(node);
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i]!;
+    const key = p.key;
+    if (key === keys.status) statusNode = t.valueOf(p);
+    else if (key === keys.parameters) parameters = t.valueOf(p);
+    else if (key === keys.templates) templates = t.valueOf(p);
+    else if (key === keys.pattern) patternNode = t.valueOf(p);
+  }
+  return { node, statusNode, pattern: keys.pattern === undefined ? pattern : t.textOf(patternNode), status: t.textOf(statusNode), parameters, templates };
+}
+
+/** Reads `Integration` of an AWS::ApiGateway::Method (`ip`: its pair in the method's resolved Properties). */
+function readIntegration(t: Template, ip: YPair | undefined): GwIntegration {
   if (!ip) return { type: 'unknown', headers: [] };
-  const integ = t.deref(ip.value);
+  const integ = t.valueOf(ip);
   const typeNode = t.at(integ, 'Type');
   const type = integrationTypeOf(t.textOf(typeNode));
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
   const list = t.list(t.at(integ, 'IntegrationResponses')) ?? [];
-  // (map: an array of exactly its size, where one grown by push reserves 17 slots)
-  const responses = list.map((r): IntegrationResponse => {
-    const statusNode = t.at(r, 'StatusCode');
-    return { node: r, statusNode, pattern: t.textAt(r, 'SelectionPattern'), status: t.textOf(statusNode) };
-  });
+  // (map: an array of exactly its size, where one grown by push reserves 17 slots; `list` resolves its items)
+  const responses = list.map((r) => readIntegrationResponse(t, r, CFN_RESPONSE_KEYS, undefined));
   const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'RequestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
   if (!chosen) {
@@ -238,16 +266,17 @@ function readIntegration(t: Template, props: YNode | undefined): GwIntegration {
   const code = Number(chosen.status);
   const statusNode = chosen.statusNode;
   out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
-  out.headers = headerParams(t, t.at(chosen.node, 'ResponseParameters'), METHOD_RESPONSE_HEADER);
-  applyTemplates(t, t.at(chosen.node, 'ResponseTemplates'), out.headers, chosen.node);
-  const errorNames = errorHeaderNames(t, responses, chosen, out.headers, 'ResponseParameters');
+  out.headers = headerParams(t, chosen.parameters, METHOD_RESPONSE_HEADER);
+  applyTemplates(t, chosen.templates, out.headers);
+  const errorNames = errorHeaderNames(responses, chosen, out.headers);
   if (errorNames) out.errorHeaderNames = errorNames;
   return out;
 }
 
-/** VTL response templates that override Access-Control-Allow-Origin. */
-export function applyTemplates(t: Template, templates: YNode | undefined, headers: GwHeader[], at: YNode): void {
-  for (const p of entries(t.deref(templates))) {
+/** VTL response templates (resolved, as `at`/`get` return them) that override Access-Control-Allow-Origin. */
+export function applyTemplates(t: Template, templates: YNode | undefined, headers: GwHeader[]): void {
+  if (templates === undefined) return;
+  for (const p of entries(templates)) {
     const s = t.str(p.value);
     if (!s.ok) continue;
     const v = vtlOriginOverride(s.text);
@@ -258,7 +287,6 @@ export function applyTemplates(t: Template, templates: YNode | undefined, header
       existing.valueSpan = t.spanNode(p.value);
     } else headers.push({ name: 'Access-Control-Allow-Origin', value: v, span: t.spanPair(p), valueSpan: t.spanNode(p.value) });
   }
-  void at;
 }
 
 export function gatewayResponseStatus(t: Template, n: YNode | undefined): number | undefined {
@@ -303,11 +331,57 @@ class AuthorizerRequirements {
   }
 }
 
-/** The auth of a method (`props`: its resolved Properties). */
-function methodAuth(t: Template, m: Resource, props: YNode | undefined, authorizers: Map<string, GwAuthorizer>, requirements: AuthorizerRequirements, apiKeyHeader: string | undefined, diags: SourceDiagnostic[]): AuthRequirement[] {
+/**
+ * The properties of an AWS::ApiGateway::Method the model reads, found in one pass over its
+ * resolved Properties (not a lookup each): one reader, reused for every method of a template.
+ */
+class MethodProperties {
+  resourceId: YPair | undefined = undefined;
+  httpMethod: YPair | undefined = undefined;
+  authorizationType: YPair | undefined = undefined;
+  authorizerId: YPair | undefined = undefined;
+  apiKeyRequired: YPair | undefined = undefined;
+  integration: YPair | undefined = undefined;
+  requestModels: YPair | undefined = undefined;
+
+  read(props: YNode | undefined): void {
+    this.resourceId = this.httpMethod = this.authorizationType = this.authorizerId = undefined;
+    this.apiKeyRequired = this.integration = this.requestModels = undefined;
+    const ps = entries(props);
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i]!;
+      switch (p.key) {
+        case 'ResourceId':
+          this.resourceId = p;
+          break;
+        case 'HttpMethod':
+          this.httpMethod = p;
+          break;
+        case 'AuthorizationType':
+          this.authorizationType = p;
+          break;
+        case 'AuthorizerId':
+          this.authorizerId = p;
+          break;
+        case 'ApiKeyRequired':
+          this.apiKeyRequired = p;
+          break;
+        case 'Integration':
+          this.integration = p;
+          break;
+        case 'RequestModels':
+          this.requestModels = p;
+          break;
+      }
+    }
+  }
+}
+
+/** The auth of a method. */
+function methodAuth(t: Template, m: Resource, props: MethodProperties, authorizers: Map<string, GwAuthorizer>, requirements: AuthorizerRequirements, apiKeyHeader: string | undefined, diags: SourceDiagnostic[]): AuthRequirement[] {
   // (at most two: an array literal of exactly their number)
   const key = methodAuthorization(t, m, props, authorizers, requirements, diags);
-  const keyPair = pairOf(props, 'ApiKeyRequired');
+  const keyPair = props.apiKeyRequired;
   if (keyPair && t.bool(keyPair.value) === true && apiKeyHeader) {
     const apiKey = apiKeyRequirement(t.spanNode(keyPair.value), apiKeyHeader);
     return key ? [key, apiKey] : [apiKey];
@@ -316,8 +390,8 @@ function methodAuth(t: Template, m: Resource, props: YNode | undefined, authoriz
 }
 
 /** The requirement of a method's AuthorizationType, if any. */
-function methodAuthorization(t: Template, m: Resource, props: YNode | undefined, authorizers: Map<string, GwAuthorizer>, requirements: AuthorizerRequirements, diags: SourceDiagnostic[]): AuthRequirement | undefined {
-  const atPair = pairOf(props, 'AuthorizationType');
+function methodAuthorization(t: Template, m: Resource, props: MethodProperties, authorizers: Map<string, GwAuthorizer>, requirements: AuthorizerRequirements, diags: SourceDiagnostic[]): AuthRequirement | undefined {
+  const atPair = props.authorizationType;
   const at = atPair ? t.text(atPair.value) : undefined;
   const kind = at !== undefined ? at.toUpperCase() : atPair ? 'UNKNOWN' : 'NONE';
   if (kind !== 'AWS_IAM' && kind !== 'CUSTOM' && kind !== 'COGNITO_USER_POOLS' && kind !== 'UNKNOWN') return undefined;
@@ -327,10 +401,11 @@ function methodAuthorization(t: Template, m: Resource, props: YNode | undefined,
     const reason = t.str(atPair!.value);
     return { mechanism: 'unknown', description: `AuthorizationType (${reason.ok ? '' : reason.reason})`, span: atSpan };
   }
-  const ref = t.refAt(props, 'AuthorizerId');
+  const authorizerId = t.valueOf(props.authorizerId);
+  const ref = t.refOf(authorizerId);
   const a = ref ? authorizers.get(ref) : undefined;
   if (a) return requirements.at(a, kind === 'COGNITO_USER_POOLS', atSpan);
-  if (ref === undefined && !t.at(props, 'AuthorizerId')) {
+  if (ref === undefined && !authorizerId) {
     diags.push({ ruleId: 'unresolved-include', message: `Method ${m.id} uses ${kind} authorization without an AuthorizerId`, span: atSpan });
   }
   return authorizerRequirement(
@@ -349,7 +424,7 @@ function resourcePaths(t: Template, apiId: string, ofApi: Resource[]): Map<strin
     if (c) return c;
     const res = all.get(id)!;
     const props = t.deref(res.props);
-    const part = t.textAt(props, 'PathPart');
+    const part = t.textOf(t.at(props, 'PathPart'));
     let out: { path: string; res: Resource } | { unknown: string; res: Resource };
     if (part === undefined) out = { unknown: `PathPart of ${id}: ${(t.strAt(props, 'PathPart') as { reason: string }).reason}`, res };
     else {
@@ -412,6 +487,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
   const responsesByApi = byApi('AWS::ApiGateway::GatewayResponse');
   const resourcesByApi = byApi('AWS::ApiGateway::Resource');
   const authorizersByApi = byApi('AWS::ApiGateway::Authorizer');
+  const props = new MethodProperties();
   for (const api of t.ofType('AWS::ApiGateway::RestApi')) {
     const body = t.get(api.props, 'Body');
     if (isMap(body)) {
@@ -435,14 +511,14 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
     const paths = resourcePaths(t, api.id, resourcesByApi.get(api.id) ?? []);
     const requirements = new AuthorizerRequirements();
     const resources = new Map<string, GwResource>();
-    const resourceFor = (m: Resource, props: YNode | undefined): GwResource | undefined => {
-      const node = t.at(props, 'ResourceId');
+    const resourceFor = (m: Resource, rn: YPair | undefined): GwResource | undefined => {
+      const node = t.valueOf(rn);
       const ref = t.refOf(node);
       let path: string;
       // the resource's span: the API's for the root, else the Resource's (not the method's)
       let span: Span;
       const p = ref ? paths.get(ref) : undefined;
-      if (pairOf(node, 'Fn::GetAtt') !== undefined && ref === api.id) {
+      if (ref === api.id && pairOf(node, 'Fn::GetAtt') !== undefined) {
         path = '/';
         span = t.spanResource(api);
       } else if (p !== undefined) {
@@ -453,7 +529,6 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         path = p.path;
         span = path === '/' ? t.spanResource(api) : t.spanResource(p.res);
       } else {
-        const rn = pairOf(props, 'ResourceId');
         out.diagnostics.push({
           ruleId: 'unresolved-include',
           message: `Method ${m.id}: ResourceId ${ref ? `points at ${ref}, which is not a resource of ${api.id}` : 'cannot be resolved'}; its route was not checked`,
@@ -468,10 +543,10 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
     const methods = methodsByApi.get(api.id) ?? [];
     for (let i = 0; i < methods.length; i++) {
       const m = methods[i]!;
-      const props = t.deref(m.props);
-      const res = resourceFor(m, props);
+      props.read(t.deref(m.props));
+      const res = resourceFor(m, props.resourceId);
       if (!res) continue;
-      const hmPair = pairOf(props, 'HttpMethod');
+      const hmPair = props.httpMethod;
       const hm = hmPair ? t.text(hmPair.value) : undefined;
       if (hm === undefined) continue;
       const auth = methodAuth(t, m, props, authorizers, requirements, apiKeyHeader, out.diagnostics);
@@ -480,12 +555,12 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         method,
         span: t.spanNode(hmPair!.value),
         auth,
-        integration: readIntegration(t, props),
+        integration: readIntegration(t, props.integration),
         // (the method's span only where a requirement has none: no span made for a method without auth)
         requiredHeaders: auth.length === 0 ? [] : authHeaders(auth, t.spanResource(m)),
         description: `${method} method ${m.id}`,
       };
-      if (someKeyMentionsJson(t.at(props, 'RequestModels'))) gm.takesJson = true;
+      if (props.requestModels !== undefined && someKeyMentionsJson(t.valueOf(props.requestModels))) gm.takesJson = true;
       res.methods.push(gm);
     }
     out.apis.push({

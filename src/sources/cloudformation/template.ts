@@ -52,13 +52,23 @@ export class Template {
     const resources = entries(child(root, 'Resources'));
     for (let i = 0; i < resources.length; i++) {
       const p = resources[i]!;
-      if (!isMap(p.value)) continue;
-      const typeNode = child(p.value, 'Type');
-      const type = isScalar(typeNode) ? typeNode.text : '';
+      const node = p.value;
+      if (node.kind !== 'map') continue;
+      // Type, Properties and Condition in one pass over the resource's few entries
+      let typeNode: YNode | undefined;
+      let props: YNode | undefined;
+      let condName: YNode | undefined;
+      const ps = entries(node);
+      for (let k = 0; k < ps.length; k++) {
+        const q = ps[k]!;
+        if (q.key === 'Type') typeNode = q.value;
+        else if (q.key === 'Properties') props = q.value;
+        else if (q.key === 'Condition') condName = q.value;
+      }
+      const type = typeNode !== undefined && typeNode.kind === 'scalar' ? typeNode.text : '';
       if (type.startsWith('AWS::Serverless::')) this.isSam = true as boolean;
-      const condName = child(p.value, 'Condition');
-      const created = isScalar(condName) ? this.condition(condName.text) : true;
-      this.resources.set(p.key, { id: p.key, type, props: child(p.value, 'Properties'), node: p.value, keyStart: p.keyStart, keyEnd: p.keyEnd, created, keySpan: undefined });
+      const created = condName !== undefined && condName.kind === 'scalar' ? this.condition(condName.text) : true;
+      this.resources.set(p.key, { id: p.key, type, props, node, keyStart: p.keyStart, keyEnd: p.keyEnd, created, keySpan: undefined });
     }
     // After the loop: a duplicate logical id keeps its last definition, at the first one's place.
     // (forEach: no iterator result per resource)
@@ -146,13 +156,14 @@ export class Template {
     if (n === undefined || n.kind !== 'map' || depth > 32) return n;
     const p = onlyPair(n);
     if (!p) return n;
-    if (p.key === 'Fn::If' && isSeq(p.value) && p.value.items.length === 3) {
+    // (kinds compared here rather than through isSeq/isScalar: this runs for every map read)
+    if (p.key === 'Fn::If' && p.value.kind === 'seq' && p.value.items.length === 3) {
       const [c, a, b] = p.value.items;
       const v = isScalar(c) ? this.condition(c.text) : undefined;
       if (v === undefined) return n;
       return this.deref(v ? a : b, depth + 1);
     }
-    if (p.key === 'Ref' && isScalar(p.value)) {
+    if (p.key === 'Ref' && p.value.kind === 'scalar') {
       const name = p.value.text;
       if (name === 'AWS::NoValue') return undefined;
       if (this.parameters.size !== 0 && this.parameters.has(name)) {
@@ -165,13 +176,21 @@ export class Template {
 
   /** A property of a map after deref. */
   get(n: YNode | undefined, key: string): YNode | undefined {
-    return this.at(this.deref(n), key);
+    // (`at` written out: one call less per property read)
+    const v = child(this.deref(n), key);
+    return v !== undefined && v.kind === 'map' ? this.deref(v) : v;
   }
   /** `get` on a map `deref` has already resolved (the map is not resolved again). */
   at(m: YNode | undefined, key: string): YNode | undefined {
     const v = child(m, key);
     // (only maps resolve to something else: no call for the usual plain value)
     return v !== undefined && v.kind === 'map' ? this.deref(v) : v;
+  }
+  /** `at` for a pair already looked up: its value, resolved. */
+  valueOf(p: YPair | undefined): YNode | undefined {
+    if (p === undefined) return undefined;
+    const v = p.value;
+    return v.kind === 'map' ? this.deref(v) : v;
   }
   pair(n: YNode | undefined, key: string): YPair | undefined {
     const m = this.deref(n);
@@ -185,7 +204,10 @@ export class Template {
     if (v.kind === 'seq') {
       // the sequence's own items while none needs resolving (the usual case): no copy
       const items = v.items;
-      for (let i = 0; i < items.length; i++) if (this.deref(items[i]) !== items[i]) return this.resolvedItems(items, i);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        if (item.kind === 'map' && this.deref(item) !== item) return this.resolvedItems(items, i);
+      }
       return items;
     }
     if (v.kind === 'scalar') return [v];
@@ -222,10 +244,11 @@ export class Template {
 
   /** `refTarget` of a value `deref` has already resolved. */
   refOf(v: YNode | undefined): string | undefined {
-    if (isScalar(v)) return this.resources.has(v.text) ? v.text : undefined;
-    const p = isMap(v) ? onlyPair(v) : undefined;
+    if (v === undefined) return undefined;
+    if (v.kind === 'scalar') return this.resources.has(v.text) ? v.text : undefined;
+    const p = v.kind === 'map' ? onlyPair(v) : undefined;
     if (!p) return undefined;
-    if (p.key === 'Ref' && isScalar(p.value)) return p.value.text;
+    if (p.key === 'Ref' && p.value.kind === 'scalar') return p.value.text;
     if (p.key === 'Fn::GetAtt') {
       if (isScalar(p.value)) {
         const text = p.value.text;
@@ -259,7 +282,7 @@ export class Template {
   /** A string value, resolved where the template says what it is. */
   str(n: YNode | undefined, depth = 0): Str {
     if (depth > 32) return { ok: false, reason: 'references nest too deeply (circular?)' };
-    return this.strOf(this.deref(n), depth);
+    return this.strOf(n !== undefined && n.kind === 'map' ? this.deref(n) : n, depth);
   }
 
   /** `str(get(n, key))`, resolving the value once. */
@@ -269,6 +292,8 @@ export class Template {
 
   /** The text `str` resolves, or undefined when it is not known (no result object for a plain value). */
   text(n: YNode | undefined): string | undefined {
+    // (a plain value, the usual case, needs no resolving)
+    if (n !== undefined && n.kind === 'scalar') return n.text;
     return this.textOf(this.deref(n));
   }
   /** `text(get(n, key))`, resolving the value once. */
@@ -277,7 +302,8 @@ export class Template {
   }
   /** `text` of a value `deref` (or `get`) has already resolved. */
   textOf(v: YNode | undefined): string | undefined {
-    if (v !== undefined && v.kind === 'scalar') return v.text;
+    if (v === undefined) return undefined;
+    if (v.kind === 'scalar') return v.text;
     const s = this.strOf(v, 0);
     return s.ok ? s.text : undefined;
   }

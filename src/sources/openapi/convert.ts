@@ -12,7 +12,7 @@ import type { AuthRequirement, SourceKind, Span } from '../../model/types.js';
 import { authHeaders, type GwGatewayResponse, type GwIntegration, type GwMethod, type GwResource, type HttpApiModel, type HttpRoute, type RestApiModel } from '../cloudformation/apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from '../cloudformation/auth.js';
 import { readHttpCors } from '../cloudformation/http.js';
-import { applyTemplates, errorHeaderNames, GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationTypeOf, METHOD_RESPONSE_HEADER, mockStatus, selectIntegrationResponse, someKeyMentionsJson } from '../cloudformation/rest.js';
+import { applyTemplates, errorHeaderNames, GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationTypeOf, METHOD_RESPONSE_HEADER, mockStatus, readIntegrationResponse, selectIntegrationResponse, someKeyMentionsJson, type ResponseKeys } from '../cloudformation/rest.js';
 import { insertFirstKey, replaceValue, type TextFix } from '../cloudformation/edits.js';
 import type { Template } from '../cloudformation/template.js';
 import { entries, isMap, isSeq, pairOf, type YNode, type YPair } from '../yaml-positions.js';
@@ -183,13 +183,7 @@ function withOptionsFix(t: Template, auth: AuthRequirement[], method: string, op
   return auth;
 }
 
-/** An integration response as the selection reads it. */
-interface IntegrationResponse {
-  node: YNode;
-  statusNode: YNode | undefined;
-  pattern: string | undefined;
-  status: string | undefined;
-}
+const RESPONSE_KEYS: ResponseKeys = { status: 'statusCode', pattern: undefined, parameters: 'responseParameters', templates: 'responseTemplates' };
 
 /** An operation's integration; undefined when `watchHttpApi` and it is an HTTP API's (see openApiDocumentApi). */
 function readIntegration(t: Template, op: YNode, watchHttpApi: boolean): GwIntegration | undefined {
@@ -202,10 +196,7 @@ function readIntegration(t: Template, op: YNode, watchHttpApi: boolean): GwInteg
   const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
   if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
   // (map: an array of exactly its size, where one grown by push reserves 17 slots)
-  const responses = entries(t.at(integ, 'responses')).map((p): IntegrationResponse => {
-    const statusNode = t.get(p.value, 'statusCode');
-    return { node: p.value, statusNode, pattern: p.key === 'default' ? undefined : p.key, status: t.textOf(statusNode) };
-  });
+  const responses = entries(t.at(integ, 'responses')).map((p) => readIntegrationResponse(t, t.deref(p.value), RESPONSE_KEYS, p.key === 'default' ? undefined : p.key));
   const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'requestTemplates')) ?? 200) : undefined;
   const chosen = selectIntegrationResponse(responses, wanted);
   if (!chosen) {
@@ -215,9 +206,9 @@ function readIntegration(t: Template, op: YNode, watchHttpApi: boolean): GwInteg
   const code = Number(chosen.status);
   const statusNode = chosen.statusNode;
   out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
-  out.headers = headerParams(t, t.get(chosen.node, 'responseParameters'), METHOD_RESPONSE_HEADER);
-  applyTemplates(t, t.get(chosen.node, 'responseTemplates'), out.headers, chosen.node);
-  const errorNames = errorHeaderNames(t, responses, chosen, out.headers, 'responseParameters');
+  out.headers = headerParams(t, chosen.parameters, METHOD_RESPONSE_HEADER);
+  applyTemplates(t, chosen.templates, out.headers);
+  const errorNames = errorHeaderNames(responses, chosen, out.headers);
   if (errorNames) out.errorHeaderNames = errorNames;
   return out;
 }
