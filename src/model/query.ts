@@ -58,43 +58,22 @@ export function positionKey(span: Span): number | undefined {
 }
 
 /**
- * The base of the stamps below: a base constructor that returns the object it is given lets a
- * subclass add a private field to that object.
+ * How facts are kept on model objects (RouteFacts on a route, a HeaderIndex on a responder): in a
+ * private field stamped onto the object, invisible to JSON, spreads, property enumeration and
+ * deep equality, and several times cheaper to reach than a WeakMap entry (rules reach these
+ * dozens of times per route). The facts are about one list of the object (a route's responders,
+ * a responder's headers): a list that is replaced or grows starts over. A copy (`{ ...route }`)
+ * starts without them; a frozen object keeps them in a WeakMap. A base constructor that returns
+ * the object it is given (this class) lets a subclass add a private field to that object.
+ *
+ * The two stamps below are written out rather than made by one factory: code shared by both
+ * would see the shapes of routes and of responders at each property access and fall back to
+ * V8's slowest (megamorphic) lookups, and the function each exports is the only call per question.
  */
 class Carrier {
   constructor(target: object) {
     return target;
   }
-}
-
-/**
- * A value kept on model objects in a private field stamped onto them: invisible to JSON, spreads,
- * property enumeration and deep equality, and several times cheaper to reach than a WeakMap entry
- * (rules reach these dozens of times per route). A copy (`{ ...route }`) starts without it; a
- * frozen object keeps it in a WeakMap. Each call makes its own class, so its own private field.
- */
-function privateStamp<T extends object, V>(): { get(target: T): V | undefined; set(target: T, value: V): void } {
-  const frozen = new WeakMap<T, V>();
-  class Stamp extends Carrier {
-    #value: V;
-
-    private constructor(target: T, value: V) {
-      super(target);
-      this.#value = value;
-    }
-
-    static get(target: T): V | undefined {
-      if (#value in target) return (target as unknown as Stamp).#value;
-      return frozen.get(target);
-    }
-
-    static set(target: T, value: V): void {
-      if (#value in target) (target as unknown as Stamp).#value = value;
-      else if (Object.isExtensible(target)) new Stamp(target, value);
-      else frozen.set(target, value);
-    }
-  }
-  return Stamp;
 }
 
 const NO_HEADERS: readonly HeaderRule[] = Object.freeze([]);
@@ -137,7 +116,8 @@ const NO_LISTS: readonly (readonly HeaderRule[])[] = new Array<readonly HeaderRu
  * question compared every header name (case-insensitively) anew.
  */
 class HeaderIndex {
-  readonly headers: readonly HeaderRule[];
+  /** the headers indexed */
+  readonly list: readonly HeaderRule[];
   readonly length: number;
   /** at ALL/SUCCESS/ERROR + slot: the headers of that name (and phase), in declaration order; NO_LISTS (shared) while there are none */
   lists: readonly (readonly HeaderRule[])[];
@@ -148,18 +128,32 @@ class HeaderIndex {
 
   constructor(headers: readonly HeaderRule[]) {
     // fields are set here rather than by initializers: those run as a function of their own per instance
-    this.headers = headers;
+    this.list = headers;
     this.length = headers.length;
     this.lists = NO_LISTS;
     this.credentialsOnSuccess = undefined;
     this.credentialsOnError = undefined;
+    let everyOnSuccess = true;
+    let everyOnErrors = true;
+    let someOnErrors = false;
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i]!;
       const slot = indexedSlot(h.name);
       if (slot < 0) continue;
       this.add(ALL + slot, h);
-      if (h.onSuccess) this.add(SUCCESS + slot, h);
-      if (h.onErrors) this.add(ERROR + slot, h);
+      if (!h.onSuccess) everyOnSuccess = false;
+      if (h.onErrors) someOnErrors = true;
+      else everyOnErrors = false;
+    }
+    if (this.lists === NO_LISTS) return;
+    // Usually every header is sent on success, and on errors all or none are: a phase's lists are
+    // then the ALL lists themselves (or none), not copies.
+    const lists = this.lists as (readonly HeaderRule[])[];
+    for (let slot = 0; slot < INDEXED_NAMES.length; slot++) {
+      const all = lists[ALL + slot]!;
+      if (all === NO_HEADERS) continue;
+      lists[SUCCESS + slot] = everyOnSuccess ? all : sentOn(all, 'success');
+      if (someOnErrors) lists[ERROR + slot] = everyOnErrors ? all : sentOn(all, 'error');
     }
   }
 
@@ -173,6 +167,12 @@ class HeaderIndex {
   }
 }
 
+/** The headers of a list sent in a phase (the shared empty list if none). */
+function sentOn(headers: readonly HeaderRule[], phase: 'success' | 'error'): readonly HeaderRule[] {
+  const sent = headers.filter((h) => (phase === 'success' ? h.onSuccess : h.onErrors));
+  return sent.length > 0 ? sent : NO_HEADERS;
+}
+
 /** Whether a responder sends any CORS response header (on success, on error, or at all). */
 export function sendsCorsHeader(responder: Responder, phase?: 'success' | 'error'): boolean {
   const lists = headerIndex(responder).lists;
@@ -181,17 +181,30 @@ export function sendsCorsHeader(responder: Responder, phase?: 'success' | 'error
   return false;
 }
 
-/** A responder's HeaderIndex, on the responder (as route facts are on the route). */
-const IndexStamp = privateStamp<Responder, HeaderIndex>();
+/** A responder's HeaderIndex, on the responder (see Carrier). */
+class IndexStamp extends Carrier {
+  #index: HeaderIndex;
 
-function headerIndex(responder: Responder): HeaderIndex {
-  const headers = responder.headers;
-  const index = IndexStamp.get(responder);
-  if (index !== undefined && index.headers === headers && index.length === headers.length) return index;
-  const fresh = new HeaderIndex(headers);
-  IndexStamp.set(responder, fresh);
-  return fresh;
+  private constructor(responder: Responder, index: HeaderIndex) {
+    super(responder);
+    this.#index = index;
+  }
+
+  static of(responder: Responder): HeaderIndex {
+    const headers = responder.headers;
+    const stamped = #index in responder;
+    const known = stamped ? (responder as unknown as IndexStamp).#index : frozenIndexes.get(responder);
+    if (known !== undefined && known.list === headers && known.length === headers.length) return known;
+    const fresh = new HeaderIndex(headers);
+    if (stamped) (responder as unknown as IndexStamp).#index = fresh;
+    else if (Object.isExtensible(responder)) new IndexStamp(responder, fresh);
+    else frozenIndexes.set(responder, fresh);
+    return fresh;
+  }
 }
+
+const frozenIndexes = new WeakMap<Responder, HeaderIndex>();
+const headerIndex = IndexStamp.of;
 
 export function handlesMethod(responder: Responder, method: string): boolean {
   return responder.methods === '*' || responder.methods.includes(method);
@@ -211,7 +224,8 @@ export function responderFor(route: Route, method: string): Responder | undefine
  * is replaced or grows starts over. The fields below `actual` belong to preflight.ts.
  */
 export class RouteFacts {
-  readonly responders: readonly Responder[];
+  /** the responders these facts are about */
+  readonly list: readonly Responder[];
   readonly length: number;
   /** null: no responder handles OPTIONS */
   preflight: Responder | null | undefined;
@@ -237,7 +251,7 @@ export class RouteFacts {
     // every field is set here, in one order, so that all facts objects share one shape (and no
     // initializer function runs per route); a pair of fields per argument-dependent fact keeps
     // its argument and its value without an object per route
-    this.responders = responders;
+    this.list = responders;
     this.length = responders.length;
     this.preflight = undefined;
     this.actual = undefined;
@@ -256,17 +270,30 @@ export class RouteFacts {
   }
 }
 
-/** A route's facts, on the route. */
-const FactsStamp = privateStamp<Route, RouteFacts>();
+/** A route's facts, on the route (see Carrier). */
+class FactsStamp extends Carrier {
+  #facts: RouteFacts;
 
-export function routeFacts(route: Route): RouteFacts {
-  const responders = route.responders;
-  const f = FactsStamp.get(route);
-  if (f !== undefined && f.responders === responders && f.length === responders.length) return f;
-  const fresh = new RouteFacts(responders);
-  FactsStamp.set(route, fresh);
-  return fresh;
+  private constructor(route: Route, facts: RouteFacts) {
+    super(route);
+    this.#facts = facts;
+  }
+
+  static of(route: Route): RouteFacts {
+    const responders = route.responders;
+    const stamped = #facts in route;
+    const known = stamped ? (route as unknown as FactsStamp).#facts : frozenFacts.get(route);
+    if (known !== undefined && known.list === responders && known.length === responders.length) return known;
+    const fresh = new RouteFacts(responders);
+    if (stamped) (route as unknown as FactsStamp).#facts = fresh;
+    else if (Object.isExtensible(route)) new FactsStamp(route, fresh);
+    else frozenFacts.set(route, fresh);
+    return fresh;
+  }
 }
+
+const frozenFacts = new WeakMap<Route, RouteFacts>();
+export const routeFacts = FactsStamp.of;
 
 /** The responder that answers the preflight (an OPTIONS request). */
 export function preflightResponder(route: Route): Responder | undefined {
