@@ -252,12 +252,25 @@ function readIntegration(t: Template, ip: YPair | undefined): GwIntegration {
   const integ = t.valueOf(ip);
   const typeNode = t.at(integ, 'Type');
   const type = integrationTypeOf(t.textOf(typeNode));
-  const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
-  if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
+  const span = typeNode ? t.spanNode(typeNode) : t.spanKey(ip);
+  if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return integrationOf(t, type, span, undefined, undefined);
   const list = t.list(t.at(integ, 'IntegrationResponses')) ?? [];
   // (map: an array of exactly its size, where one grown by push reserves 17 slots; `list` resolves its items)
   const responses = list.map((r) => readIntegrationResponse(t, r, CFN_RESPONSE_KEYS, undefined));
   const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'RequestTemplates')) ?? 200) : undefined;
+  return integrationOf(t, type, span, responses, wanted);
+}
+
+/**
+ * An integration (CloudFormation's or OpenAPI's) with the status and headers of the response
+ * a successful call, or a MOCK answering `wanted`, selects; `responses` is undefined for a proxy
+ * (whose integration responses API Gateway ignores). The model's objects are made here rather
+ * than in each reader, so that V8 deciding to allocate them in the old generation (as they all
+ * survive) recompiles this function only.
+ */
+export function integrationOf(t: Template, type: IntegrationType, span: Span, responses: IntegrationResponse[] | undefined, wanted: number | undefined): GwIntegration {
+  const out: GwIntegration = { type, span, headers: [] };
+  if (responses === undefined) return out;
   const chosen = selectIntegrationResponse(responses, wanted);
   if (!chosen) {
     out.status = { kind: 'unknown', reason: 'no integration response matches' };
@@ -375,6 +388,15 @@ class MethodProperties {
       }
     }
   }
+}
+
+/**
+ * The span `authHeaders` gives the headers of requirements that have none: the method's logical
+ * id, made only when a requirement lacks a span (otherwise any span serves: it is not used).
+ */
+function fallbackSpan(t: Template, m: Resource, auth: AuthRequirement[]): Span {
+  for (let i = 0; i < auth.length; i++) if (auth[i]!.span === undefined) return t.spanResource(m);
+  return auth[0]!.span!;
 }
 
 /** The auth of a method. */
@@ -556,8 +578,7 @@ export function buildRestApis(t: Template, openapi: (api: Resource, body: YNode)
         span: t.spanNode(hmPair!.value),
         auth,
         integration: readIntegration(t, props.integration),
-        // (the method's span only where a requirement has none: no span made for a method without auth)
-        requiredHeaders: auth.length === 0 ? [] : authHeaders(auth, t.spanResource(m)),
+        requiredHeaders: auth.length === 0 ? [] : authHeaders(auth, fallbackSpan(t, m, auth)),
         description: `${method} method ${m.id}`,
       };
       if (props.requestModels !== undefined && someKeyMentionsJson(t.valueOf(props.requestModels))) gm.takesJson = true;

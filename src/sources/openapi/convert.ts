@@ -12,7 +12,7 @@ import type { AuthRequirement, SourceKind, Span } from '../../model/types.js';
 import { authHeaders, type GwGatewayResponse, type GwIntegration, type GwMethod, type GwResource, type HttpApiModel, type HttpRoute, type RestApiModel } from '../cloudformation/apigw.js';
 import { apiKeyRequirement, authorizerRequirement, iamRequirement, identityHeaders, type GwAuthorizer } from '../cloudformation/auth.js';
 import { readHttpCors } from '../cloudformation/http.js';
-import { applyTemplates, errorHeaderNames, GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationTypeOf, METHOD_RESPONSE_HEADER, mockStatus, readIntegrationResponse, selectIntegrationResponse, someKeyMentionsJson, type ResponseKeys } from '../cloudformation/rest.js';
+import { GATEWAY_RESPONSE_HEADER, gatewayResponseStatus, headerParams, integrationOf, integrationTypeOf, mockStatus, readIntegrationResponse, someKeyMentionsJson, type ResponseKeys } from '../cloudformation/rest.js';
 import { insertFirstKey, replaceValue, type TextFix } from '../cloudformation/edits.js';
 import type { Template } from '../cloudformation/template.js';
 import { entries, isMap, isSeq, pairOf, type YNode, type YPair } from '../yaml-positions.js';
@@ -193,24 +193,12 @@ function readIntegration(t: Template, op: YNode, watchHttpApi: boolean): GwInteg
   if (watchHttpApi && isHttpApiIntegration(t, integ)) return undefined;
   const typeNode = t.at(integ, 'type');
   const type = integrationTypeOf(t.textOf(typeNode));
-  const out: GwIntegration = { type, span: typeNode ? t.spanNode(typeNode) : t.spanKey(ip), headers: [] };
-  if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return out;
+  const span = typeNode ? t.spanNode(typeNode) : t.spanKey(ip);
+  if (type === 'AWS_PROXY' || type === 'HTTP_PROXY') return integrationOf(t, type, span, undefined, undefined);
   // (map: an array of exactly its size, where one grown by push reserves 17 slots)
   const responses = entries(t.at(integ, 'responses')).map((p) => readIntegrationResponse(t, t.deref(p.value), RESPONSE_KEYS, p.key === 'default' ? undefined : p.key));
   const wanted = type === 'MOCK' ? (mockStatus(t, t.at(integ, 'requestTemplates')) ?? 200) : undefined;
-  const chosen = selectIntegrationResponse(responses, wanted);
-  if (!chosen) {
-    out.status = { kind: 'unknown', reason: 'no integration response matches' };
-    return out;
-  }
-  const code = Number(chosen.status);
-  const statusNode = chosen.statusNode;
-  out.status = Number.isInteger(code) ? (statusNode ? { kind: 'fixed', code, span: t.spanNode(statusNode) } : { kind: 'fixed', code }) : { kind: 'unknown', reason: 'the integration response status is not a number' };
-  out.headers = headerParams(t, chosen.parameters, METHOD_RESPONSE_HEADER);
-  applyTemplates(t, chosen.templates, out.headers);
-  const errorNames = errorHeaderNames(responses, chosen, out.headers);
-  if (errorNames) out.errorHeaderNames = errorNames;
-  return out;
+  return integrationOf(t, type, span, responses, wanted);
 }
 
 function takesJson(t: Template, op: YNode): boolean {
