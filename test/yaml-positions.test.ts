@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../src/sources/json-positions.js';
-import { child, isMap, isScalar, isSeq, parseYaml, spanOf, type YMap, type YNode } from '../src/sources/yaml-positions.js';
+import { child, entries, isMap, isScalar, isSeq, keptPairs, mapSize, onlyPair, pairOf, parseYaml, spanOf, toPlain, type YMap, type YNode } from '../src/sources/yaml-positions.js';
 
 const pos = (doc: ReturnType<typeof parseYaml>, n: YNode) => spanOf(doc, n.start, n.end);
 
@@ -40,6 +40,26 @@ describe('parseYaml', () => {
     const pair = v.byKey.get(key)!;
     expect(pair).toBeDefined();
     expect(spanOf(doc, pair.keyStart, pair.keyEnd)).toMatchObject({ line: 1, column: 4 });
+  });
+
+  it('gives a short form the same one-pair map whichever accessor reads it', () => {
+    const doc = parseYaml('t.yaml', 'v: !Ref Api\nw: !If [C, !Ref A, b]\n');
+    const v = child(doc.root, 'v') as YMap;
+    expect(v.shortForm).toBe('!Ref');
+    const pair = onlyPair(v)!;
+    expect(pair.key).toBe('Ref');
+    expect(isScalar(pair.value) && pair.value.text).toBe('Api');
+    expect(spanOf(doc, pair.keyStart, pair.keyEnd)).toMatchObject({ line: 1, column: 4, endColumn: 8 });
+    expect(spanOf(doc, v.start, v.end)).toMatchObject({ line: 1, column: 4, endColumn: 12 });
+    expect(pairOf(v, 'Ref')).toBe(pair);
+    expect(pairOf(v, 'Fn::If')).toBeUndefined();
+    expect(mapSize(v)).toBe(1);
+    expect(v.pairs).toEqual([pair]);
+    expect(v.pairs).toBe(v.pairs);
+    expect(keptPairs(v)).toEqual([pair]);
+    expect(entries(v)).toEqual([pair]);
+    expect([...v.byKey.keys()]).toEqual(['Ref']);
+    expect(toPlain(doc.root ?? undefined)).toEqual({ v: { Ref: 'Api' }, w: { 'Fn::If': ['C', { Ref: 'A' }, 'b'] } });
   });
 
   it('wraps block sequences and mappings carrying a short-form tag', () => {

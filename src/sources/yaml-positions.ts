@@ -119,17 +119,22 @@ const OPEN: never[] = [];
  * A multi-MB template has ~60k maps, and a `Map` each was a fifth of what the tree allocated.
  */
 export class PosMap implements YMap {
-  readonly kind = 'map' as const;
-  pairs: YPair[];
-  shortForm: string | undefined = undefined;
+  /** an own field (unlike ScalarNode's): maps are copied by spreading (`{ ...map, pairs }`) */
+  declare readonly kind: 'map';
+  declare pairs: YPair[];
+  declare shortForm: string | undefined;
   /** `byKey` once built (kept up to date after that) */
-  index: Map<string, YPair> | undefined = undefined;
-  constructor(
-    public start: number,
-    public end: number,
-    pairs: YPair[] = OPEN,
-  ) {
+  declare index: Map<string, YPair> | undefined;
+  declare start: number;
+  declare end: number;
+  // (fields set here rather than by initializers: those compile to a second function each map calls)
+  constructor(start: number, end: number, pairs: YPair[] = OPEN, shortForm?: string) {
+    this.kind = 'map';
     this.pairs = pairs;
+    this.shortForm = shortForm;
+    this.index = undefined;
+    this.start = start;
+    this.end = end;
   }
   get byKey(): Map<string, YPair> {
     return (this.index ??= indexOf(this.pairs, 0, this.pairs.length));
@@ -147,6 +152,64 @@ export class PosMap implements YMap {
     const ps = this.pairs;
     for (let i = 0; i < ps.length; i++) if (ps[i]!.key === key) return ps[i];
     return undefined;
+  }
+}
+
+/**
+ * A CloudFormation short form (`!Ref Api`) as its long-form map (`{Ref: Api}`) that is also its
+ * own single pair (`key` `Ref`, `value` the tagged node); its `pairs` array is made when first
+ * read. Templates hold tens of thousands of these, which the builders reach through `onlyPair`
+ * and `child`: one object each instead of four (map, pair, array, its store) to allocate, copy
+ * at each scavenge and mark.
+ */
+export class ShortFormMap implements YMap, YPair {
+  /** an own field, as PosMap's */
+  declare readonly kind: 'map';
+  declare shortForm: string;
+  declare index: Map<string, YPair> | undefined;
+  declare start: number;
+  declare end: number;
+  declare key: string;
+  declare keyStart: number;
+  declare keyEnd: number;
+  declare value: YNode;
+  /** `pairs` once read */
+  declare private madePairs: YPair[] | undefined;
+  constructor(tag: string, longKey: string, tagStart: number, tagEnd: number, node: YNode) {
+    this.kind = 'map';
+    this.shortForm = tag;
+    this.index = undefined;
+    this.start = tagStart;
+    this.end = Math.max(node.end, tagEnd);
+    this.key = longKey;
+    this.keyStart = tagStart;
+    this.keyEnd = tagEnd;
+    this.value = node;
+    this.madePairs = undefined;
+  }
+  /** (read-only: nothing replaces a parsed map's pairs) */
+  get pairs(): YPair[] {
+    return (this.madePairs ??= [this]);
+  }
+  get byKey(): Map<string, YPair> {
+    return (this.index ??= new Map([[this.key, this]]));
+  }
+  set byKey(m: Map<string, YPair>) {
+    this.index = m;
+  }
+  /** `byKey.size`, as PosMap's */
+  get size(): number {
+    return this.index ? this.index.size : 1;
+  }
+  /** `byKey.get(key)`, as PosMap's */
+  get(key: string): YPair | undefined {
+    if (this.index) return this.index.get(key);
+    return key === this.key ? this : undefined;
+  }
+  /** `onlyPair(this)` */
+  onlyPair(): YPair | undefined {
+    if (this.index) return this.index.size === 1 ? this.index.values().next().value : undefined;
+    return this;
   }
 }
 
@@ -209,11 +272,6 @@ export class Collector {
     map.index = m.index;
     this.pairTop = m.base;
   }
-  /** The pairs array of a map with just `pair` (an array like the other maps', not an array literal: a literal is an allocation site, see ScalarNode). */
-  only(pair: YPair): YPair[] {
-    this.pairs[this.pairTop] = pair;
-    return this.pairs.slice(this.pairTop, this.pairTop + 1);
-  }
   addItem(node: YNode): void {
     this.items[this.itemTop++] = node;
   }
@@ -225,12 +283,12 @@ export class Collector {
 
 /** A map's pair for `key` (`byKey.get`, without building a parser map's index). */
 function lookup(m: YMap, key: string): YPair | undefined {
-  return m instanceof PosMap ? m.get(key) : m.byKey.get(key);
+  return m instanceof PosMap || m instanceof ShortFormMap ? m.get(key) : m.byKey.get(key);
 }
 
 /** `byKey.size` of a map (without building a parser map's index). */
 export function mapSize(m: YMap): number {
-  return m instanceof PosMap ? m.size : m.byKey.size;
+  return m instanceof PosMap || m instanceof ShortFormMap ? m.size : m.byKey.size;
 }
 
 /**
@@ -554,11 +612,8 @@ class TreeBuilder implements YamlSink {
   }
 
   /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
-  private wrapShortForm(tag: string, tagStart: number, tagEnd: number, node: YNode): YMap {
-    const longKey = SHORT_FORMS.get(tag)!;
-    const m = new PosMap(tagStart, Math.max(node.end, tagEnd), this.collector.only(new PairNode(longKey, tagStart, tagEnd, node)));
-    m.shortForm = tag;
-    return m;
+  private wrapShortForm(tag: string, longKey: string, tagStart: number, tagEnd: number, node: YNode): YMap {
+    return new ShortFormMap(tag, longKey, tagStart, tagEnd, node);
   }
 
   private isKeyPosition(): boolean {
@@ -592,9 +647,10 @@ class TreeBuilder implements YamlSink {
     }
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     let node: YNode;
-    if (tag && SHORT_FORMS.has(tag) && !this.isKeyPosition()) {
+    const longKey = tag === undefined ? undefined : SHORT_FORMS.get(tag);
+    if (tag !== undefined && longKey !== undefined && !this.isKeyPosition()) {
       const scalar: YScalar = new ScalarNode(value, value, quoted, start, end);
-      node = this.wrapShortForm(tag, P(tagStart), P(tagEnd), scalar);
+      node = this.wrapShortForm(tag, longKey, P(tagStart), P(tagEnd), scalar);
     } else {
       const typed = tag ? scalarFromTag(tag, value, quoted) : quoted || style >= 4 ? value : resolvePlain(value);
       node = new ScalarNode(typed, value, quoted || style >= 4, start, end);
@@ -620,9 +676,10 @@ class TreeBuilder implements YamlSink {
       node = new ScalarNode(resolvePlain(text), text, false, start, end);
     } else {
       const tag = this.texts.get(tagStart, tagEnd);
+      const longKey = SHORT_FORMS.get(tag);
       node =
-        SHORT_FORMS.has(tag)
-          ? this.wrapShortForm(tag, tagStart, tagEnd, new ScalarNode(text, text, false, start, end))
+        longKey !== undefined
+          ? this.wrapShortForm(tag, longKey, tagStart, tagEnd, new ScalarNode(text, text, false, start, end))
           : new ScalarNode(scalarFromTag(tag, text, false), text, false, start, end);
     }
     this.place(node, 1);
@@ -633,7 +690,8 @@ class TreeBuilder implements YamlSink {
     const tag = tagStart >= 0 ? this.texts.get(tagStart, tagEnd) : undefined;
     const s = P(start);
     const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : new SeqNode(OPEN, s, s + 1);
-    const wrapper = tag && SHORT_FORMS.has(tag) && !this.isKeyPosition() ? this.wrapShortForm(tag, P(tagStart), P(tagEnd), node) : undefined;
+    const longKey = tag === undefined ? undefined : SHORT_FORMS.get(tag);
+    const wrapper = tag !== undefined && longKey !== undefined && !this.isKeyPosition() ? this.wrapShortForm(tag, longKey, P(tagStart), P(tagEnd), node) : undefined;
     let frame = this.frames[this.depth];
     if (!frame) this.frames.push((frame = new Frame()));
     this.depth++;
@@ -781,7 +839,7 @@ export function isScalar(n: YNode | undefined | null): n is YScalar {
 export function child(n: YNode | undefined | null, key: string): YNode | undefined {
   if (!n || n.kind !== 'map') return undefined;
   // (`lookup` written out: the sources call this for nearly every property they read)
-  const pair = n instanceof PosMap ? n.get(key) : n.byKey.get(key);
+  const pair = n instanceof PosMap || n instanceof ShortFormMap ? n.get(key) : n.byKey.get(key);
   return pair === undefined ? undefined : pair.value;
 }
 
@@ -791,6 +849,7 @@ export function pairOf(n: YNode | undefined | null, key: string): YPair | undefi
 
 /** The pair of a map with exactly one key (`Ref`, `Fn::If`, ...), else undefined; without building a parser map's index. */
 export function onlyPair(m: YMap): YPair | undefined {
+  if (m instanceof ShortFormMap) return m.onlyPair();
   if (m instanceof PosMap) {
     const ix = m.index;
     if (ix === undefined) return m.pairs.length === 1 ? m.pairs[0] : undefined;
