@@ -578,7 +578,8 @@ class Reader {
     let p = start + 1;
     for (;;) {
       const c = src.charCodeAt(p);
-      if (isSpaceOrEnd(c) || (inFlow && isFlowIndicator(c))) break;
+      // (`isSpaceOrEnd` written out: this runs for every character of every tag)
+      if (c === 32 || c === 10 || p >= this.len || (inFlow && isFlowIndicator(c))) break;
       p++;
     }
     if (!isSimpleTag(src, start, p)) this.giveUp();

@@ -611,11 +611,6 @@ class TreeBuilder implements YamlSink {
     }
   }
 
-  /** Wraps a node in a long-form map when it carries a CloudFormation short-form tag. */
-  private wrapShortForm(tag: string, longKey: string, tagStart: number, tagEnd: number, node: YNode): YMap {
-    return new ShortFormMap(tag, longKey, tagStart, tagEnd, node);
-  }
-
   private isKeyPosition(): boolean {
     const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     return top !== undefined && top.node.kind === 'map' && top.keyText === undefined;
@@ -650,7 +645,7 @@ class TreeBuilder implements YamlSink {
     const longKey = tag === undefined ? undefined : SHORT_FORMS.get(tag);
     if (tag !== undefined && longKey !== undefined && !this.isKeyPosition()) {
       const scalar: YScalar = new ScalarNode(value, value, quoted, start, end);
-      node = this.wrapShortForm(tag, longKey, P(tagStart), P(tagEnd), scalar);
+      node = new ShortFormMap(tag, longKey, P(tagStart), P(tagEnd), scalar);
     } else {
       const typed = tag ? scalarFromTag(tag, value, quoted) : quoted || style >= 4 ? value : resolvePlain(value);
       node = new ScalarNode(typed, value, quoted || style >= 4, start, end);
@@ -679,7 +674,7 @@ class TreeBuilder implements YamlSink {
       const longKey = SHORT_FORMS.get(tag);
       node =
         longKey !== undefined
-          ? this.wrapShortForm(tag, longKey, tagStart, tagEnd, new ScalarNode(text, text, false, start, end))
+          ? new ShortFormMap(tag, longKey, tagStart, tagEnd, new ScalarNode(text, text, false, start, end))
           : new ScalarNode(scalarFromTag(tag, text, false), text, false, start, end);
     }
     this.place(node, 1);
@@ -691,7 +686,7 @@ class TreeBuilder implements YamlSink {
     const s = P(start);
     const node: PosMap | YSeq = type === 3 ? new PosMap(s, s + 1) : new SeqNode(OPEN, s, s + 1);
     const longKey = tag === undefined ? undefined : SHORT_FORMS.get(tag);
-    const wrapper = tag !== undefined && longKey !== undefined && !this.isKeyPosition() ? this.wrapShortForm(tag, longKey, P(tagStart), P(tagEnd), node) : undefined;
+    const wrapper = tag !== undefined && longKey !== undefined && !this.isKeyPosition() ? new ShortFormMap(tag, longKey, P(tagStart), P(tagEnd), node) : undefined;
     let frame = this.frames[this.depth];
     if (!frame) this.frames.push((frame = new Frame()));
     this.depth++;
@@ -702,7 +697,7 @@ class TreeBuilder implements YamlSink {
     frame.keyStart = 0;
     frame.keyEnd = 0;
     frame.weight = 1;
-    frame.anchor = this.anchorName(anchorStart, anchorEnd);
+    frame.anchor = anchorStart >= 0 ? this.anchorName(anchorStart, anchorEnd) : undefined;
     frame.wrapper = wrapper;
   }
 
