@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
+import type { Route } from '../src/model/types.js';
 import { methodForcesPreflight, normalizeMethod } from '../src/model/header-list.js';
 import { memoByText } from '../src/model/memo.js';
 import {
@@ -27,35 +28,37 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
     const all = context.routes;
-    for (let n = 0; n < all.length; n++) {
-      const route = all[n]!;
-      const methods = preflightedMethods(servedMethods(route));
-      if (methods.length === 0 || !calledCrossOrigin(route, context.routes)) continue;
-      const list = preflightList(route, ALLOW_METHODS);
-      if (list.kind !== 'absent' && list.kind !== 'list') continue;
-      const items = list.kind === 'list' ? list.items : [];
-      // Without credentials `*` allows every method; with them it is the literal method "*".
-      if (items.includes('*') && !credentialsAllowed(route)) continue;
-      // most routes miss none: the list of missing methods is made only when one is
-      if (allIncluded(methods, items)) continue;
-      const missing = methods.filter((m) => !items.includes(m));
-      const caseNotes = missing
-        .map((m) => {
-          const variant = items.find((i) => i.toUpperCase() === m.toUpperCase());
-          return variant ? `${variant} does not allow ${m}: method names compare case-sensitively` : undefined;
-        })
-        .filter((n) => n !== undefined);
-      const allowed = list.kind === 'absent' ? 'the preflight response has no Access-Control-Allow-Methods' : `Access-Control-Allow-Methods allows ${describeList(list)}`;
-      const note = caseNotes.length > 0 ? ` (${caseNotes.join('; ')})` : '';
-      groups.add(listSpan(list), {
-        route,
-        message: (routes) =>
-          `Preflight for ${missing.join(', ')} requests to ${routes} fails: the route serves ${missing.join(', ')}, but ${allowed}${note}; browsers block those requests before sending them`,
-      });
-    }
+    for (let n = 0; n < all.length; n++) checkRoute(all[n]!, all, groups);
     reportBySpan(context, groups);
   },
 };
+
+/** The methods one route serves that its preflight does not allow, if any (one call per route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left). */
+function checkRoute(route: Route, all: readonly Route[], groups: SpanGroups<RouteProblem>): void {
+  const methods = preflightedMethods(servedMethods(route));
+  if (methods.length === 0 || !calledCrossOrigin(route, all)) return;
+  const list = preflightList(route, ALLOW_METHODS);
+  if (list.kind !== 'absent' && list.kind !== 'list') return;
+  const items = list.kind === 'list' ? list.items : [];
+  // Without credentials `*` allows every method; with them it is the literal method "*".
+  if (items.includes('*') && !credentialsAllowed(route)) return;
+  // most routes miss none: the list of missing methods is made only when one is
+  if (allIncluded(methods, items)) return;
+  const missing = methods.filter((m) => !items.includes(m));
+  const caseNotes = missing
+    .map((m) => {
+      const variant = items.find((i) => i.toUpperCase() === m.toUpperCase());
+      return variant ? `${variant} does not allow ${m}: method names compare case-sensitively` : undefined;
+    })
+    .filter((n) => n !== undefined);
+  const allowed = list.kind === 'absent' ? 'the preflight response has no Access-Control-Allow-Methods' : `Access-Control-Allow-Methods allows ${describeList(list)}`;
+  const note = caseNotes.length > 0 ? ` (${caseNotes.join('; ')})` : '';
+  groups.add(listSpan(list), {
+    route,
+    message: (routes) =>
+      `Preflight for ${missing.join(', ')} requests to ${routes} fails: the route serves ${missing.join(', ')}, but ${allowed}${note}; browsers block those requests before sending them`,
+  });
+}
 
 /** The distinct normalized methods that force a preflight, in first-served order (shared empty list: none). */
 function preflightedMethods(served: readonly string[]): readonly string[] {

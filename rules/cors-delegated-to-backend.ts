@@ -19,39 +19,7 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<Delegation>();
     const all = context.routes;
-    for (let n = 0; n < all.length; n++) {
-      const route = all[n]!;
-      // Unread includes may add the headers this rule would call missing.
-      if (route.incomplete?.length) continue;
-      const responders = route.responders;
-      // looked up once a responder leaves CORS to a backend (most routes have none such)
-      let declared: HeaderRule | null | undefined;
-      let preflight: Responder | undefined;
-      let siblingCors: boolean | undefined;
-      for (let index = 0; index < responders.length; index++) {
-        const responder = responders[index]!;
-        const backend = responder.backend;
-        if (responder.answeredBy !== 'backend' || !backend) continue;
-        if (backend.emitsCors === 'no' || backend.gatewayOverridesCors === true) continue;
-        if (NO_CODE.has(backend.kind)) continue;
-        if (gatewaySendsOrigin(responder)) continue;
-        if (declared === undefined) {
-          declared = declaredCors(route) ?? null;
-          preflight = preflightResponder(route);
-        }
-        if (declared === null) break;
-        // Lost to add_header inheritance: cors-headers-dropped-by-inheritance says so, as an error.
-        if (droppedOrigin(route, index)) continue;
-        const answersPreflight = responder === preflight;
-        // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
-        // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
-        // (This responder sends no ACAO of the gateway's, so it never counts itself.)
-        siblingCors ??= someActualGetsGatewayOrigin(responders);
-        const answersActual = !siblingCors && servesNonOptions(responder);
-        if (!answersActual && !answersPreflight) continue;
-        groups.add(backend.span ?? responder.span, { route, responder, backend, declared, preflight, answersActual, answersPreflight });
-      }
-    }
+    for (let n = 0; n < all.length; n++) addDelegations(all[n]!, groups);
     // Only the first route at a span words the finding.
     for (const { span, items } of groups.list()) {
       context.report({ span, message: describe(items[0]!, span, routeNames(items.map((i) => i.route.name))) });
@@ -60,6 +28,43 @@ const rule: Rule = {
 };
 
 export default rule;
+
+/**
+ * The responders of a route that leave CORS to a backend while its config declares CORS elsewhere
+ * (one call per route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left).
+ */
+function addDelegations(route: Route, groups: SpanGroups<Delegation>): void {
+  // Unread includes may add the headers this rule would call missing.
+  if (route.incomplete?.length) return;
+  const responders = route.responders;
+  // looked up once a responder leaves CORS to a backend (most routes have none such)
+  let declared: HeaderRule | null | undefined;
+  let preflight: Responder | undefined;
+  let siblingCors: boolean | undefined;
+  for (let index = 0; index < responders.length; index++) {
+    const responder = responders[index]!;
+    const backend = responder.backend;
+    if (responder.answeredBy !== 'backend' || !backend) continue;
+    if (backend.emitsCors === 'no' || backend.gatewayOverridesCors === true) continue;
+    if (NO_CODE.has(backend.kind)) continue;
+    if (gatewaySendsOrigin(responder)) continue;
+    if (declared === undefined) {
+      declared = declaredCors(route) ?? null;
+      preflight = preflightResponder(route);
+    }
+    if (declared === null) return;
+    // Lost to add_header inheritance: cors-headers-dropped-by-inheritance says so, as an error.
+    if (droppedOrigin(route, index)) continue;
+    const answersPreflight = responder === preflight;
+    // Other actual methods get CORS from the gateway: the methods left over here (HEAD, PATCH
+    // on a route that sets CORS for GET/POST only) are not meant for cross-origin use.
+    // (This responder sends no ACAO of the gateway's, so it never counts itself.)
+    siblingCors ??= someActualGetsGatewayOrigin(responders);
+    const answersActual = !siblingCors && servesNonOptions(responder);
+    if (!answersActual && !answersPreflight) continue;
+    groups.add(backend.span ?? responder.span, { route, responder, backend, declared, preflight, answersActual, answersPreflight });
+  }
+}
 
 const ACAO = 'access-control-allow-origin';
 /** Backends that run no code of the user's: they never produce CORS headers. */

@@ -216,13 +216,16 @@ class MissingErrors {
     const bit = 1 << error.index;
     if (this.seen & bit) return;
     this.seen |= bit;
-    if (!(this.known[error.index] ??= coverage(this.errors, error)).carriesOrigin) (this.list ??= []).push({ error, auth });
+    if ((this.known[error.index] ??= coverage(this.errors, error)).carriesOrigin) return;
+    if (this.list === undefined) this.list = [{ error, auth }];
+    else this.list.push({ error, auth });
   }
 
   /** Where the first of them that has a gateway response of its own declares it. */
   declared(): Span | undefined {
-    for (const m of this.list ?? []) {
-      const span = this.known[m.error.index]!.span;
+    const list = this.list ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const span = this.known[list[i]!.error.index]!.span;
       if (span) return span;
     }
     return undefined;
@@ -261,29 +264,45 @@ function corsIntent(route: Route): Span | undefined {
   return undefined;
 }
 
+/** The gateway errors one route's clients can meet without ACAO. */
+interface MissingOnRoute {
+  route: Route;
+  missing: ErrorNeed[];
+}
+
+/**
+ * Adds the gateway errors of one route that carry no ACAO, at the span of its API (one call per
+ * route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left).
+ */
+function addGatewayErrors(
+  route: Route,
+  groups: SpanGroups<MissingOnRoute>,
+  apiSpan: Map<string, Span>,
+  coverageByList: Map<readonly GatewayError[], (Coverage | undefined)[]>,
+): void {
+  const errors = route.gatewayErrors;
+  if (!errors) return;
+  const intent = corsIntent(route);
+  if (!intent) return;
+  let known = coverageByList.get(errors);
+  if (!known) coverageByList.set(errors, (known = []));
+  const missing = missingErrors(route, errors, known);
+  if (!missing.list) return;
+  let span = missing.declared() ?? intent;
+  if (route.group !== undefined) {
+    span = apiSpan.get(route.group) ?? span;
+    apiSpan.set(route.group, span);
+  }
+  groups.add(span, { route, missing: missing.list });
+}
+
 function checkGatewayErrors(context: RuleContext): void {
-  const groups = new SpanGroups<{ route: Route; missing: ErrorNeed[] }>();
+  const groups = new SpanGroups<MissingOnRoute>();
   // One API's routes share their gateway responses: one finding per API, at its first route.
   const apiSpan = new Map<string, Span>();
   const coverageByList = new Map<readonly GatewayError[], (Coverage | undefined)[]>();
   const all = context.routes;
-  for (let n = 0; n < all.length; n++) {
-    const route = all[n]!;
-    const errors = route.gatewayErrors;
-    if (!errors) continue;
-    const intent = corsIntent(route);
-    if (!intent) continue;
-    let known = coverageByList.get(errors);
-    if (!known) coverageByList.set(errors, (known = []));
-    const missing = missingErrors(route, errors, known);
-    if (!missing.list) continue;
-    let span = missing.declared() ?? intent;
-    if (route.group !== undefined) {
-      span = apiSpan.get(route.group) ?? span;
-      apiSpan.set(route.group, span);
-    }
-    groups.add(span, { route, missing: missing.list });
-  }
+  for (let n = 0; n < all.length; n++) addGatewayErrors(all[n]!, groups, apiSpan, coverageByList);
   for (const { span, items } of groups.list()) {
     // each type once, in first-seen order, worded as the last route that meets it words it
     const byType = new Map<string, ErrorNeed>();

@@ -16,38 +16,13 @@ const rule: Rule = {
     description: 'A response can carry two Access-Control-Allow-Origin (or -Credentials) lines, which every browser rejects',
   },
   check(context) {
-    const sameLevel = new SpanGroups<{ route: Route; first: HeaderRule; second: HeaderRule }>();
-    const withBackend = new SpanGroups<{ route: Route; header: HeaderRule; backend: Backend; evidence: string }>();
+    const sameLevel = new SpanGroups<SameLevel>();
+    const withBackend = new SpanGroups<WithBackend>();
     let hidersIndex: HidersIndex | undefined;
     // built on first need: most responders are settled before any other route is consulted
     const hiders = () => (hidersIndex ??= indexHiders(context.routes));
     const all = context.routes;
-    for (let n = 0; n < all.length; n++) {
-      const route = all[n]!;
-      const responders = route.responders;
-      for (let j = 0; j < responders.length; j++) {
-        const responder = responders[j]!;
-        for (let k = 0; k < SINGLE_VALUED.length; k++) {
-          const name = SINGLE_VALUED[k]!;
-          const rules = gatewayHeaders(responder, name);
-          if (rules.length === 0) continue;
-          const pair = firstCoexistingPair(rules);
-          if (pair) {
-            sameLevel.add(pair[1].span, { route, first: pair[0], second: pair[1] });
-            continue;
-          }
-          const backend = responder.backend;
-          if (responder.answeredBy !== 'backend' || !backend) continue;
-          // A proxy_hide_header may sit in the part of the config that could not be read.
-          if (route.incomplete?.length) continue;
-          const evidence = backendSends(hiders, responder, backend, name);
-          if (!evidence) continue;
-          // Added only when the backend sends none (a map on $upstream_http_*), so never twice.
-          const header = rules.find((h) => h.value.kind !== 'unknown' && !h.unlessBackendSends?.length);
-          if (header) withBackend.add(header.span, { route, header, backend, evidence });
-        }
-      }
-    }
+    for (let n = 0; n < all.length; n++) checkRoute(all[n]!, hiders, sameLevel, withBackend);
     for (const { span, items } of sameLevel.list()) {
       const { first, second } = items[0]!;
       context.report({
@@ -77,6 +52,48 @@ const rule: Rule = {
 };
 
 export default rule;
+
+/** The duplicated single-valued CORS headers of one route's responders (one call per route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left). */
+function checkRoute(route: Route, hiders: () => HidersIndex, sameLevel: SpanGroups<SameLevel>, withBackend: SpanGroups<WithBackend>): void {
+  const responders = route.responders;
+  for (let j = 0; j < responders.length; j++) {
+    const responder = responders[j]!;
+    for (let k = 0; k < SINGLE_VALUED.length; k++) {
+      const name = SINGLE_VALUED[k]!;
+      const rules = gatewayHeaders(responder, name);
+      if (rules.length === 0) continue;
+      const pair = firstCoexistingPair(rules);
+      if (pair) {
+        sameLevel.add(pair[1].span, { route, first: pair[0], second: pair[1] });
+        continue;
+      }
+      const backend = responder.backend;
+      if (responder.answeredBy !== 'backend' || !backend) continue;
+      // A proxy_hide_header may sit in the part of the config that could not be read.
+      if (route.incomplete?.length) continue;
+      const evidence = backendSends(hiders, responder, backend, name);
+      if (!evidence) continue;
+      // Added only when the backend sends none (a map on $upstream_http_*), so never twice.
+      const header = rules.find((h) => h.value.kind !== 'unknown' && !h.unlessBackendSends?.length);
+      if (header) withBackend.add(header.span, { route, header, backend, evidence });
+    }
+  }
+}
+
+/** Two lines of one header on a response, both declared in the config. */
+interface SameLevel {
+  route: Route;
+  first: HeaderRule;
+  second: HeaderRule;
+}
+
+/** A header the config adds while the backend sends it too. */
+interface WithBackend {
+  route: Route;
+  header: HeaderRule;
+  backend: Backend;
+  evidence: string;
+}
 
 /** Headers whose duplicates break the CORS check (list headers like Allow-Methods merge harmlessly); lower case, as the hiders index keys them. */
 const SINGLE_VALUED = ['access-control-allow-origin', 'access-control-allow-credentials'];

@@ -1,5 +1,5 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/rule.js';
-import type { GatewayError, HeaderRule } from '../src/model/types.js';
+import type { GatewayError, HeaderRule, Route } from '../src/model/types.js';
 import { SpanReporter, valueSpanOf } from '../src/model/origin-scopes.js';
 
 /**
@@ -39,26 +39,28 @@ const rule: Rule = {
     // An API's routes share their gateway responses (one list per kind of auth): each list is looked at once.
     const errorLists = new Set<readonly GatewayError[]>();
     const all = context.routes;
-    for (let n = 0; n < all.length; n++) {
-      const route = all[n]!;
-      const responders = route.responders;
-      for (let j = 0; j < responders.length; j++) {
-        const responder = responders[j]!;
-        check(responder.headers);
-      }
-      const errors = route.gatewayErrors;
-      if (!errors || errorLists.has(errors)) continue;
-      errorLists.add(errors);
-      for (let j = 0; j < errors.length; j++) {
-        const error = errors[j]!;
-        check(error.headers);
-      }
-    }
+    for (let n = 0; n < all.length; n++) checkRoute(all[n]!, check, errorLists);
     reporter.flush(context);
   },
 };
 
 export default rule;
+
+/** Checks the header lists of one route, and its gateway error list unless seen (one call per route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left). */
+function checkRoute(route: Route, check: (headers: readonly HeaderRule[]) => void, errorLists: Set<readonly GatewayError[]>): void {
+  const responders = route.responders;
+  for (let j = 0; j < responders.length; j++) {
+    const responder = responders[j]!;
+    check(responder.headers);
+  }
+  const errors = route.gatewayErrors;
+  if (!errors || errorLists.has(errors)) return;
+  errorLists.add(errors);
+  for (let j = 0; j < errors.length; j++) {
+    const error = errors[j]!;
+    check(error.headers);
+  }
+}
 
 /**
  * Rewrites a value written in place (`"*"`, `'*'`, `*`) as the quoted literal `"'*'"`, which

@@ -20,31 +20,33 @@ const rule: Rule = {
   check(context) {
     const groups = new SpanGroups<RouteProblem>();
     const all = context.routes;
-    for (let n = 0; n < all.length; n++) {
-      const route = all[n]!;
-      // Only when the gateway itself answers with a 2xx do we know every header of the preflight.
-      const pre = gatewayAnswersPreflightOk(route);
-      if (!pre || !calledCrossOrigin(route, context.routes)) continue;
-      if (headersNamed(pre, ALLOW_ORIGIN, 'success').length === 0) {
-        groups.add(pre.span, {
-          route,
-          message: (routes) =>
-            `Preflight for ${routes} fails: the OPTIONS response (${pre.description}) carries no Access-Control-Allow-Origin, so browsers block every preflighted request ("No 'Access-Control-Allow-Origin' header is present"); add the CORS headers to the OPTIONS response`,
-        });
-        continue;
-      }
-      const actualCredentials = credentialsOfActualResponses(route, pre);
-      if (actualCredentials && !preflightMayAllowCredentials(pre)) {
-        groups.add(pre.span, {
-          route,
-          message: (routes) =>
-            `Credentialed preflights for ${routes} fail: actual responses allow credentials (Access-Control-Allow-Credentials at ${where(actualCredentials.span, pre.span)}), but the OPTIONS response (${pre.description}) carries no Access-Control-Allow-Credentials: true, and browsers check the preflight with the actual request's credentials mode; send it on the OPTIONS response too`,
-        });
-      }
-    }
+    for (let n = 0; n < all.length; n++) checkRoute(all[n]!, all, groups);
     reportBySpan(context, groups);
   },
 };
+
+/** The preflight problem of one route, if any (one call per route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left). */
+function checkRoute(route: Route, all: readonly Route[], groups: SpanGroups<RouteProblem>): void {
+  // Only when the gateway itself answers with a 2xx do we know every header of the preflight.
+  const pre = gatewayAnswersPreflightOk(route);
+  if (!pre || !calledCrossOrigin(route, all)) return;
+  if (headersNamed(pre, ALLOW_ORIGIN, 'success').length === 0) {
+    groups.add(pre.span, {
+      route,
+      message: (routes) =>
+        `Preflight for ${routes} fails: the OPTIONS response (${pre.description}) carries no Access-Control-Allow-Origin, so browsers block every preflighted request ("No 'Access-Control-Allow-Origin' header is present"); add the CORS headers to the OPTIONS response`,
+    });
+    return;
+  }
+  const actualCredentials = credentialsOfActualResponses(route, pre);
+  if (actualCredentials && !preflightMayAllowCredentials(pre)) {
+    groups.add(pre.span, {
+      route,
+      message: (routes) =>
+        `Credentialed preflights for ${routes} fail: actual responses allow credentials (Access-Control-Allow-Credentials at ${where(actualCredentials.span, pre.span)}), but the OPTIONS response (${pre.description}) carries no Access-Control-Allow-Credentials: true, and browsers check the preflight with the actual request's credentials mode; send it on the OPTIONS response too`,
+    });
+  }
+}
 
 function credentialsOfActualResponses(route: Route, pre: Responder): HeaderRule | undefined {
   const actual = actualResponders(route);

@@ -18,41 +18,9 @@ const rule: Rule = {
     description: '* in Allow-Methods, Allow-Headers or Expose-Headers where credentials are allowed, so it is read as the literal name *',
   },
   check(context) {
-    const groups = new SpanGroups<{ route: Route; header: HeaderRule; credentials: HeaderRule }>();
+    const groups = new SpanGroups<Wildcard>();
     const all = context.routes;
-    for (let n = 0; n < all.length; n++) {
-      const route = all[n]!;
-      // `*` first: most routes list none, and then whether they allow credentials does not matter
-      let credentials: HeaderRule | null | undefined;
-      // Allow-Methods and Allow-Headers are only read on the preflight response.
-      const pre = preflightResponder(route);
-      if (pre) {
-        // Allow-Methods lines first, then Allow-Headers lines
-        for (let k = 0; k < PREFLIGHT_LISTS.length; k++) {
-          const name = PREFLIGHT_LISTS[k]!;
-          const lists = headersNamed(pre, name, 'success');
-          for (let j = 0; j < lists.length; j++) {
-            const h = lists[j]!;
-            if (!listsWildcard(h)) continue;
-            credentials ??= credentialsAllowed(route) ?? null;
-            if (credentials) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
-          }
-        }
-      }
-      // Expose-Headers is read on actual responses, per response: only where that response allows
-      // credentials (the route then allows them too).
-      const actual = actualResponders(route);
-      for (let j = 0; j < actual.length; j++) {
-        const r = actual[j]!;
-        const exposed = headersNamed(r, EXPOSE_HEADERS, 'success');
-        for (let k = 0; k < exposed.length; k++) {
-          const h = exposed[k]!;
-          if (!listsWildcard(h)) continue;
-          const own = mayAllowCredentials(r);
-          if (own) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
-        }
-      }
-    }
+    for (let n = 0; n < all.length; n++) checkRoute(all[n]!, groups);
     for (const { span, items } of groups.list()) {
       const { header, credentials } = items[0]!;
       const routes = routeNames(items.map((i) => i.route.name));
@@ -61,6 +29,47 @@ const rule: Rule = {
     }
   },
 };
+
+/** Lists of one route whose `*` credentials make literal (one call per route: a loop around the whole check would be compiled on the fly (OSR) for the few routes left). */
+function checkRoute(route: Route, groups: SpanGroups<Wildcard>): void {
+  // `*` first: most routes list none, and then whether they allow credentials does not matter
+  let credentials: HeaderRule | null | undefined;
+  // Allow-Methods and Allow-Headers are only read on the preflight response.
+  const pre = preflightResponder(route);
+  if (pre) {
+    // Allow-Methods lines first, then Allow-Headers lines
+    for (let k = 0; k < PREFLIGHT_LISTS.length; k++) {
+      const name = PREFLIGHT_LISTS[k]!;
+      const lists = headersNamed(pre, name, 'success');
+      for (let j = 0; j < lists.length; j++) {
+        const h = lists[j]!;
+        if (!listsWildcard(h)) continue;
+        credentials ??= credentialsAllowed(route) ?? null;
+        if (credentials) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials });
+      }
+    }
+  }
+  // Expose-Headers is read on actual responses, per response: only where that response allows
+  // credentials (the route then allows them too).
+  const actual = actualResponders(route);
+  for (let j = 0; j < actual.length; j++) {
+    const r = actual[j]!;
+    const exposed = headersNamed(r, EXPOSE_HEADERS, 'success');
+    for (let k = 0; k < exposed.length; k++) {
+      const h = exposed[k]!;
+      if (!listsWildcard(h)) continue;
+      const own = mayAllowCredentials(r);
+      if (own) groups.add(h.valueSpan ?? h.span, { route, header: h, credentials: own });
+    }
+  }
+}
+
+/** A `*` list read literally on one route, and the header that allows credentials there. */
+interface Wildcard {
+  route: Route;
+  header: HeaderRule;
+  credentials: HeaderRule;
+}
 
 const PREFLIGHT_LISTS = [ALLOW_METHODS, ALLOW_HEADERS];
 
