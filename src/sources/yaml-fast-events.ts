@@ -120,6 +120,9 @@ class Reader {
   private lineStart = 0;
   private depth = 0;
   private readonly len: number;
+  /** set by `keyAhead` for a plain key: where the key at `aheadAt` stops (read again by `blockMapping`) */
+  private aheadAt = -1;
+  private aheadStop = -1;
   /** set by `quotedEnd`: the quoted scalar's value is its text between the quotes (no line break, escape or `''`) */
   private quotedIsVerbatim = false;
   private readonly newlines: NextChar;
@@ -266,6 +269,8 @@ class Reader {
     }
     if (!this.canStartPlain(c, false)) return false;
     const stop = this.plainStop(this.pos);
+    this.aheadAt = this.pos;
+    this.aheadStop = stop;
     return src.charCodeAt(stop) === 58;
   }
 
@@ -288,7 +293,7 @@ class Reader {
         this.pos = p + 1;
       } else {
         if (!this.canStartPlain(c, false)) this.giveUp();
-        const stop = this.plainStop(this.pos);
+        const stop = this.aheadAt === this.pos ? this.aheadStop : this.plainStop(this.pos);
         if (src.charCodeAt(stop) !== 58) this.giveUp();
         this.sink.key(this.pos, this.trimEnd(this.pos, stop));
         this.pos = stop + 1;
