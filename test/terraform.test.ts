@@ -447,6 +447,81 @@ resource "aws_s3_bucket" "c" {
   });
 });
 
+describe('Terraform module calls', () => {
+  const api = {
+    '/r/api/variables.tf': 'variable "origin" {\n  default = "https://default.example.com"\n}\n',
+    '/r/api/main.tf': REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${var.origin}'"
+  }`),
+  };
+  const acao = (route: Route) => route.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+  const call = (name: string, source: string, args = '') => `module "${name}" {\n  source = "${source}"\n${args}}\n`;
+
+  it('lints a local module through its call, with the values the module block gives its variables', () => {
+    const r = load({ '/r/main.tf': call('orders', './api', '  origin = "https://shop.example.com"\n'), ...api });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.routes.map((x) => x.name)).toEqual(['PUT /orders (module.orders.aws_api_gateway_rest_api.api)']);
+    const h = acao(r.routes[0]!);
+    expect(h.value).toEqual({ kind: 'literal', text: 'https://shop.example.com' });
+    // reported in the module's file, where the variable is used
+    expect([h.span.file, h.span.line, h.span.column]).toEqual(['/r/api/main.tf', 35, 5]);
+  });
+
+  it('lints a module once per call, and on its own only when nothing in the run calls it', () => {
+    const two = load({
+      '/r/main.tf': call('shop', './api', '  origin = "https://shop.example.com"\n') + call('admin', './api', '  origin = "*"\n'),
+      ...api,
+    });
+    expect(two.routes.map((x) => [x.name, acao(x).value])).toEqual([
+      ['PUT /orders (module.shop.aws_api_gateway_rest_api.api)', { kind: 'literal', text: 'https://shop.example.com' }],
+      ['PUT /orders (module.admin.aws_api_gateway_rest_api.api)', { kind: 'literal', text: '*' }],
+    ]);
+    // no argument: the variable's default
+    const byDefault = load({ '/r/main.tf': call('orders', './api'), ...api });
+    expect(acao(byDefault.routes[0]!).value).toEqual({ kind: 'literal', text: 'https://default.example.com' });
+    // the module alone (no caller in the run): its defaults, its own addresses
+    const alone = load(api);
+    expect(alone.routes.map((x) => [x.name, acao(x).value])).toEqual([
+      ['PUT /orders (aws_api_gateway_rest_api.api)', { kind: 'literal', text: 'https://default.example.com' }],
+    ]);
+  });
+
+  it("passes values down nested calls, from the calling module's own variables", () => {
+    const r = load({
+      '/r/main.tf': 'variable "site" {\n  default = "https://root.example.com"\n}\n' + call('edge', './edge', '  origin = var.site\n'),
+      '/r/edge/main.tf': 'variable "origin" {}\n' + call('orders', '../api', '  origin = lower(var.origin)\n'),
+      ...api,
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.routes.map((x) => [x.name, acao(x).value])).toEqual([
+      ['PUT /orders (module.edge.module.orders.aws_api_gateway_rest_api.api)', { kind: 'literal', text: 'https://root.example.com' }],
+    ]);
+  });
+
+  it('reports a local source without Terraform files, and leaves registry and git sources alone', () => {
+    const r = load({
+      '/r/main.tf': call('gone', './missing') + call('registry', 'terraform-aws-modules/apigateway-v2/aws') + call('git', 'git::https://example.com/m.git'),
+    });
+    expect(r.routes).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ ruleId: 'unresolved-include', span: expect.objectContaining({ file: '/r/main.tf', line: 2, column: 12 }) }),
+    ]);
+    expect(r.diagnostics[0]!.message).toContain('module.gone');
+  });
+
+  it('stops at a module that calls itself or a cycle of calls (Terraform rejects both)', () => {
+    const r = load({
+      '/r/a/main.tf': call('self', './') + call('b', '../b') + REST('{}'),
+      '/r/b/main.tf': call('a', '../a'),
+    });
+    // nothing outside the cycle calls it: each module is linted on its own, following its calls once
+    expect(r.routes.map((x) => x.name)).toEqual([
+      'PUT /orders (aws_api_gateway_rest_api.api)',
+      'PUT /orders (module.a.aws_api_gateway_rest_api.api)',
+    ]);
+  });
+});
+
 describe('Terraform JSON syntax (.tf.json)', () => {
   const JSON_MODULE = `{
   "//": { "metadata": { "stackName": "orders" } },

@@ -3,16 +3,17 @@
  * (those not given are read from disk as context); its API Gateway REST and HTTP APIs, CloudFront distributions and policies and
  * S3 bucket CORS are written as the equivalent CloudFormation resources (`as-cloudformation.ts`) and
  * normalized by the CloudFormation source's builders, then every span is moved back to the
- * Terraform file, line and column it comes from.
+ * Terraform file, line and column it comes from. A module's `module` blocks with a local source
+ * lint the modules they call, with the values they give those modules' variables.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/types.js';
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
 import { parseHcl, spanAt, type HclFile } from './hcl.js';
 import { parseHclJson, parseTfvarsJson } from './hcl-json.js';
-import { TfModule, type At, type TfFile } from './module.js';
+import { attrOf, TfModule, type At, type TfFile, type TfModuleCall, type Val } from './module.js';
 import { managedPolicyId, VehicleBuilder } from './as-cloudformation.js';
 
 const VEHICLE = '\u0000terraform-module';
@@ -112,8 +113,19 @@ function parseModuleFile(path: string, text: string): HclFile {
   return /\.tf\.json$/i.test(path) ? parseHclJson(path, text) : parseHcl(path, text);
 }
 
-function loadModule(inputs: InputFile[], context: InputFile[], result: SourceResult): void {
-  const read: { hcl: HclFile; tfvars: boolean }[] = [];
+/** A parsed module file; `tfvars`: a variable definitions file Terraform loads by itself. */
+interface ReadFile {
+  hcl: HclFile;
+  tfvars: boolean;
+}
+
+/**
+ * Parses a module's files: a syntax error in a given file is a finding, a context file with one
+ * is left out quietly. Returns the module code first, then the automatic tfvars in Terraform's
+ * order (TfModule lets the last value win).
+ */
+function readModule(inputs: InputFile[], context: InputFile[], result: SourceResult): ReadFile[] {
+  const read: ReadFile[] = [];
   for (const f of inputs) {
     const hcl = parseModuleFile(f.path, f.text);
     if (hcl.error) {
@@ -124,29 +136,85 @@ function loadModule(inputs: InputFile[], context: InputFile[], result: SourceRes
     if (isVarFileOnly(f.path)) continue;
     read.push({ hcl, tfvars: TFVARS.test(f.path) });
   }
-  if (read.length === 0) return;
+  if (read.length === 0) return read;
   for (const f of context) {
     const hcl = parseModuleFile(f.path, f.text);
     if (hcl.error) continue;
     result.files.set(f.path, f.text);
     read.push({ hcl, tfvars: TFVARS.test(f.path) });
   }
-  // module code first (as read), then the automatic tfvars in Terraform's order: TfModule lets the last value win
-  const rank = (r: { hcl: HclFile; tfvars: boolean }) => (r.tfvars ? `1${tfvarsRank(r.hcl.file)}` : '0');
+  const rank = (r: ReadFile) => (r.tfvars ? `1${tfvarsRank(r.hcl.file)}` : '0');
   read.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+  return read;
+}
+
+/** How deep module calls are followed (Terraform has no limit; real trees are a few levels deep). */
+const MAX_MODULE_DEPTH = 16;
+/** A `module` block's arguments that are not input variables. */
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+
+/**
+ * A `module` block's local source (`./modules/api`, `../shared`): as written, where, and the
+ * directory Terraform resolves it to (relative to the calling module's). Undefined for a
+ * registry, git or URL source, which is not on disk to read.
+ */
+function localSource(call: TfModuleCall): { written: string; start: number; end: number; dir: string } | undefined {
+  const value = attrOf(call.block.body, 'source')?.value;
+  // Terraform requires a literal string here
+  if (value?.kind !== 'string' || !/^\.\.?[\\/]/.test(value.value)) return undefined;
+  return { written: value.value, start: value.start, end: value.end, dir: join(dirname(call.file.hcl.file), value.value) };
+}
+
+/** The module calls of one run, by the called directory (resolved). */
+interface Modules {
+  /** the parsed files of each module directory given in this run */
+  byDir: Map<string, ReadFile[]>;
+  host: SourceHost;
+}
+
+/** A called module's code: the run's own files of that directory, else its `.tf`/`.tf.json` files on disk (a called module reads no tfvars). */
+function calledModuleFiles(dir: string, modules: Modules, result: SourceResult): ReadFile[] {
+  const given = modules.byDir.get(resolve(dir));
+  if (given) return given.filter((f) => !f.tfvars);
+  const out: ReadFile[] = [];
+  let paths: string[];
+  try {
+    paths = ['*.tf', '*.tf.json'].flatMap((p) => modules.host.glob(join(dir, p)));
+  } catch {
+    return out;
+  }
+  for (const path of paths) {
+    const text = modules.host.readFile(path);
+    if (text === undefined) continue;
+    const hcl = parseModuleFile(path, text);
+    if (hcl.error) continue;
+    result.files.set(path, text);
+    out.push({ hcl, tfvars: false });
+  }
+  return out;
+}
+
+/**
+ * Lints one module and, through its `module` blocks with a local source, the modules it calls,
+ * each with the values its block gives their variables. `chain`: the directories from the root
+ * module down to this one (resolved); `prefix`: the module's address (`module.api.`), put before
+ * its resources' addresses.
+ */
+function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, chain: string[], inputs?: ReadonlyMap<string, Val>, prefix = ''): void {
   const files: TfFile[] = [];
   let base = 0;
   for (const { hcl, tfvars } of read) {
     files.push(tfvars ? { hcl, base, tfvars } : { hcl, base });
     base += hcl.text.length + 1;
   }
-  const module = new TfModule(files, managedPolicyId);
+  const module = new TfModule(files, managedPolicyId, inputs);
   const vehicle = new VehicleBuilder(module);
   vehicle.build();
   const text = files.map((f) => f.hcl.text).join('\n');
   const doc: ParsedDocument = { file: VEHICLE, text, format: 'json', root: vehicle.root(text.length), diagnostics: [], lines: new LineIndex(text) };
   const model = templateRoutes(doc);
   const { incomplete, addresses } = vehicle.marks;
+  if (prefix) for (const [id, address] of addresses) addresses.set(id, prefix + address);
   const seen = new Set<object>();
   for (const route of model.routes) {
     route.source = 'terraform';
@@ -167,6 +235,74 @@ function loadModule(inputs: InputFile[], context: InputFile[], result: SourceRes
     result.diagnostics.push({ ...d, message } as SourceDiagnostic);
   }
   for (const d of vehicle.marks.diagnostics) result.diagnostics.push({ ruleId: d.ruleId, message: d.message, span: atSpan(d.at) });
+
+  for (const call of module.calls) {
+    const source = localSource(call);
+    if (source === undefined) continue;
+    const key = resolve(source.dir);
+    // Terraform rejects a module that calls itself; a tree deeper than this is not followed
+    if (chain.includes(key) || chain.length >= MAX_MODULE_DEPTH) continue;
+    const called = calledModuleFiles(source.dir, modules, result);
+    if (called.length === 0) {
+      result.diagnostics.push({
+        ruleId: 'unresolved-include',
+        message: `module.${call.name}: its source "${source.written}" holds no Terraform files (.tf, .tf.json), so the routes that module defines were not checked`,
+        span: spanAt(call.file.hcl, source.start, source.end),
+      });
+      continue;
+    }
+    const args = new Map<string, Val>();
+    for (const item of call.block.body) {
+      if (item.type === 'attribute' && !MODULE_META.has(item.name)) args.set(item.name, module.eval(item.value, call.file));
+    }
+    lintModule(called, result, modules, [...chain, key], args, `${prefix}module.${call.name}.`);
+  }
+}
+
+/**
+ * The modules of a run that are linted through a call: those another module of the run calls,
+ * directly or down a chain of calls, from a module nothing calls (a cycle, which Terraform
+ * rejects, has no such start: its modules are linted on their own).
+ */
+function reachedThroughCalls(groups: { dir: string; read: ReadFile[] }[]): Set<string> {
+  const calls = new Map<string, string[]>();
+  const called = new Set<string>();
+  for (const { dir, read } of groups) {
+    const from = resolve(dir);
+    const to: string[] = [];
+    for (const { hcl, tfvars } of read) {
+      if (tfvars) continue;
+      for (const item of hcl.body) {
+        if (item.type !== 'block' || item.blockType !== 'module' || item.labels.length !== 1) continue;
+        const target = localSource({ name: item.labels[0]!.value, block: item, file: { hcl, base: 0 } });
+        if (target !== undefined && resolve(target.dir) !== from) to.push(resolve(target.dir));
+      }
+    }
+    calls.set(from, to);
+    for (const t of to) called.add(t);
+  }
+  const reached = new Set<string>();
+  const queue = [...calls.keys()].filter((d) => !called.has(d));
+  while (queue.length) {
+    for (const t of calls.get(queue.pop()!) ?? []) {
+      if (reached.has(t)) continue;
+      reached.add(t);
+      queue.push(t);
+    }
+  }
+  return reached;
+}
+
+/** A source bug costs this module only, reported on each of its files. */
+function internalError(group: InputFile[], err: unknown, result: SourceResult): void {
+  for (const f of group) {
+    result.diagnostics.push({
+      ruleId: 'parse-error',
+      fatal: true,
+      message: `Internal error while reading this Terraform module: ${(err as Error).message}`,
+      span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+    });
+  }
 }
 
 export const terraformSource: SourceAdapter = {
@@ -181,19 +317,27 @@ export const terraformSource: SourceAdapter = {
       if (!l) byDir.set(dir, (l = []));
       l.push(f);
     }
+    const modules: Modules = { byDir: new Map(), host };
+    const groups: { dir: string; group: InputFile[]; read: ReadFile[] }[] = [];
     for (const [dir, group] of byDir) {
       try {
-        loadModule(group, siblingsOf(dir, group, host), result);
+        const read = readModule(group, siblingsOf(dir, group, host), result);
+        groups.push({ dir, group, read });
+        if (read.length) modules.byDir.set(resolve(dir), read);
       } catch (err) {
-        // A source bug costs this module only, reported on each of its files.
-        for (const f of group) {
-          result.diagnostics.push({
-            ruleId: 'parse-error',
-            fatal: true,
-            message: `Internal error while reading this Terraform module: ${(err as Error).message}`,
-            span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-          });
-        }
+        internalError(group, err, result);
+      }
+    }
+    // A module another one here calls is linted through its calls, with the values they give its
+    // variables (as an nginx snippet is in the context of the file including it); on its own
+    // only when nothing here calls it.
+    const throughCalls = reachedThroughCalls(groups);
+    for (const { dir, group, read } of groups) {
+      if (read.length === 0 || throughCalls.has(resolve(dir))) continue;
+      try {
+        lintModule(read, result, modules, [resolve(dir)]);
+      } catch (err) {
+        internalError(group, err, result);
       }
     }
     return result;

@@ -1,9 +1,9 @@
 /**
  * One Terraform module (the `.tf` files of one directory given together) and the evaluation of
  * its expressions where the module itself says what they are:
- * - `var.x` is its value in the tfvars files Terraform loads by itself (terraform.tfvars,
- *   *.auto.tfvars), else the literal `default` of its `variable` block (a caller or a -var flag may
- *   override it; without a default it is unknown),
+ * - `var.x` is the value a calling module's `module` block gives it, else its value in the tfvars
+ *   files Terraform loads by itself (terraform.tfvars, *.auto.tfvars), else the literal `default`
+ *   of its `variable` block (a -var flag may override it; without a default it is unknown),
  * - `local.x` is its `locals` entry when that evaluates,
  * - `<type>.<name>.<arg>` is the resource's own argument when it sets one (the joins Terraform
  *   users write: `aws_api_gateway_method.options.http_method`), otherwise a reference the
@@ -42,6 +42,13 @@ export type Val =
   /** `mentions`: resources the unknown value is built from (`"${aws_apigatewayv2_api.x.id}.execute-api..."`) */
   | { k: 'unknown'; reason: string; at: At; mentions?: string[] };
 
+/** A `module "name" { source = ... }` block: a call of another module. */
+export interface TfModuleCall {
+  name: string;
+  block: Block;
+  file: TfFile;
+}
+
 export interface TfResource {
   type: string;
   name: string;
@@ -62,6 +69,8 @@ export class TfModule {
   readonly resources = new Map<string, TfResource>();
   /** `data.<type>.<name>` blocks */
   readonly data = new Map<string, TfResource>();
+  /** the `module` blocks, in file order */
+  readonly calls: TfModuleCall[] = [];
   private readonly variables = new Map<string, { block: Block; file: TfFile } | null>();
   /** values of the tfvars files, the later file's winning (the files come in Terraform's order) */
   private readonly assigned = new Map<string, { attr: Attribute; file: TfFile }>();
@@ -73,11 +82,13 @@ export class TfModule {
 
   /**
    * `dataId(type, name)`: the id a `data` source yields when its arguments determine it (a
-   * managed CloudFront policy looked up by name).
+   * managed CloudFront policy looked up by name). `inputs`: the values a calling module's
+   * `module` block gives this module's variables (a child module reads no tfvars of its own).
    */
   constructor(
     readonly files: TfFile[],
     private readonly dataId: (type: string, name: string) => string | undefined = () => undefined,
+    private readonly inputs?: ReadonlyMap<string, Val>,
   ) {
     for (const file of files) {
       if (file.tfvars) {
@@ -97,6 +108,8 @@ export class TfModule {
         } else if (item.blockType === 'variable' && a && item.labels.length === 1) {
           // A name declared twice is ambiguous (Terraform rejects it): unknown.
           this.variables.set(a.value, this.variables.has(a.value) ? null : { block: item, file });
+        } else if (item.blockType === 'module' && a && item.labels.length === 1) {
+          this.calls.push({ name: a.value, block: item, file });
         } else if (item.blockType === 'locals') {
           for (const l of item.body) {
             if (l.type !== 'attribute') continue;
@@ -311,12 +324,15 @@ export class TfModule {
     if (decl === undefined) v = unknown(`var.${name} (no variable block declares it in the files read)`, nowhere);
     else if (decl === null) v = unknown(`var.${name} (declared twice)`, nowhere);
     else {
-      // a tfvars file's value wins over the default (a -var flag or a caller could still override either)
-      const set = this.assigned.get(name);
+      // the calling module's argument, else a tfvars file's value, wins over the default (a -var
+      // flag could still override a root module's)
+      const given = this.inputs?.get(name);
+      const set = given ? undefined : this.assigned.get(name);
       const def = attrOf(decl.block.body, 'default');
-      if (set) v = this.eval(set.attr.value, set.file, depth + 1);
+      if (given) v = given;
+      else if (set) v = this.eval(set.attr.value, set.file, depth + 1);
       else v = def ? this.eval(def.value, decl.file, depth + 1) : unknown(`var.${name} (no default: the caller sets it)`, nowhere);
-      if (v.k === 'null') v = unknown(`var.${name} (${set ? 'set to null' : 'default null'}: the caller sets it)`, v.at);
+      if (v.k === 'null') v = unknown(`var.${name} (${given ? 'null in the calling module' : `${set ? 'set to null' : 'default null'}: the caller sets it`})`, v.at);
     }
     this.cache.set(key, v);
     return v;
