@@ -332,6 +332,31 @@ describe('formats, output file and colour', () => {
     expect(report).not.toMatch(/\u001b\[/);
   });
 
+  it("TIMING prints ESLint's rule table (and the sources') to stderr, leaving a JSON report valid", () => {
+    const run = corslint(['-f', 'json', 'bad.conf', 'warn.conf'], { cwd: dir, env: { TIMING: 'all' } });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toHaveLength(2);
+    const [rules, sources] = run.stderr.split('\n\n');
+    const lines = rules!.trim().split('\n');
+    expect(lines[0]).toMatch(/^Rule +\| Time \(ms\) \| Relative$/);
+    expect(lines[1]).toMatch(/^:-+\|-+:\|-+:$/);
+    expect(lines[1]!.length).toBe(lines[0]!.length);
+    // every rule that ran, slowest first, with 3 decimals and its share
+    const rows = lines.slice(2).map((l) => l.split('|').map((c) => c.trim()));
+    expect(rows.map((r) => r[0]).sort()).toEqual(allRules.map((r) => r.meta.id).sort());
+    const ms = rows.map((r) => Number(r[1]));
+    expect(ms).toEqual([...ms].sort((a, b) => b - a));
+    for (const r of rows) {
+      expect(r[1]).toMatch(/^\d+\.\d{3}$/);
+      expect(r[2]).toMatch(/^\d+\.\d%$/);
+    }
+    expect(sources).toMatch(/^Source +\| Time \(ms\) \| Relative\n.*\nnginx +\| +\d+\.\d{3} \| +100\.0%\n$/);
+    // as in ESLint: the 10 slowest unless TIMING asks for more; nothing without it
+    const ten = corslint(['-f', 'json', 'bad.conf'], { cwd: dir, env: { TIMING: '1' } });
+    expect(ten.stderr.split('\n\n')[0]!.trim().split('\n')).toHaveLength(12);
+    expect(corslint(['-f', 'json', 'bad.conf'], { cwd: dir, env: { TIMING: undefined } }).stderr).toBe('');
+  });
+
   it('NO_COLOR wins over FORCE_COLOR; FORCE_COLOR colours a pipe', () => {
     // eslint-disable-next-line no-control-regex
     const ansi = /\u001b\[/;

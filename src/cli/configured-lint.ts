@@ -10,6 +10,7 @@ import type { FixedResult, FixOptions } from '../engine/fix.js';
 import { countResult, lintFiles, type LintOptions } from '../engine/lint.js';
 import { compareRuleIds, type Severity, type SeverityOrOff } from '../engine/rule.js';
 import { applySuppressions } from '../engine/suppressions.js';
+import type { Timing } from '../engine/timing.js';
 import type { InputFile, SourceHost } from '../sources/types.js';
 
 export interface ConfiguredLintOptions {
@@ -21,6 +22,8 @@ export interface ConfiguredLintOptions {
   reportUnused?: Severity | 'off';
   /** run the fix loop (`--fix`, `--fix-dry-run`, LSP code actions) */
   fix?: FixOptions;
+  /** `TIMING`: measures each rule and source */
+  timing?: Timing;
 }
 
 export interface ConfiguredLintRun {
@@ -39,6 +42,7 @@ export function lintOptionsFor(config: ResolvedConfig, options: ConfiguredLintOp
     severityFor: (id, file) => flags?.get(id) ?? configuredSeverity(config, id, file),
     host: options.host,
     postProcess: applySuppressions({ reportUnused: options.reportUnused ?? 'off', knownRules: allRules.map((r) => r.meta.id) }),
+    timing: options.timing,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Baseline } from '../engine/baseline.js';
 import type { LintResult } from '../engine/lint.js';
 import { lintConfigured } from './configured-lint.js';
 import type { Severity, SeverityOrOff } from '../engine/rule.js';
+import { Timing } from '../engine/timing.js';
 import { formatterNames, loadFormatter } from '../formatters/index.js';
 import type { InputFile } from '../sources/types.js';
 import { discoverFiles } from './discover.js';
@@ -123,7 +124,9 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
     ? { ...fileHost, readFile: (p: string) => (p === inputs[0]!.path ? inputs[0]!.text : fileHost.readFile(p)) }
     : fileHost;
   const fixing = !!(opts.fix || opts.fixDryRun);
+  const timing = Timing.fromEnv();
   const run = await lintConfigured(inputs, {
+    timing,
     loader,
     ruleFlags,
     host,
@@ -170,6 +173,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions): Pro
   const output = formatter(results as LintResult[], { cwd, rules: allRules.map((r) => r.meta), color });
   if (opts.outputFile) fs.writeFileSync(resolve(cwd, opts.outputFile), output);
   else if (output) stdout().write(output);
+  if (timing) process.stderr.write(timing.format());
 
   // ESLint's unused suppressions: an out-of-date baseline is a configuration failure
   if (staleReport) {

@@ -7,7 +7,8 @@ import type { InputFile, SourceAdapter, SourceHost } from '../sources/types.js';
 import { detectKind } from '../sources/detect.js';
 import { loadPatternSupport, needsPatternSupport, prepareOriginAnalysis } from '../model/patterns.js';
 import { positionKey } from '../model/query.js';
-import { compareRuleIds, type Fix, type Rule, type RuleSettings, type Severity, type SeverityOrOff } from './rule.js';
+import { compareRuleIds, type Fix, type Rule, type RuleContext, type RuleSettings, type Severity, type SeverityOrOff } from './rule.js';
+import type { Timing } from './timing.js';
 
 export interface LintMessage {
   ruleId: string;
@@ -54,6 +55,8 @@ export interface LintOptions {
   host: SourceHost;
   /** post-processing per file (inline suppressions); returns the kept and the suppressed findings */
   postProcess?: (results: LintResult[], files: ReadonlyMap<string, string>) => LintResult[];
+  /** `TIMING`: measures each rule and source */
+  timing?: Timing;
 }
 
 const LOADERS: Partial<Record<SourceKind, () => Promise<SourceAdapter>>> = {
@@ -86,7 +89,7 @@ export function classify(files: InputFile[], forcedKind?: SourceKind): Map<Sourc
   return byKind;
 }
 
-export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: SourceHost): Promise<SourceResult> {
+export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: SourceHost, timing?: Timing): Promise<SourceResult> {
   const merged: SourceResult = { routes: [], diagnostics: [], files: new Map() };
   for (const [kind, files] of byKind) {
     const loader = LOADERS[kind];
@@ -94,7 +97,7 @@ export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: So
     const adapter = await loader();
     let result: SourceResult;
     try {
-      result = adapter.load(files, host);
+      result = timing ? timing.source(kind, () => adapter.load(files, host)) : adapter.load(files, host);
     } catch (err) {
       // A source bug must not take the other files down: report it on each of its files.
       result = { routes: [], diagnostics: [], files: new Map(files.map((f) => [f.path, f.text])) };
@@ -130,7 +133,7 @@ export function runRules(source: SourceResult, options: LintOptions): Finding[] 
     // The configured severity depends on the rule and the file only: asked once per file, not per finding.
     let lastFile: string | undefined;
     let lastConfigured: SeverityOrOff | undefined;
-    rule.check({
+    const context: RuleContext = {
       routes: source.routes,
       diagnostics: source.diagnostics,
       settings: options.settings,
@@ -153,7 +156,9 @@ export function runRules(source: SourceResult, options: LintOptions): Finding[] 
         if (id === 'parse-error' && fatalIds.has(`${span.file}\0${r.message}`)) finding.fatal = true;
         findings.push(finding);
       },
-    });
+    };
+    if (options.timing) options.timing.rule(id, () => rule.check(context));
+    else rule.check(context);
   }
   return findings;
 }
@@ -278,7 +283,7 @@ function ruleIdRanks(findings: readonly Finding[]): Map<string, number> {
 /** Lints a set of files end to end. */
 export async function lintFiles(files: InputFile[], options: LintOptions, forcedKind?: SourceKind): Promise<LintResult[]> {
   const byKind = classify(files, forcedKind);
-  const source = await loadSources(byKind, options.host);
+  const source = await loadSources(byKind, options.host, options.timing);
   // the origin rules' automaton search (refa, a large lazy chunk): only when some allowlist pattern needs it
   await prepareOriginAnalysis(source.routes, options.settings.sites);
   const findings = runRules(source, options);
