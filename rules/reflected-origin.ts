@@ -28,7 +28,7 @@ export function reflectedOriginFindings(context: RuleContext, withCredentials: b
   const sites = headerSites(context.routes, 'access-control-allow-origin').filter((s) => reflectsAnyOrigin(s.header.value));
   const key = (s: (typeof sites)[number]): string => {
     const sp = valueSpanOf(s.header);
-    return `${sp.file}\0${sp.line}\0${sp.column}`;
+    return `${sp.file}\0${sp.line}\0${sp.column}\0${sp.via ?? ''}`;
   };
   for (const s of sites) if (credentialsFor(s, evil)) credentialed.add(key(s));
   for (const s of sites) {

@@ -463,8 +463,10 @@ describe('Terraform module calls', () => {
     expect(r.routes.map((x) => x.name)).toEqual(['PUT /orders (module.orders.aws_api_gateway_rest_api.api)']);
     const h = acao(r.routes[0]!);
     expect(h.value).toEqual({ kind: 'literal', text: 'https://shop.example.com' });
-    // reported in the module's file, where the variable is used
+    // reported in the module's file, where the variable is used, naming the call it was read through
     expect([h.span.file, h.span.line, h.span.column]).toEqual(['/r/api/main.tf', 35, 5]);
+    expect(h.span.via).toBe('module.orders, called from /r/main.tf');
+    expect(r.routes[0]!.span.via).toBe(h.span.via);
   });
 
   it('lints a module once per call, and on its own only when nothing in the run calls it', () => {
@@ -479,11 +481,12 @@ describe('Terraform module calls', () => {
     // no argument: the variable's default
     const byDefault = load({ '/r/main.tf': call('orders', './api'), ...api });
     expect(acao(byDefault.routes[0]!).value).toEqual({ kind: 'literal', text: 'https://default.example.com' });
-    // the module alone (no caller in the run): its defaults, its own addresses
+    // the module alone (no caller in the run): its defaults, its own addresses, no call named
     const alone = load(api);
     expect(alone.routes.map((x) => [x.name, acao(x).value])).toEqual([
       ['PUT /orders (aws_api_gateway_rest_api.api)', { kind: 'literal', text: 'https://default.example.com' }],
     ]);
+    expect(acao(alone.routes[0]!).span.via).toBeUndefined();
   });
 
   it("passes values down nested calls, from the calling module's own variables", () => {
@@ -496,6 +499,27 @@ describe('Terraform module calls', () => {
     expect(r.routes.map((x) => [x.name, acao(x).value])).toEqual([
       ['PUT /orders (module.edge.module.orders.aws_api_gateway_rest_api.api)', { kind: 'literal', text: 'https://root.example.com' }],
     ]);
+    // the innermost call, by its full address
+    expect(acao(r.routes[0]!).span.via).toBe('module.edge.module.orders, called from /r/edge/main.tf');
+  });
+
+  it('names the call in each finding read through one: one finding per call that causes it', async () => {
+    const credentialed = REST(`{
+    "method.response.header.Access-Control-Allow-Origin"      = "'\${var.origin}'"
+    "method.response.header.Access-Control-Allow-Credentials" = "'true'"
+  }`);
+    const files = {
+      '/r/main.tf': call('a', './api', '  origin = "*"\n') + call('b', './api', '  origin = "https://b.example.com"\n') + call('c', './api', '  origin = "*"\n'),
+      '/r/api/variables.tf': 'variable "origin" {}\n',
+      '/r/api/main.tf': credentialed,
+    };
+    const results = await lintFiles(Object.entries(files).map(([path, text]) => ({ path, text })), { rules: allRules, settings: { clients: [], sites: [] }, host });
+    const star = results.flatMap((x) => x.messages).filter((m) => m.ruleId === 'wildcard-origin-with-credentials');
+    expect(star.map((m) => [m.line, m.message.slice(m.message.lastIndexOf(' (in '))])).toEqual([
+      [35, ' (in module.a, called from /r/main.tf)'],
+      [35, ' (in module.c, called from /r/main.tf)'],
+    ]);
+    expect(results.find((x) => x.filePath === '/r/api/main.tf')!.messages.every((m) => / \(in module\.[abc], called from /.test(m.message))).toBe(true);
   });
 
   it('reports a local source without Terraform files, and leaves registry and git sources alone', () => {

@@ -8,7 +8,12 @@ import { positionKey } from '../../src/model/query.js';
 import type { Span } from '../../src/model/types.js';
 
 export function spanKey(span: Span): string {
-  return `${span.file}\0${span.line}\0${span.column}`;
+  return `${fileKey(span)}\0${span.line}\0${span.column}`;
+}
+
+/** The file, and the module call it was read through when it was (one finding per call: see `Span.via`). */
+function fileKey(span: Span): string {
+  return span.via === undefined ? span.file : `${span.file}\0${span.via}`;
 }
 
 /** The items added at one span. */
@@ -23,7 +28,7 @@ export interface SpanGroup<T> {
  * not by a string built per item.
  */
 export class SpanGroups<T> {
-  /** by file, then positionKey */
+  /** by file (and module call), then positionKey */
   private readonly byFile = new Map<string, Map<number, SpanGroup<T>>>();
   /** spans positionKey cannot number, by spanKey */
   private readonly byKey = new Map<string, SpanGroup<T>>();
@@ -33,8 +38,8 @@ export class SpanGroups<T> {
     let g: SpanGroup<T> | undefined;
     const pos = positionKey(span);
     if (pos !== undefined) {
-      let positions = this.byFile.get(span.file);
-      if (!positions) this.byFile.set(span.file, (positions = new Map()));
+      let positions = this.byFile.get(fileKey(span));
+      if (!positions) this.byFile.set(fileKey(span), (positions = new Map()));
       g = positions.get(pos);
       if (!g) {
         positions.set(pos, this.open(span, item));
@@ -54,7 +59,7 @@ export class SpanGroups<T> {
   /** Whether nothing was added at this span yet (to build a message only for a span's first item). */
   isNew(span: Span): boolean {
     const pos = positionKey(span);
-    if (pos !== undefined) return !this.byFile.get(span.file)?.has(pos);
+    if (pos !== undefined) return !this.byFile.get(fileKey(span))?.has(pos);
     return !this.byKey.has(spanKey(span));
   }
 

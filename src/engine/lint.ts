@@ -150,8 +150,9 @@ export function runRules(source: SourceResult, options: LintOptions): Finding[] 
         }
         if (configured === 'off') return;
         const severity = configured ?? r.severity ?? rule.meta.severity;
-        if (!seen.add(span, r.message)) return;
-        const finding: Finding = { ruleId: id, severity, message: r.message, span };
+        const message = span.via === undefined ? r.message : `${r.message} (in ${span.via})`;
+        if (!seen.add(span, message)) return;
+        const finding: Finding = { ruleId: id, severity, message, span };
         if (r.fix) finding.fix = r.fix;
         if (id === 'parse-error' && fatalIds.has(`${span.file}\0${r.message}`)) finding.fatal = true;
         findings.push(finding);

@@ -171,7 +171,7 @@ export class SpanReporter {
   }
 
   private static key(s: Span): string {
-    return `${s.file}\0${s.line}\0${s.column}\0${s.endLine}\0${s.endColumn}`;
+    return `${s.file}\0${s.line}\0${s.column}\0${s.endLine}\0${s.endColumn}\0${s.via ?? ''}`;
   }
 
   flush(context: RuleContext): void {

@@ -14,6 +14,12 @@ export interface Span {
   /** 0-based offsets into the file's text, when the source knows them (needed for fixes). */
   offset?: number;
   endOffset?: number;
+  /**
+   * How this position was reached when the same text is read more than once with different
+   * inputs (a Terraform module read through one of its calls: `module.api, called from
+   * envs/prod/main.tf`); findings there name it.
+   */
+  via?: string;
 }
 
 export type SourceKind = 'nginx' | 'cloudformation' | 'openapi' | 'serverless' | 'terraform' | 'aws-live';

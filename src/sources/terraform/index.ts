@@ -6,7 +6,7 @@
  * Terraform file, line and column it comes from. A module's `module` blocks with a local source
  * lint the modules they call, with the values they give those modules' variables.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/types.js';
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
@@ -30,12 +30,14 @@ function locate(files: TfFile[], offset: number): TfFile {
   return files[lo]!;
 }
 
-function atSpan(at: At): Span {
-  return spanAt(at.file.hcl, at.start, at.end);
+function atSpan(at: At, via: string | undefined): Span {
+  const span = spanAt(at.file.hcl, at.start, at.end);
+  if (via !== undefined) span.via = via;
+  return span;
 }
 
-/** Rewrites, in place, every vehicle span and logical id found in `value`. */
-function restore(value: unknown, files: TfFile[], addresses: Map<string, string>, seen: Set<object>): void {
+/** Rewrites, in place, every vehicle span and logical id found in `value`; `via` names the module call a called module is read through. */
+function restore(value: unknown, files: TfFile[], addresses: Map<string, string>, seen: Set<object>, via: string | undefined): void {
   if (!value || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);
   const obj = value as Record<string, unknown>;
@@ -45,6 +47,7 @@ function restore(value: unknown, files: TfFile[], addresses: Map<string, string>
     const f = locate(files, start);
     const local = Math.min(start - f.base, f.hcl.text.length);
     Object.assign(obj, spanAt(f.hcl, local, Math.min(Math.max(local, end - f.base), f.hcl.text.length)));
+    if (via !== undefined) obj.via = via;
     return;
   }
   const rename = (s: string) => s.replace(/TFX\d+(?:i[A-Za-z0-9]*)?X/g, (id) => addresses.get(id) ?? id);
@@ -54,9 +57,9 @@ function restore(value: unknown, files: TfFile[], addresses: Map<string, string>
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => {
         if (typeof item === 'string' && item.includes('TFX')) v[i] = rename(item);
-        else restore(item, files, addresses, seen);
+        else restore(item, files, addresses, seen, via);
       });
-    } else restore(v, files, addresses, seen);
+    } else restore(v, files, addresses, seen, via);
   }
 }
 
@@ -148,6 +151,12 @@ function readModule(inputs: InputFile[], context: InputFile[], result: SourceRes
   return read;
 }
 
+/** A path as a message shows it: relative to the working directory when inside it (as the formatters show files). */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 /** How deep module calls are followed (Terraform has no limit; real trees are a few levels deep). */
 const MAX_MODULE_DEPTH = 16;
 /** A `module` block's arguments that are not input variables. */
@@ -165,18 +174,24 @@ function localSource(call: TfModuleCall): { written: string; start: number; end:
   return { written: value.value, start: value.start, end: value.end, dir: join(dirname(call.file.hcl.file), value.value) };
 }
 
-/** The module calls of one run, by the called directory (resolved). */
+/** The modules of one run, by directory (resolved). */
 interface Modules {
   /** the parsed files of each module directory given in this run */
   byDir: Map<string, ReadFile[]>;
+  /** the code of called modules read from disk (a module called several times is read once) */
+  fromDisk: Map<string, ReadFile[]>;
   host: SourceHost;
 }
 
 /** A called module's code: the run's own files of that directory, else its `.tf`/`.tf.json` files on disk (a called module reads no tfvars). */
 function calledModuleFiles(dir: string, modules: Modules, result: SourceResult): ReadFile[] {
-  const given = modules.byDir.get(resolve(dir));
+  const key = resolve(dir);
+  const given = modules.byDir.get(key);
   if (given) return given.filter((f) => !f.tfvars);
+  const known = modules.fromDisk.get(key);
+  if (known) return known;
   const out: ReadFile[] = [];
+  modules.fromDisk.set(key, out);
   let paths: string[];
   try {
     paths = ['*.tf', '*.tf.json'].flatMap((p) => modules.host.glob(join(dir, p)));
@@ -200,7 +215,10 @@ function calledModuleFiles(dir: string, modules: Modules, result: SourceResult):
  * module down to this one (resolved); `prefix`: the module's address (`module.api.`), put before
  * its resources' addresses.
  */
-function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, chain: string[], inputs?: ReadonlyMap<string, Val>, prefix = ''): void {
+function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, chain: string[], call?: { inputs: ReadonlyMap<string, Val>; prefix: string; via: string }): void {
+  const inputs = call?.inputs;
+  const prefix = call?.prefix ?? '';
+  const via = call?.via;
   const files: TfFile[] = [];
   let base = 0;
   for (const { hcl, tfvars } of read) {
@@ -223,18 +241,18 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
       const marks = o === undefined ? undefined : incomplete.get(o);
       if (!marks) continue;
       route.incomplete ??= [];
-      for (const m of marks) if (!route.incomplete.some((x) => x.reason === m.reason)) route.incomplete.push({ reason: m.reason, span: atSpan(m.at) });
+      for (const m of marks) if (!route.incomplete.some((x) => x.reason === m.reason)) route.incomplete.push({ reason: m.reason, span: atSpan(m.at, via) });
     }
-    restore(route, files, addresses, seen);
+    restore(route, files, addresses, seen, via);
     result.routes.push(route as Route);
   }
   for (const d of model.diagnostics) {
-    restore(d, files, addresses, seen);
+    restore(d, files, addresses, seen, via);
     let message = d.message;
     for (const [re, to] of TERMS) message = message.replace(re, to);
     result.diagnostics.push({ ...d, message } as SourceDiagnostic);
   }
-  for (const d of vehicle.marks.diagnostics) result.diagnostics.push({ ruleId: d.ruleId, message: d.message, span: atSpan(d.at) });
+  for (const d of vehicle.marks.diagnostics) result.diagnostics.push({ ruleId: d.ruleId, message: d.message, span: atSpan(d.at, via) });
 
   for (const call of module.calls) {
     const source = localSource(call);
@@ -247,7 +265,7 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
       result.diagnostics.push({
         ruleId: 'unresolved-include',
         message: `module.${call.name}: its source "${source.written}" holds no Terraform files (.tf, .tf.json), so the routes that module defines were not checked`,
-        span: spanAt(call.file.hcl, source.start, source.end),
+        span: atSpan({ file: call.file, start: source.start, end: source.end }, via),
       });
       continue;
     }
@@ -255,7 +273,10 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
     for (const item of call.block.body) {
       if (item.type === 'attribute' && !MODULE_META.has(item.name)) args.set(item.name, module.eval(item.value, call.file));
     }
-    lintModule(called, result, modules, [...chain, key], args, `${prefix}module.${call.name}.`);
+    const address = `${prefix}module.${call.name}`;
+    // no line number: the address is unique in its file, and messages stay the same (SARIF
+    // fingerprints too) when lines above the call move
+    lintModule(called, result, modules, [...chain, key], { inputs: args, prefix: `${address}.`, via: `${address}, called from ${shownPath(call.file.hcl.file)}` });
   }
 }
 
@@ -317,7 +338,7 @@ export const terraformSource: SourceAdapter = {
       if (!l) byDir.set(dir, (l = []));
       l.push(f);
     }
-    const modules: Modules = { byDir: new Map(), host };
+    const modules: Modules = { byDir: new Map(), fromDisk: new Map(), host };
     const groups: { dir: string; group: InputFile[]; read: ReadFile[] }[] = [];
     for (const [dir, group] of byDir) {
       try {
