@@ -11,9 +11,9 @@ import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/ty
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
-import { parseHcl, spanAt, type HclFile } from './hcl.js';
+import { parseHcl, spanAt, type Block, type HclFile } from './hcl.js';
 import { parseHclJson, parseTfvarsJson } from './hcl-json.js';
-import { attrOf, TfModule, type At, type TfFile, type TfModuleCall, type Val } from './module.js';
+import { attrOf, TfModule, type At, type TfFile, type Val } from './module.js';
 import { managedPolicyId, VehicleBuilder } from './as-cloudformation.js';
 
 const VEHICLE = '\u0000terraform-module';
@@ -163,15 +163,17 @@ const MAX_MODULE_DEPTH = 16;
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
 
 /**
- * A `module` block's local source (`./modules/api`, `../shared`): as written, where, and the
- * directory Terraform resolves it to (relative to the calling module's). Undefined for a
- * registry, git or URL source, which is not on disk to read.
+ * A `module` block's local source (`./modules/api`, `../shared`) in the file `path`: as written,
+ * where, and the directory Terraform resolves it to (relative to the calling module's; `key`
+ * resolved, to compare directories). Undefined for a registry, git or URL source, which is not on
+ * disk to read.
  */
-function localSource(call: TfModuleCall): { written: string; start: number; end: number; dir: string } | undefined {
-  const value = attrOf(call.block.body, 'source')?.value;
+function localSource(block: Block, path: string): { written: string; start: number; end: number; dir: string; key: string } | undefined {
+  const value = attrOf(block.body, 'source')?.value;
   // Terraform requires a literal string here
   if (value?.kind !== 'string' || !/^\.\.?[\\/]/.test(value.value)) return undefined;
-  return { written: value.value, start: value.start, end: value.end, dir: join(dirname(call.file.hcl.file), value.value) };
+  const dir = join(dirname(path), value.value);
+  return { written: value.value, start: value.start, end: value.end, dir, key: resolve(dir) };
 }
 
 /** The modules of one run, by directory (resolved). */
@@ -184,8 +186,7 @@ interface Modules {
 }
 
 /** A called module's code: the run's own files of that directory, else its `.tf`/`.tf.json` files on disk (a called module reads no tfvars). */
-function calledModuleFiles(dir: string, modules: Modules, result: SourceResult): ReadFile[] {
-  const key = resolve(dir);
+function calledModuleFiles({ dir, key }: { dir: string; key: string }, modules: Modules, result: SourceResult): ReadFile[] {
   const given = modules.byDir.get(key);
   if (given) return given.filter((f) => !f.tfvars);
   const known = modules.fromDisk.get(key);
@@ -255,12 +256,11 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
   for (const d of vehicle.marks.diagnostics) result.diagnostics.push({ ruleId: d.ruleId, message: d.message, span: atSpan(d.at, via) });
 
   for (const call of module.calls) {
-    const source = localSource(call);
+    const source = localSource(call.block, call.file.hcl.file);
     if (source === undefined) continue;
-    const key = resolve(source.dir);
     // Terraform rejects a module that calls itself; a tree deeper than this is not followed
-    if (chain.includes(key) || chain.length >= MAX_MODULE_DEPTH) continue;
-    const called = calledModuleFiles(source.dir, modules, result);
+    if (chain.includes(source.key) || chain.length >= MAX_MODULE_DEPTH) continue;
+    const called = calledModuleFiles(source, modules, result);
     if (called.length === 0) {
       result.diagnostics.push({
         ruleId: 'unresolved-include',
@@ -276,7 +276,7 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
     const address = `${prefix}module.${call.name}`;
     // no line number: the address is unique in its file, and messages stay the same (SARIF
     // fingerprints too) when lines above the call move
-    lintModule(called, result, modules, [...chain, key], { inputs: args, prefix: `${address}.`, via: `${address}, called from ${shownPath(call.file.hcl.file)}` });
+    lintModule(called, result, modules, [...chain, source.key], { inputs: args, prefix: `${address}.`, via: `${address}, called from ${shownPath(call.file.hcl.file)}` });
   }
 }
 
@@ -285,18 +285,17 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
  * directly or down a chain of calls, from a module nothing calls (a cycle, which Terraform
  * rejects, has no such start: its modules are linted on their own).
  */
-function reachedThroughCalls(groups: { dir: string; read: ReadFile[] }[]): Set<string> {
+function reachedThroughCalls(groups: { key: string; read: ReadFile[] }[]): Set<string> {
   const calls = new Map<string, string[]>();
   const called = new Set<string>();
-  for (const { dir, read } of groups) {
-    const from = resolve(dir);
+  for (const { key: from, read } of groups) {
     const to: string[] = [];
     for (const { hcl, tfvars } of read) {
       if (tfvars) continue;
       for (const item of hcl.body) {
         if (item.type !== 'block' || item.blockType !== 'module' || item.labels.length !== 1) continue;
-        const target = localSource({ name: item.labels[0]!.value, block: item, file: { hcl, base: 0 } });
-        if (target !== undefined && resolve(target.dir) !== from) to.push(resolve(target.dir));
+        const target = localSource(item, hcl.file);
+        if (target !== undefined && target.key !== from) to.push(target.key);
       }
     }
     calls.set(from, to);
@@ -339,12 +338,14 @@ export const terraformSource: SourceAdapter = {
       l.push(f);
     }
     const modules: Modules = { byDir: new Map(), fromDisk: new Map(), host };
-    const groups: { dir: string; group: InputFile[]; read: ReadFile[] }[] = [];
+    // each module directory by its resolved path (`key`), as module sources name them
+    const groups: { key: string; group: InputFile[]; read: ReadFile[] }[] = [];
     for (const [dir, group] of byDir) {
       try {
         const read = readModule(group, siblingsOf(dir, group, host), result);
-        groups.push({ dir, group, read });
-        if (read.length) modules.byDir.set(resolve(dir), read);
+        const key = resolve(dir);
+        groups.push({ key, group, read });
+        if (read.length) modules.byDir.set(key, read);
       } catch (err) {
         internalError(group, err, result);
       }
@@ -353,10 +354,10 @@ export const terraformSource: SourceAdapter = {
     // variables (as an nginx snippet is in the context of the file including it); on its own
     // only when nothing here calls it.
     const throughCalls = reachedThroughCalls(groups);
-    for (const { dir, group, read } of groups) {
-      if (read.length === 0 || throughCalls.has(resolve(dir))) continue;
+    for (const { key, group, read } of groups) {
+      if (read.length === 0 || throughCalls.has(key)) continue;
       try {
-        lintModule(read, result, modules, [resolve(dir)]);
+        lintModule(read, result, modules, [key]);
       } catch (err) {
         internalError(group, err, result);
       }
