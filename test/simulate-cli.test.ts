@@ -1,5 +1,7 @@
 /** `corslint simulate` end to end, from the built bundle: exit codes, the JSON contract, the story, usage errors. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -47,6 +49,18 @@ describe('corslint simulate', () => {
     expect(r.stdout).toMatch(/Route: location \/orders\/ \(server api\.example\.com\)\s+examples\/nginx\/api\.conf:12/);
     expect(r.stdout).toMatch(/✗ The preflight response has no Access-Control-Allow-Origin.*examples\/nginx\/api\.conf:14/);
     expect(r.stdout).toMatch(/^Fix: /m);
+  });
+
+  it('matches a regex server_name against the host (the pattern support loads for it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corslint-sim-'));
+    writeFileSync(
+      join(dir, 'api.conf'),
+      'http {\n  server {\n    listen 80;\n    server_name ~^api\\d+\\.example\\.com$;\n    location / {\n      add_header Access-Control-Allow-Origin https://app.example.com always;\n      return 200;\n    }\n  }\n}\n',
+    );
+    const hit = run(['simulate', join(dir, 'api.conf'), '--origin', 'https://app.example.com', '--method', 'GET', '--url', 'http://api7.example.com/x', '--format', 'json']);
+    expect(hit.stderr).toBe('');
+    expect(hit.code).toBe(0);
+    expect(JSON.parse(hit.stdout)).toMatchObject({ allowed: true, route: { line: 5 } });
   });
 
   it('picks the location by --path/--host and runs spec mode on request', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
-import { hostFor, mayInclude } from '../src/cli/file-host.js';
+import { hostFor, mayInclude, readTextFile } from '../src/cli/file-host.js';
 import { fsHost } from '../src/cli/host.js';
 import { discoverFiles, UsageError as DiscoverUsageError } from '../src/cli/discover.js';
 import { UsageError } from '../src/cli/usage-error.js';
@@ -27,6 +27,26 @@ function tree(files: Record<string, string>): string {
   }
   return dir;
 }
+
+describe('readTextFile', () => {
+  it('reads a file as readFileSync(path, "utf8") does: ASCII, UTF-8, a BOM, invalid bytes, nothing', () => {
+    const dir = tree({});
+    const contents = [
+      Buffer.from('server { listen 80; }\n'),
+      Buffer.from('# café — 漢字 😀\nResources: {}\n'),
+      Buffer.from('\uFEFFopenapi: 3.0.0\n'),
+      Buffer.from([0x61, 0xff, 0xfe, 0x62, 0xc3, 0x0a, 0x80]),
+      Buffer.from([0x7f, 0x00, 0x41]),
+      Buffer.alloc(0),
+    ];
+    contents.forEach((bytes, i) => {
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, bytes);
+      expect(readTextFile(path)).toBe(readFileSync(path, 'utf8'));
+    });
+    expect(readTextFile(join(dir, 'missing'))).toBeUndefined();
+  });
+});
 
 describe('the glob host only when an input may include files', () => {
   it.each([
@@ -49,6 +69,12 @@ describe('the glob host only when an input may include files', () => {
     const host = await hostFor([{ path: join(dir, 'nginx.conf'), text: 'include conf.d/*.conf;' }]);
     expect(host).toBe(fsHost);
     expect(host.glob(join(dir, 'conf.d/*.conf'))).toEqual([join(dir, 'conf.d/a.conf'), join(dir, 'conf.d/b.conf')]);
+  });
+
+  it('only nginx inputs are searched: a template that mentions include gets the light host', async () => {
+    const host = await hostFor([{ path: '/x/template.yaml', text: 'AWSTemplateFormatVersion: "2010-09-09"\nDescription: include conf.d/*.conf;\nResources: {}\n' }]);
+    expect(host).not.toBe(fsHost);
+    expect(await hostFor([{ path: '/x/site', text: 'server {\n  include snippets/*.conf;\n}\n' }])).toBe(fsHost);
   });
 
   it('other inputs get a host that reads files and lists one directory; any other glob is a loud bug, not an empty answer', async () => {
@@ -179,6 +205,27 @@ describe('the built CLI', () => {
       /node_modules\/(yaml|js-yaml|zod|refa|tinyglobby|ignore|lilconfig|jsonc-parser)\/|src\/sources\/(cloudformation|openapi|serverless|terraform|aws-live)\/|src\/config\/(schema|yaml)\.ts|src\/lsp\/|src\/cli\/(simulate-command|rules-command|host)\.ts|src\/formatters\/(stylish|sarif|junit|compact|github|gitlab)\.ts|src\/engine\/(fix|baseline)\.ts/.test(s),
     );
     expect(unwanted).toEqual([]);
+  });
+
+  it('a template loads the origin-pattern support only when an allowlist entry is a pattern, and then reports on it', () => {
+    const bucket = (origins: string) =>
+      `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [${origins}]\n            AllowedMethods: [GET]\n`;
+    const lint = (origins: string) => {
+      const dir = tree({ 'template.yaml': bucket(origins) });
+      const cache = mkdtempSync(join(tmpdir(), 'corslint-cache-'));
+      const r = run(['--format', 'json', 'template.yaml'], { NODE_COMPILE_CACHE: cache }, dir);
+      expect(r.stderr).toBe('');
+      const loaded = cacheFiles(cache).map((f) => basename(f).replace(/\.cache$/, '').split('~').join('/'));
+      const sources = loaded.flatMap((f) => (JSON.parse(readFileSync(join(ROOT, 'dist', `${f}.map`), 'utf8')) as { sources: string[] }).sources);
+      const rules = (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[])[0]!.messages.map((m) => m.ruleId);
+      return { patternCode: sources.some((s) => s.includes('src/model/origin-pattern.ts')), rules };
+    };
+    const exact = lint('"https://app.example.com"');
+    expect(exact.patternCode).toBe(false);
+    expect(exact.rules).toEqual(['max-age-missing']);
+    const wildcard = lint('"https://*.com"');
+    expect(wildcard.patternCode).toBe(true);
+    expect(wildcard.rules).toContain('origin-pattern-bypass');
   });
 
   it('the code cache never changes a result: none, fresh, reused, corrupt, swapped, or an unwritable directory', () => {

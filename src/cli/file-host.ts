@@ -6,6 +6,7 @@
  * any other run gets `fsHost`. The light host still lists one directory (`dir/*.tf`: Terraform
  * reads the other files of a module), and refuses anything more.
  */
+import { detectKind } from '../sources/detect.js';
 import type { InputFile, SourceHost } from '../sources/types.js';
 
 // node:fs without its ES module facade: importing node:fs as an ES module makes Node build a facade
@@ -14,10 +15,17 @@ import type { InputFile, SourceHost } from '../sources/types.js';
 // (Node >= 20.16; engines asks for 20.19) returns the CommonJS module itself. Written out in each
 // start-up module rather than shared: a shared module of its own would be one more bundle chunk.
 const fs = process.getBuiltinModule('node:fs');
+const { isAscii } = process.getBuiltinModule('node:buffer');
 
+/**
+ * A file's text as UTF-8, as `readFileSync(path, 'utf8')` reads it, but faster for the usual
+ * config: Node 20 decodes a file read as text about 3x slower than it reads the bytes, checks
+ * that they are ASCII and copies them into a string (ASCII reads the same as Latin-1).
+ */
 export function readTextFile(path: string): string | undefined {
   try {
-    return fs.readFileSync(path, 'utf8');
+    const bytes = fs.readFileSync(path);
+    return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   } catch {
     return undefined;
   }
@@ -71,8 +79,12 @@ const readOnlyHost: SourceHost = {
   },
 };
 
-/** The host for linting these inputs: `fsHost` (with tinyglobby) when any of them may include files. */
+/**
+ * The host for linting these inputs: `fsHost` (with tinyglobby) when any of them may include files.
+ * Only nginx globs; the other kinds are not searched (the search reads the whole text, milliseconds
+ * on a multi-MB template).
+ */
 export async function hostFor(inputs: readonly InputFile[]): Promise<SourceHost> {
-  if (inputs.some((f) => mayInclude(f.text))) return (await import('./host.js')).fsHost;
+  if (inputs.some((f) => detectKind(f.path, f.text) === 'nginx' && mayInclude(f.text))) return (await import('./host.js')).fsHost;
   return readOnlyHost;
 }

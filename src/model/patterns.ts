@@ -69,15 +69,20 @@ function patternValue(value: ByOriginValue): boolean {
 }
 
 /**
- * Whether anything in these routes is a regex or wildcard (origin entries, regex locations).
- * Only nginx routes are looked into; other sources always load it (their templates are slow
- * to read anyway, and their models carry more places where a pattern may sit).
+ * Whether anything in these routes is a regex or wildcard: an allowlist entry (the only place an
+ * origin pattern sits, whatever the source), a regex path or a regex server name (`~^api\d+\.`,
+ * which the simulator matches a Host against).
  */
 export function needsPatternSupport(routes: readonly Route[]): boolean {
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i]!;
-    if (route.source !== 'nginx' || route.match.path.kind === 'regex' || someByOriginValue(route, patternValue)) return true;
+    if (route.match.path.kind === 'regex' || someRegexHost(route.match.hosts) || someByOriginValue(route, patternValue)) return true;
   }
+  return false;
+}
+
+function someRegexHost(hosts: readonly string[]): boolean {
+  for (let i = 0; i < hosts.length; i++) if (hosts[i]!.startsWith('~')) return true;
   return false;
 }
 
