@@ -546,6 +546,116 @@ describe('Terraform module calls', () => {
   });
 });
 
+describe('Terraform override files', () => {
+  const STAR = `{
+    "method.response.header.Access-Control-Allow-Origin" = "'*'"
+  }`;
+  const acao = (route: Route) => route.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+  const overrideParams = (origin: string) => `resource "aws_api_gateway_integration_response" "options" {
+  response_parameters = {
+    "method.response.header.Access-Control-Allow-Origin" = "'${origin}'"
+  }
+}
+`;
+
+  it('an argument of an override file replaces the original, and findings land where the override writes it', () => {
+    const r = load({ '/o/main.tf': REST(STAR), '/o/override.tf': overrideParams('https://app.example.com') });
+    expect(r.diagnostics).toEqual([]);
+    const h = acao(r.routes[0]!);
+    expect(h.value).toEqual({ kind: 'literal', text: 'https://app.example.com' });
+    expect([h.span.file, h.span.line, h.span.column]).toEqual(['/o/override.tf', 3, 5]);
+    // the arguments the override does not set stay the original's (the joins on rest_api_id, ...)
+    expect(r.routes.map((x) => x.name)).toEqual(['PUT /orders (aws_api_gateway_rest_api.api)']);
+  });
+
+  it('reads override files after the others, in the order of their names, whatever order they come in', () => {
+    const files = {
+      '/o/a_override.tf': overrideParams('https://a.example.com'),
+      '/o/main.tf': REST(STAR),
+      '/o/override.tf': overrideParams('https://b.example.com'),
+    };
+    expect(acao(load(files).routes[0]!).value).toEqual({ kind: 'literal', text: 'https://b.example.com' });
+    const reversed = Object.fromEntries(Object.entries(files).reverse());
+    expect(acao(load(reversed).routes[0]!).value).toEqual({ kind: 'literal', text: 'https://b.example.com' });
+    // an override file whose name sorts first does not stand in for the block it overrides
+    const first = load({ '/o/a_override.tf': overrideParams('https://a.example.com'), '/o/main.tf': REST(STAR) });
+    expect(first.routes.map((x) => x.name)).toEqual(['PUT /orders (aws_api_gateway_rest_api.api)']);
+    expect(acao(first.routes[0]!).value).toEqual({ kind: 'literal', text: 'https://a.example.com' });
+  });
+
+  it('overrides locals one by one and a variable by its arguments', () => {
+    const main = 'locals {\n  origin = "*"\n  other  = "x"\n}\n' + REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${local.origin}'"
+  }`);
+    const local = load({ '/o/main.tf': main, '/o/override.tf': 'locals {\n  origin = "https://app.example.com"\n}\n' });
+    expect(acao(local.routes[0]!).value).toEqual({ kind: 'literal', text: 'https://app.example.com' });
+    const byVar = REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${var.origin}'"
+  }`);
+    const variable = load({
+      '/o/main.tf': byVar,
+      '/o/variables.tf': 'variable "origin" {\n  type    = string\n  default = "*"\n}\n',
+      '/o/dev_override.tf': 'variable "origin" {\n  default = "https://dev.example.com"\n}\n',
+    });
+    expect(acao(variable.routes[0]!).value).toEqual({ kind: 'literal', text: 'https://dev.example.com' });
+  });
+
+  it('nested blocks of an override replace all the original blocks of their kind', () => {
+    const r = load({
+      '/o/s3.tf': `resource "aws_s3_bucket" "a" {
+  bucket = "a.example.com"
+}
+resource "aws_s3_bucket_cors_configuration" "a" {
+  bucket = aws_s3_bucket.a.bucket
+  cors_rule {
+    allowed_origins = ["*"]
+    allowed_methods = ["GET"]
+  }
+  cors_rule {
+    allowed_origins = ["https://old.example.com"]
+    allowed_methods = ["PUT"]
+  }
+}
+`,
+      '/o/s3_override.tf': `resource "aws_s3_bucket_cors_configuration" "a" {
+  cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["GET"]
+  }
+}
+`,
+    });
+    expect(r.routes.map((x) => x.name)).toEqual(['S3 bucket aws_s3_bucket.a']);
+    const origin = r.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+    expect(origin.value).toMatchObject({ kind: 'by-origin', cases: [{ when: { kind: 'exact', origin: 'https://app.example.com', span: { file: '/o/s3_override.tf', line: 3, column: 24 } } }] });
+  });
+
+  it("overrides a module call's arguments", () => {
+    const r = load({
+      '/o/main.tf': 'module "orders" {\n  source = "./api"\n  origin = "*"\n}\n',
+      '/o/override.tf': 'module "orders" {\n  origin = "https://app.example.com"\n}\n',
+      '/o/api/main.tf': 'variable "origin" {}\n' + REST(`{
+    "method.response.header.Access-Control-Allow-Origin" = "'\${var.origin}'"
+  }`),
+    });
+    expect(r.routes.map((x) => [x.name, acao(x).value])).toEqual([['PUT /orders (module.orders.aws_api_gateway_rest_api.api)', { kind: 'literal', text: 'https://app.example.com' }]]);
+  });
+
+  it('leaves out an override of nothing (Terraform rejects it), and reads JSON override files', () => {
+    const orphan = load({ '/o/main.tf': REST(STAR), '/o/override.tf': 'resource "aws_api_gateway_method" "missing" {\n  http_method = "GET"\n}\n' });
+    expect(orphan.routes.map((x) => x.name)).toEqual(['PUT /orders (aws_api_gateway_rest_api.api)']);
+    expect(acao(orphan.routes[0]!).value).toEqual({ kind: 'literal', text: '*' });
+    const json = load({
+      '/o/main.tf': REST(STAR),
+      '/o/override.tf.json': JSON.stringify({
+        resource: { aws_api_gateway_integration_response: { options: { response_parameters: { 'method.response.header.Access-Control-Allow-Origin': "'https://app.example.com'" } } } },
+      }),
+    });
+    expect(acao(json.routes[0]!).value).toEqual({ kind: 'literal', text: 'https://app.example.com' });
+    expect(acao(json.routes[0]!).span.file).toBe('/o/override.tf.json');
+  });
+});
+
 describe('Terraform JSON syntax (.tf.json)', () => {
   const JSON_MODULE = `{
   "//": { "metadata": { "stackName": "orders" } },

@@ -143,9 +143,9 @@ export class VehicleBuilder {
   openApiBody(r: TfResource, props: YPair[]): void {
     const body = attrOf(r.block.body, 'body');
     if (!body) return;
-    const at = this.at(r, { start: body.nameStart, end: body.nameEnd });
+    const at = this.nameAt(r, body);
     const e = body.value;
-    const v = e.kind === 'call' && e.name === 'jsonencode' && e.args.length === 1 && !e.expandFinal ? this.m.eval(e.args[0]!, r.file) : undefined;
+    const v = e.kind === 'call' && e.name === 'jsonencode' && e.args.length === 1 && !e.expandFinal ? this.m.eval(e.args[0]!, this.m.fileOf(body, r.file)) : undefined;
     if (v?.k === 'obj') {
       props.push(this.pair('Body', at, this.node(v)!));
       return;
@@ -166,12 +166,23 @@ export class VehicleBuilder {
   // -------------------------------------------------------------------------------------------
   // Reading Terraform blocks
 
+  /** Where `range` (an item of `r`'s block, or a range of the block itself) is written. */
   at(r: TfResource | { file: TfResource['file'] }, range: { start: number; end: number }): At {
-    return { file: r.file, start: range.start, end: range.end };
+    return { file: this.m.fileOf(range, r.file), start: range.start, end: range.end };
+  }
+
+  /** Where an argument's name is written. */
+  nameAt(r: TfResource, a: Attribute): At {
+    return { file: this.m.fileOf(a, r.file), start: a.nameStart, end: a.nameEnd };
+  }
+
+  /** Where a nested block's type is written. */
+  typeAt(r: TfResource, b: Block): At {
+    return { file: this.m.fileOf(b, r.file), start: b.typeStart, end: b.typeEnd };
   }
 
   val(r: TfResource, a: Attribute): Val {
-    return this.m.eval(a.value, r.file);
+    return this.m.eval(a.value, this.m.fileOf(a, r.file));
   }
 
   /** `key = value` pairs for the attributes named in `names` (terraform name → CloudFormation key). */
@@ -183,7 +194,7 @@ export class VehicleBuilder {
       if (!key) continue;
       const v = this.val(r, item);
       const n = mapKeys.includes(key) ? this.mapNode(v) : this.node(v);
-      if (n) out.push(this.pair(key, this.at(r, { start: item.nameStart, end: item.nameEnd }), n));
+      if (n) out.push(this.pair(key, this.nameAt(r, item), n));
     }
     return out;
   }
@@ -207,15 +218,15 @@ export class VehicleBuilder {
         if (v && v.k !== 'list') unknownParts?.push(`${tf}.items ${v.k === 'unknown' ? `(${v.reason})` : ''}`.trim());
         if (v && v.k === 'list' && v.items.some((i) => i.k === 'unknown' || i.k === 'ref')) unknownParts?.push(`an item of ${tf}`);
         const itemsNode = v ? this.node(v) : undefined;
-        const m = this.map(itemsNode && items ? [this.pair('Items', this.at(r, { start: items.nameStart, end: items.nameEnd }), itemsNode)] : [], this.at(r, sub));
-        pairs.push(this.pair(cfn, this.at(r, { start: sub.typeStart, end: sub.typeEnd }), m));
+        const m = this.map(itemsNode && items ? [this.pair('Items', this.nameAt(r, items), itemsNode)] : [], this.at(r, sub));
+        pairs.push(this.pair(cfn, this.typeAt(r, sub), m));
       } else if (this.dynamic(b.body, tf)) {
         const d = this.dynamic(b.body, tf)!;
         unknownParts?.push(`${tf} (a dynamic block)`);
-        pairs.push(this.pair(cfn, this.at(r, { start: d.typeStart, end: d.typeEnd }), this.unknownMap(`${tf} (a dynamic block)`, this.at(r, d))));
+        pairs.push(this.pair(cfn, this.typeAt(r, d), this.unknownMap(`${tf} (a dynamic block)`, this.at(r, d))));
       }
     }
-    return this.pair('', this.at(r, { start: b.typeStart, end: b.typeEnd }), this.map(pairs, this.at(r, b)));
+    return this.pair('', this.typeAt(r, b), this.map(pairs, this.at(r, b)));
   }
 
   /** Whether `count`/`for_each` say the resource is never created. */
@@ -283,7 +294,7 @@ export class VehicleBuilder {
     const s = scalarText(v);
     if (s !== undefined) return `s:${name === 'http_method' ? s.toUpperCase() : s}`;
     if (v.k === 'ref') return `r:${v.address}.${v.attr}`;
-    if (v.k === 'unknown') return `u:${r.file.hcl.text.slice(a.value.start, a.value.end)}`;
+    if (v.k === 'unknown') return `u:${this.m.fileOf(a, r.file).hcl.text.slice(a.value.start, a.value.end)}`;
     return undefined;
   }
 
@@ -297,7 +308,7 @@ export class VehicleBuilder {
     const a = attrOf(r.block.body, 'response_parameters');
     if (!a) return undefined;
     const v = this.val(r, a);
-    const keyAt = this.at(r, { start: a.nameStart, end: a.nameEnd });
+    const keyAt = this.nameAt(r, a);
     if (v.k === 'obj') return this.pair('ResponseParameters', keyAt, this.map(v.items.flatMap((i) => {
       const n = this.node(i.value);
       return n ? [this.pair(i.key, i.keyAt, n)] : [];
@@ -377,7 +388,7 @@ export class VehicleBuilder {
       });
       const k = this.methodKey(r);
       const hm = attrOf(r.block.body, 'http_method');
-      const methodOffset = hm ? r.file.base + hm.value.start : undefined;
+      const methodOffset = hm ? this.m.fileOf(hm, r.file).base + hm.value.start : undefined;
       const integ = k ? integrations.get(k) : undefined;
       if (integ) {
         const ip = this.props(integ, integ.block.body, { type: 'Type', request_templates: 'RequestTemplates' }, ['RequestTemplates']);
@@ -415,7 +426,7 @@ export class VehicleBuilder {
         props.push({ ...p, key: 'CorsConfiguration' });
       } else if (dyn) {
         const at = this.at(r, dyn);
-        props.push(this.pair('CorsConfiguration', this.at(r, { start: dyn.typeStart, end: dyn.typeEnd }), this.unknownMap('cors_configuration (a dynamic block)', at)));
+        props.push(this.pair('CorsConfiguration', this.typeAt(r, dyn), this.unknownMap('cors_configuration (a dynamic block)', at)));
       }
       this.openApiBody(r, props);
       this.add(r, 'AWS::ApiGatewayV2::Api', props);
@@ -465,7 +476,7 @@ export class VehicleBuilder {
     for (const r of live('aws_cloudfront_cache_policy')) {
       const whole = this.at(r, r.block);
       const params = this.blocks(r.block.body, 'parameters_in_cache_key_and_forwarded_to_origin')[0];
-      const inner: YPair[] = params ? [this.pair('ParametersInCacheKeyAndForwardedToOrigin', this.at(r, { start: params.typeStart, end: params.typeEnd }), this.map(headersConfig(r, this.blocks(params.body, 'headers_config')[0]), this.at(r, params)))] : [];
+      const inner: YPair[] = params ? [this.pair('ParametersInCacheKeyAndForwardedToOrigin', this.typeAt(r, params), this.map(headersConfig(r, this.blocks(params.body, 'headers_config')[0]), this.at(r, params)))] : [];
       inner.push(...this.props(r, r.block.body, { max_ttl: 'MaxTTL' }));
       this.add(r, 'AWS::CloudFront::CachePolicy', [this.pair('CachePolicyConfig', this.header(r), this.map(inner, whole))]);
     }
@@ -478,7 +489,7 @@ export class VehicleBuilder {
       const origins: YNode[] = this.blocks(r.block.body, 'origin').map((o) => {
         const pairs = this.props(r, o.body, { origin_id: 'Id', domain_name: 'DomainName' });
         const s3 = this.blocks(o.body, 's3_origin_config')[0];
-        if (s3) pairs.push(this.pair('S3OriginConfig', this.at(r, { start: s3.typeStart, end: s3.typeEnd }), this.map([], this.at(r, s3))));
+        if (s3) pairs.push(this.pair('S3OriginConfig', this.typeAt(r, s3), this.map([], this.at(r, s3))));
         return this.map(pairs, this.at(r, o));
       });
       const cfg: YPair[] = [this.pair('Origins', this.header(r), { kind: 'seq', items: origins, start: this.g(whole), end: this.ge(whole) })];
@@ -513,21 +524,21 @@ export class VehicleBuilder {
       origin_request_policy_id: 'OriginRequestPolicyId',
       response_headers_policy_id: 'ResponseHeadersPolicyId',
     });
-    const offset = r.file.base + b.start;
+    const offset = this.m.fileOf(b, r.file).base + b.start;
     const fv = this.blocks(b.body, 'forwarded_values')[0];
     const hasCachePolicy = pairs.some((p) => p.key === 'CachePolicyId');
     if (fv && !hasCachePolicy) {
       const h = attrOf(fv.body, 'headers');
       const hv = h ? this.val(r, h) : undefined;
       if (hv && (hv.k !== 'list' || hv.items.some((i) => i.k !== 'str'))) {
-        pairs.push(this.pair('CachePolicyId', this.at(r, { start: h!.nameStart, end: h!.nameEnd }), this.unknownNode(`forwarded_values.headers: ${hv.k === 'unknown' ? hv.reason : 'not a list of strings'}`, hv.at)));
+        pairs.push(this.pair('CachePolicyId', this.nameAt(r, h!), this.unknownNode(`forwarded_values.headers: ${hv.k === 'unknown' ? hv.reason : 'not a list of strings'}`, hv.at)));
       } else {
-        const inner = h && hv ? [this.pair('Headers', this.at(r, { start: h.nameStart, end: h.nameEnd }), this.node(hv)!)] : [];
-        pairs.push(this.pair('ForwardedValues', this.at(r, { start: fv.typeStart, end: fv.typeEnd }), this.map(inner, this.at(r, fv))));
+        const inner = h && hv ? [this.pair('Headers', this.nameAt(r, h), this.node(hv)!)] : [];
+        pairs.push(this.pair('ForwardedValues', this.typeAt(r, fv), this.map(inner, this.at(r, fv))));
       }
     } else if (!hasCachePolicy && this.dynamic(b.body, 'forwarded_values')) {
       const d = this.dynamic(b.body, 'forwarded_values')!;
-      pairs.push(this.pair('CachePolicyId', this.at(r, { start: d.typeStart, end: d.typeEnd }), this.unknownNode('forwarded_values (a dynamic block)', this.at(r, d))));
+      pairs.push(this.pair('CachePolicyId', this.typeAt(r, d), this.unknownNode('forwarded_values (a dynamic block)', this.at(r, d))));
     }
     const rhp = attrOf(b.body, 'response_headers_policy_id');
     if (rhp) {
@@ -536,7 +547,7 @@ export class VehicleBuilder {
       if (v.k === 'unknown') this.markIncomplete(offset, `response_headers_policy_id: ${v.reason}`, rat);
       else if (v.k === 'ref' && policyUnknown.has(v.address)) this.markIncomplete(offset, `${v.address}: ${policyUnknown.get(v.address)!} only known at deploy time`, rat);
     }
-    return this.pair('', this.at(r, { start: b.typeStart, end: b.typeEnd }), this.map(pairs, this.at(r, b)));
+    return this.pair('', this.typeAt(r, b), this.map(pairs, this.at(r, b)));
   }
 
   s3(live: (type: string) => TfResource[]): void {
@@ -578,11 +589,11 @@ export class VehicleBuilder {
     const rules = this.blocks(r.block.body, 'cors_rule');
     const dyn = this.dynamic(r.block.body, 'cors_rule');
     if (dyn) {
-      return this.pair('CorsConfiguration', this.at(r, { start: dyn.typeStart, end: dyn.typeEnd }), this.unknownMap('cors_rule (a dynamic block)', this.at(r, dyn)));
+      return this.pair('CorsConfiguration', this.typeAt(r, dyn), this.unknownMap('cors_rule (a dynamic block)', this.at(r, dyn)));
     }
     if (rules.length === 0) return undefined;
     const first = rules[0]!;
-    const keyAt = this.at(r, { start: first.typeStart, end: first.typeEnd });
+    const keyAt = this.typeAt(r, first);
     const list: YNode[] = [];
     for (const rule of rules) {
       const names: Record<string, string> = { allowed_headers: 'AllowedHeaders', allowed_methods: 'AllowedMethods', allowed_origins: 'AllowedOrigins', expose_headers: 'ExposedHeaders', max_age_seconds: 'MaxAge' };

@@ -265,13 +265,13 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
       result.diagnostics.push({
         ruleId: 'unresolved-include',
         message: `module.${call.name}: its source "${source.written}" holds no Terraform files (.tf, .tf.json), so the routes that module defines were not checked`,
-        span: atSpan({ file: call.file, start: source.start, end: source.end }, via),
+        span: atSpan({ file: module.fileOf(attrOf(call.block.body, 'source')!, call.file), start: source.start, end: source.end }, via),
       });
       continue;
     }
     const args = new Map<string, Val>();
     for (const item of call.block.body) {
-      if (item.type === 'attribute' && !MODULE_META.has(item.name)) args.set(item.name, module.eval(item.value, call.file));
+      if (item.type === 'attribute' && !MODULE_META.has(item.name)) args.set(item.name, module.eval(item.value, module.fileOf(item, call.file)));
     }
     const address = `${prefix}module.${call.name}`;
     // no line number: the address is unique in its file, and messages stay the same (SARIF

@@ -13,6 +13,7 @@
  * Everything else (data sources, module outputs, other functions, for expressions, template
  * directives, `count.index`, `each.value`) is unknown with the reason, never a guess.
  */
+import { basename } from 'node:path';
 import type { Attribute, Block, BodyItem, Expr, HclFile, Step } from './hcl.js';
 
 export interface TfFile {
@@ -60,6 +61,18 @@ export interface TfResource {
 
 const MAX_DEPTH = 64;
 
+/** Override files (`override.tf`, `api_override.tf`, and their `.tf.json` forms): Terraform merges their blocks into the other files'. */
+const OVERRIDE_FILE = /(?:^|[\\/])(?:override|[^\\/]*_override)\.tf(?:\.json)?$/;
+
+export function isOverrideFile(path: string): boolean {
+  return OVERRIDE_FILE.test(path);
+}
+
+/** A nested block's kind for override merging: `dynamic "cors_rule"` is a `cors_rule` block. */
+function blockKind(b: Block): string {
+  return b.blockType === 'dynamic' && b.labels.length === 1 ? b.labels[0]!.value : b.blockType;
+}
+
 function attrOf(body: BodyItem[], name: string): Attribute | undefined {
   for (const i of body) if (i.type === 'attribute' && i.name === name) return i;
   return undefined;
@@ -79,6 +92,8 @@ export class TfModule {
   private readonly cache = new Map<string, Val>();
   /** `each.key`/`each.value` of the resource instance being read (see `withEach`) */
   private each: { key: Val; value: Val } | undefined;
+  /** the file of each item (and attribute value) an override file merged into a block of another file */
+  private readonly overridden = new WeakMap<object, TfFile>();
 
   /**
    * `dataId(type, name)`: the id a `data` source yields when its arguments determine it (a
@@ -90,9 +105,14 @@ export class TfModule {
     private readonly dataId: (type: string, name: string) => string | undefined = () => undefined,
     private readonly inputs?: ReadonlyMap<string, Val>,
   ) {
+    const overrides: TfFile[] = [];
     for (const file of files) {
       if (file.tfvars) {
         for (const item of file.hcl.body) if (item.type === 'attribute') this.assigned.set(item.name, { attr: item, file });
+        continue;
+      }
+      if (isOverrideFile(file.hcl.file)) {
+        overrides.push(file);
         continue;
       }
       for (const item of file.hcl.body) {
@@ -118,6 +138,61 @@ export class TfModule {
         }
       }
     }
+    // Terraform reads the override files last, in the order of their names.
+    overrides.sort((a, b) => (basename(a.hcl.file) < basename(b.hcl.file) ? -1 : basename(a.hcl.file) > basename(b.hcl.file) ? 1 : 0));
+    for (const file of overrides) for (const item of file.hcl.body) if (item.type === 'block') this.override(item, file);
+  }
+
+  /**
+   * Merges a block of an override file into the block it overrides, as Terraform does: an argument
+   * replaces the argument of that name, nested blocks of a kind replace all the original's blocks
+   * of that kind, a `locals` entry replaces the value of that name. A block that overrides nothing
+   * is left out (Terraform rejects it). Outputs, providers and `terraform` blocks are not read.
+   */
+  private override(item: Block, file: TfFile): void {
+    const [a, b] = item.labels;
+    if ((item.blockType === 'resource' || item.blockType === 'data') && a && b && item.labels.length === 2) {
+      const map = item.blockType === 'resource' ? this.resources : this.data;
+      const base = map.get(item.blockType === 'resource' ? `${a.value}.${b.value}` : `data.${a.value}.${b.value}`);
+      if (base) base.block = this.merged(base.block, item, file);
+    } else if (item.blockType === 'variable' && a && item.labels.length === 1) {
+      const base = this.variables.get(a.value);
+      if (base) base.block = this.merged(base.block, item, file);
+    } else if (item.blockType === 'module' && a && item.labels.length === 1) {
+      for (const call of this.calls) if (call.name === a.value) call.block = this.merged(call.block, item, file);
+    } else if (item.blockType === 'locals') {
+      for (const l of item.body) {
+        if (l.type !== 'attribute' || !this.locals.has(l.name)) continue;
+        this.locals.set(l.name, { attr: l, file });
+      }
+    }
+  }
+
+  private merged(base: Block, over: Block, file: TfFile): Block {
+    this.markFrom(over.body, file);
+    const kinds = new Set<string>();
+    for (const i of over.body) if (i.type === 'block') kinds.add(blockKind(i));
+    const body: BodyItem[] = [];
+    for (const i of base.body) {
+      if (i.type === 'attribute') body.push(attrOf(over.body, i.name) ?? i);
+      else if (!kinds.has(blockKind(i))) body.push(i);
+    }
+    for (const i of over.body) if (i.type === 'block' || !attrOf(base.body, i.name)) body.push(i);
+    return { ...base, body };
+  }
+
+  /** Records the file of items merged in from an override file (and of everything in them). */
+  private markFrom(items: BodyItem[], file: TfFile): void {
+    for (const i of items) {
+      this.overridden.set(i, file);
+      if (i.type === 'attribute') this.overridden.set(i.value, file);
+      else this.markFrom(i.body, file);
+    }
+  }
+
+  /** The file an item of `owner`'s block is written in: `owner`'s, unless an override file merged it in. */
+  fileOf(item: object, owner: TfFile): TfFile {
+    return this.overridden.get(item) ?? owner;
   }
 
   /** Evaluates `fn` for one `for_each` instance: `each.key` and `each.value` are known there. */
@@ -135,7 +210,7 @@ export class TfModule {
   instances(r: TfResource): { key: Val; value: Val }[] | undefined {
     const fe = attrOf(r.block.body, 'for_each');
     if (!fe) return undefined;
-    const v = this.eval(fe.value, r.file);
+    const v = this.eval(fe.value, this.fileOf(fe, r.file));
     if (v.k === 'list') return v.items.map((i) => ({ key: i, value: i }));
     if (v.k === 'obj') return v.items.map((i) => ({ key: { k: 'str', v: i.key, at: i.keyAt }, value: i.value }));
     return undefined;
@@ -252,7 +327,7 @@ export class TfModule {
       const attr = rest[1];
       const nameAttr = d ? attrOf(d.block.body, 'name') : undefined;
       if (d && nameAttr && attr?.kind === 'attr' && attr.name === 'id' && rest.length === 2) {
-        const n = this.eval(nameAttr.value, d.file, depth + 1);
+        const n = this.eval(nameAttr.value, this.fileOf(nameAttr, d.file), depth + 1);
         const id = n.k === 'str' ? this.dataId(d.type, n.v) : undefined;
         if (id) return { k: 'str', v: id, at };
       }
@@ -280,7 +355,7 @@ export class TfModule {
       this.evaluating.add(key);
       const saved = this.each;
       this.each = undefined;
-      const v = this.eval(arg.value, res.file, depth + 1);
+      const v = this.eval(arg.value, this.fileOf(arg, res.file), depth + 1);
       this.each = saved;
       this.evaluating.delete(key);
       return relocate(this.steps(v, rest.slice(i + 1), file, depth, text), at);
@@ -331,7 +406,7 @@ export class TfModule {
       const def = attrOf(decl.block.body, 'default');
       if (given) v = given;
       else if (set) v = this.eval(set.attr.value, set.file, depth + 1);
-      else v = def ? this.eval(def.value, decl.file, depth + 1) : unknown(`var.${name} (no default: the caller sets it)`, nowhere);
+      else v = def ? this.eval(def.value, this.fileOf(def, decl.file), depth + 1) : unknown(`var.${name} (no default: the caller sets it)`, nowhere);
       if (v.k === 'null') v = unknown(`var.${name} (${given ? 'null in the calling module' : `${set ? 'set to null' : 'default null'}: the caller sets it`})`, v.at);
     }
     this.cache.set(key, v);
