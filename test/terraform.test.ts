@@ -11,7 +11,7 @@ import { parseHcl, spanAt, type Attribute, type Block, type Expr } from '../src/
 import { parseHclJson } from '../src/sources/terraform/hcl-json.js';
 import { detectKind } from '../src/sources/detect.js';
 import { terraformSource } from '../src/sources/terraform/index.js';
-import { TfModule, type TfFile } from '../src/sources/terraform/module.js';
+import { scalarText, TfModule, type TfFile } from '../src/sources/terraform/module.js';
 import type { SourceHost } from '../src/sources/types.js';
 
 const host: SourceHost = { readFile: () => undefined, glob: () => [] };
@@ -187,6 +187,51 @@ describe('Terraform module evaluation', () => {
     expect(v('x')).toMatchObject({ k: 'ref', address: 'aws_api_gateway_rest_api.api', attr: 'id' });
     expect(v('y')).toMatchObject({ k: 'num', v: 3 });
     expect(v('z')).toMatchObject({ k: 'unknown', mentions: ['aws_api_gateway_rest_api.api'] });
+  });
+
+  it('evaluates merge, lookup, coalesce, format and replace over known values', () => {
+    const fm = moduleOf({
+      '/f/main.tf': [
+        'variable "origin" { default = "https://app.example.com" }',
+        'variable "open" {}',
+        'locals {',
+        '  base = { a = "1", b = "2" }',
+        '}',
+        'm1 = merge(local.base, { b = "3", c = "4" }, null)',
+        'm2 = merge(local.base, var.open)',
+        'l1 = lookup(local.base, "b")',
+        'l2 = lookup(local.base, "z", "fallback")',
+        'l3 = lookup(local.base, "z")',
+        'c1 = coalesce("", null, var.origin)',
+        'c2 = coalesce(var.open, "x")',
+        'f1 = format("\'%s\'", var.origin)',
+        'f2 = format("%s:%d %%", "port", 443)',
+        'f3 = format("%08.3f", 1)',
+        'f4 = format("%s %s", "one")',
+        'r1 = replace("https://*.example.com", "*", "app")',
+        'r2 = replace("abc", "/b/", "x")',
+        '',
+      ].join('\n'),
+    });
+    const f = fm.files[0]!;
+    const v = (name: string) => fm.eval(attr(f.hcl.body, name).value, f);
+    const obj = (x: ReturnType<typeof v>) => (x.k === 'obj' ? x.items.map((i) => [i.key, scalarText(i.value)]) : x.k);
+    expect(obj(v('m1'))).toEqual([['a', '1'], ['b', '3'], ['c', '4']]);
+    // an entry that merge takes from a literal stays where that literal is written
+    const b = (v('m1') as Extract<ReturnType<typeof v>, { k: 'obj' }>).items[1]!;
+    expect(lc(f.hcl, b.value.at.start, b.value.at.end)).toBe('6:30-6:33');
+    expect(v('m2')).toMatchObject({ k: 'unknown' });
+    expect(v('l1')).toMatchObject({ k: 'str', v: '2' });
+    expect(v('l2')).toMatchObject({ k: 'str', v: 'fallback' });
+    expect(v('l3')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/no such key/) });
+    expect(v('c1')).toMatchObject({ k: 'str', v: 'https://app.example.com' });
+    expect(v('c2')).toMatchObject({ k: 'unknown' });
+    expect(v('f1')).toMatchObject({ k: 'str', v: "'https://app.example.com'" });
+    expect(v('f2')).toMatchObject({ k: 'str', v: 'port:443 %' });
+    expect(v('f3')).toMatchObject({ k: 'unknown' });
+    expect(v('f4')).toMatchObject({ k: 'unknown' });
+    expect(v('r1')).toMatchObject({ k: 'str', v: 'https://app.example.com' });
+    expect(v('r2')).toMatchObject({ k: 'unknown' });
   });
 
   it('leaves what the module does not determine unknown, with the reason', () => {

@@ -8,7 +8,7 @@
  * - `<type>.<name>.<arg>` is the resource's own argument when it sets one (the joins Terraform
  *   users write: `aws_api_gateway_method.options.http_method`), otherwise a reference the
  *   mapping uses to link resources (`aws_api_gateway_rest_api.api.id`),
- * - a few pure functions over known values (`jsonencode`, `join`, `concat`, `lower`, ...),
+ * - a few pure functions over known values (`jsonencode`, `join`, `concat`, `merge`, `lookup`, `format`, ...),
  *   conditionals on known conditions, `==`/`!=`/`&&`/`||`/`!` on known values.
  * Everything else (data sources, module outputs, other functions, for expressions, template
  * directives, `count.index`, `each.value`) is unknown with the reason, never a guess.
@@ -485,11 +485,69 @@ export class TfModule {
         if (args.length !== 1 || a!.k !== 'list') return unknown(text, at);
         return { k: 'list', items: a!.items.filter((i) => !(i.k === 'str' && i.v === '') && i.k !== 'null'), at };
       }
+      case 'merge': {
+        // later keys win; each kept entry stays where it is written (null arguments add nothing)
+        const items: { key: string; keyAt: At; value: Val }[] = [];
+        for (const m of args) {
+          if (m.k === 'null') continue;
+          if (m.k !== 'obj') return unknown(text, at);
+          for (const it of m.items) {
+            const i = items.findIndex((x) => x.key === it.key);
+            if (i >= 0) items[i] = it;
+            else items.push(it);
+          }
+        }
+        return { k: 'obj', items, at };
+      }
+      case 'lookup': {
+        const key = b === undefined ? undefined : scalarText(b);
+        if (a?.k !== 'obj' || key === undefined || args.length > 3) return unknown(text, at);
+        const hit = a.items.find((x) => x.key === key);
+        if (hit) return relocate(hit.value, at);
+        return args.length === 3 ? relocate(args[2]!, at) : unknown(`${text} (no such key)`, at);
+      }
+      case 'coalesce': {
+        // the first argument that is neither null nor an empty string
+        for (const v of args) if (v.k !== 'null' && !(v.k === 'str' && v.v === '')) return relocate(v, at);
+        return unknown(text, at);
+      }
+      case 'format': {
+        const f = a?.k === 'str' ? formatted(a.v, args.slice(1)) : undefined;
+        return f === undefined ? unknown(text, at) : { k: 'str', v: f, at };
+      }
+      case 'replace': {
+        const [str, sub, by] = args.map(scalarText);
+        // a /regex/ substring is RE2 syntax: not evaluated
+        if (args.length !== 3 || str === undefined || sub === undefined || by === undefined || (sub.length > 1 && sub.startsWith('/') && sub.endsWith('/'))) return unknown(text, at);
+        return { k: 'str', v: str.split(sub).join(by), at };
+      }
       default:
-        void b;
         return unknown(text, at);
     }
   }
+}
+
+/** `format` with the verbs `%s`, `%v`, `%d` and `%%` over known scalars; undefined for anything else (widths, other verbs). */
+function formatted(spec: string, args: Val[]): string | undefined {
+  let next = 0;
+  let out = '';
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i]!;
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const verb = spec[++i];
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    const v = args[next++];
+    const t = v === undefined ? undefined : scalarText(v);
+    if (t === undefined || (verb !== 's' && verb !== 'v' && verb !== 'd') || (verb === 'd' && v!.k !== 'num')) return undefined;
+    out += t;
+  }
+  return next === args.length ? out : undefined;
 }
 
 export function unknown(reason: string, at: At): Val {
