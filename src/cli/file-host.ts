@@ -18,9 +18,9 @@ const fs = process.getBuiltinModule('node:fs');
 const { isAscii } = process.getBuiltinModule('node:buffer');
 
 /**
- * A file's text as UTF-8, as `readFileSync(path, 'utf8')` reads it, but faster for the usual
- * config: Node 20 decodes a file read as text about 3x slower than it reads the bytes, checks
- * that they are ASCII and copies them into a string (ASCII reads the same as Latin-1).
+ * A file's text as UTF-8, as `readFileSync(path, 'utf8')` reads it. Reading the bytes, checking
+ * natively that they are ASCII and copying them into a string (ASCII reads the same as Latin-1)
+ * is faster in Node 20 than its UTF-8 file read: 9-11 ms against 14-17 ms for a 4.4 MiB template.
  */
 export function readTextFile(path: string): string | undefined {
   try {
