@@ -189,7 +189,7 @@ describe('Terraform module evaluation', () => {
     expect(v('z')).toMatchObject({ k: 'unknown', mentions: ['aws_api_gateway_rest_api.api'] });
   });
 
-  it('evaluates merge, lookup, coalesce, format and replace over known values', () => {
+  it('evaluates merge, lookup, coalesce, format, replace and try over known values', () => {
     const fm = moduleOf({
       '/f/main.tf': [
         'variable "origin" { default = "https://app.example.com" }',
@@ -210,6 +210,11 @@ describe('Terraform module evaluation', () => {
         'f4 = format("%s %s", "one")',
         'r1 = replace("https://*.example.com", "*", "app")',
         'r2 = replace("abc", "/b/", "x")',
+        't1 = try(local.base.z, local.base.a)',
+        't2 = try(var.open, "x")',
+        't3 = try(local.base.z, local.base.y)',
+        't4 = try(local.base["b"], "x")',
+        't5 = try(var.origin.host, "none")',
         '',
       ].join('\n'),
     });
@@ -232,6 +237,13 @@ describe('Terraform module evaluation', () => {
     expect(v('f4')).toMatchObject({ k: 'unknown' });
     expect(v('r1')).toMatchObject({ k: 'str', v: 'https://app.example.com' });
     expect(v('r2')).toMatchObject({ k: 'unknown' });
+    // try: the first argument that is not an error in Terraform (a missing key or attribute); one
+    // the module does not determine stays unknown rather than falling through to a guess
+    expect(v('t1')).toMatchObject({ k: 'str', v: '1' });
+    expect(v('t2')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/var\.open/) });
+    expect(v('t3')).toMatchObject({ k: 'unknown', reason: expect.stringMatching(/no argument evaluates/) });
+    expect(v('t4')).toMatchObject({ k: 'str', v: '2' });
+    expect(v('t5')).toMatchObject({ k: 'str', v: 'none' });
   });
 
   it('leaves what the module does not determine unknown, with the reason', () => {

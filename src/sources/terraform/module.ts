@@ -8,7 +8,7 @@
  * - `<type>.<name>.<arg>` is the resource's own argument when it sets one (the joins Terraform
  *   users write: `aws_api_gateway_method.options.http_method`), otherwise a reference the
  *   mapping uses to link resources (`aws_api_gateway_rest_api.api.id`),
- * - a few pure functions over known values (`jsonencode`, `join`, `concat`, `merge`, `lookup`, `format`, ...),
+ * - a few pure functions over known values (`jsonencode`, `join`, `concat`, `merge`, `lookup`, `format`, `try`, ...),
  *   conditionals on known conditions, `==`/`!=`/`&&`/`||`/`!` on known values.
  * Everything else (data sources, module outputs, other functions, for expressions, template
  * directives, `count.index`, `each.value`) is unknown with the reason, never a guess.
@@ -40,8 +40,11 @@ export type Val =
   | { k: 'obj'; items: { key: string; keyAt: At; value: Val }[]; at: At }
   /** an attribute Terraform computes when it creates the resource (`id`, `root_resource_id`, `arn`) */
   | { k: 'ref'; address: string; attr: string; at: At }
-  /** `mentions`: resources the unknown value is built from (`"${aws_apigatewayv2_api.x.id}.execute-api..."`) */
-  | { k: 'unknown'; reason: string; at: At; mentions?: string[] };
+  /**
+   * `mentions`: resources the unknown value is built from (`"${aws_apigatewayv2_api.x.id}.execute-api..."`);
+   * `missing`: the value is an error in Terraform itself (a key or index a known value does not have), which `try` passes over
+   */
+  | { k: 'unknown'; reason: string; at: At; mentions?: string[]; missing?: true };
 
 /** A `module "name" { source = ... }` block: a call of another module. */
 export interface TfModuleCall {
@@ -378,13 +381,15 @@ export class TfModule {
       if (key === undefined) return unknown(text, cur.at);
       if (cur.k === 'obj') {
         const hit = cur.items.find((x) => x.key === String(key));
-        if (!hit) return unknown(`${text} (no such key)`, cur.at);
+        if (!hit) return { k: 'unknown', reason: `${text} (no such key)`, at: cur.at, missing: true };
         cur = hit.value;
       } else if (cur.k === 'list' && typeof key === 'number') {
         const hit = cur.items[key];
-        if (!hit) return unknown(`${text} (index out of range)`, cur.at);
+        if (!hit) return { k: 'unknown', reason: `${text} (index out of range)`, at: cur.at, missing: true };
         cur = hit;
-      } else return unknown(text, cur.at);
+      } else if (cur.k === 'ref') return unknown(text, cur.at);
+      // a step into a string, number, bool or null, or a name into a list: an error in Terraform too
+      else return { k: 'unknown', reason: `${text} (no such attribute)`, at: cur.at, missing: true };
     }
     return cur;
   }
@@ -432,6 +437,14 @@ export class TfModule {
   private call(e: Expr & { kind: 'call' }, file: TfFile, depth: number, at: At): Val {
     const text = `the function call ${short(raw(file, e))}`;
     if (e.expandFinal) return unknown(text, at);
+    if (e.name === 'try') {
+      // the first argument that is not an error in Terraform; one the module does not determine is unknown
+      for (const arg of e.args) {
+        const v = this.eval(arg, file, depth + 1);
+        if (v.k !== 'unknown' || !v.missing) return relocate(v, at);
+      }
+      return unknown(`${text} (no argument evaluates)`, at);
+    }
     const args = e.args.map((a) => this.eval(a, file, depth + 1));
     const firstUnknown = args.find((a) => a.k === 'unknown' || a.k === 'ref');
     if (firstUnknown) return unknown(text, at);
