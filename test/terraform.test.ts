@@ -685,6 +685,29 @@ resource "aws_s3_bucket_cors_configuration" "a" {
     expect(r.routes.map((x) => x.name)).toEqual(['S3 bucket aws_s3_bucket.a']);
     const origin = r.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
     expect(origin.value).toMatchObject({ kind: 'by-origin', cases: [{ when: { kind: 'exact', origin: 'https://app.example.com', span: { file: '/o/s3_override.tf', line: 3, column: 24 } } }] });
+    // a dynamic block is a block of its label's kind: a static override replaces it
+    const dynamic = load({
+      '/o/s3.tf': `resource "aws_s3_bucket" "b" {
+  dynamic "cors_rule" {
+    for_each = var.rules
+    content {
+      allowed_origins = cors_rule.value.origins
+      allowed_methods = ["GET"]
+    }
+  }
+}
+`,
+      '/o/override.tf': `resource "aws_s3_bucket" "b" {
+  cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["GET"]
+  }
+}
+`,
+    });
+    expect(dynamic.routes.map((x) => x.name)).toEqual(['S3 bucket aws_s3_bucket.b']);
+    const fixed = dynamic.routes[0]!.responders[0]!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!;
+    expect(fixed.value).toMatchObject({ kind: 'by-origin', cases: [{ when: { kind: 'exact', origin: 'https://app.example.com', span: { file: '/o/override.tf' } } }] });
   });
 
   it("overrides a module call's arguments", () => {
