@@ -1,6 +1,7 @@
 import type { RuleContext, Rule } from '../src/engine/rule.js';
 import { PROBE_ORIGINS, reflectsAnyOrigin } from '../src/model/origin.js';
 import { SpanReporter, credentialsFor, headerSites, valueSpanOf } from '../src/model/origin-scopes.js';
+import { spanKey } from './lib/grouping.js';
 
 /** Any request Origin is echoed into Access-Control-Allow-Origin (no credentials). */
 const rule: Rule = {
@@ -26,10 +27,7 @@ export function reflectedOriginFindings(context: RuleContext, withCredentials: b
   const reporter = new SpanReporter();
   const credentialed = new Set<string>();
   const sites = headerSites(context.routes, 'access-control-allow-origin').filter((s) => reflectsAnyOrigin(s.header.value));
-  const key = (s: (typeof sites)[number]): string => {
-    const sp = valueSpanOf(s.header);
-    return `${sp.file}\0${sp.line}\0${sp.column}\0${sp.via ?? ''}`;
-  };
+  const key = (s: (typeof sites)[number]): string => spanKey(valueSpanOf(s.header));
   for (const s of sites) if (credentialsFor(s, evil)) credentialed.add(key(s));
   for (const s of sites) {
     // A declaration credentialed in any scope belongs to the -with-credentials rule only.
