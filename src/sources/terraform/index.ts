@@ -11,7 +11,7 @@ import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/ty
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
-import { parseHcl, spanAt, type Block, type HclFile } from './hcl.js';
+import { parseHcl, spanAt, type Attribute, type Block, type HclFile } from './hcl.js';
 import { parseHclJson, parseTfvarsJson } from './hcl-json.js';
 import { attrOf, TfModule, type At, type TfFile, type Val } from './module.js';
 import { managedPolicyId, VehicleBuilder } from './as-cloudformation.js';
@@ -168,12 +168,13 @@ const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'provider
  * resolved, to compare directories). Undefined for a registry, git or URL source, which is not on
  * disk to read.
  */
-function localSource(block: Block, path: string): { written: string; start: number; end: number; dir: string; key: string } | undefined {
-  const value = attrOf(block.body, 'source')?.value;
+function localSource(block: Block, path: string): { attr: Attribute; written: string; start: number; end: number; dir: string; key: string } | undefined {
+  const attr = attrOf(block.body, 'source');
+  const value = attr?.value;
   // Terraform requires a literal string here
-  if (value?.kind !== 'string' || !/^\.\.?[\\/]/.test(value.value)) return undefined;
+  if (!attr || value?.kind !== 'string' || !/^\.\.?[\\/]/.test(value.value)) return undefined;
   const dir = join(dirname(path), value.value);
-  return { written: value.value, start: value.start, end: value.end, dir, key: resolve(dir) };
+  return { attr, written: value.value, start: value.start, end: value.end, dir, key: resolve(dir) };
 }
 
 /** The modules of one run, by directory (resolved). */
@@ -265,7 +266,7 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
       result.diagnostics.push({
         ruleId: 'unresolved-include',
         message: `module.${call.name}: its source "${source.written}" holds no Terraform files (.tf, .tf.json), so the routes that module defines were not checked`,
-        span: atSpan({ file: module.fileOf(attrOf(call.block.body, 'source')!, call.file), start: source.start, end: source.end }, via),
+        span: atSpan({ file: module.fileOf(source.attr, call.file), start: source.start, end: source.end }, via),
       });
       continue;
     }

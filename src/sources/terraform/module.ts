@@ -95,8 +95,8 @@ export class TfModule {
   private readonly cache = new Map<string, Val>();
   /** `each.key`/`each.value` of the resource instance being read (see `withEach`) */
   private each: { key: Val; value: Val } | undefined;
-  /** the file of each item (and attribute value) an override file merged into a block of another file */
-  private readonly overridden = new WeakMap<object, TfFile>();
+  /** the file of each item (and attribute value) an override file merged into a block of another file (none without override files) */
+  private overridden: WeakMap<object, TfFile> | undefined;
 
   /**
    * `dataId(type, name)`: the id a `data` source yields when its arguments determine it (a
@@ -186,16 +186,18 @@ export class TfModule {
 
   /** Records the file of items merged in from an override file (and of everything in them). */
   private markFrom(items: BodyItem[], file: TfFile): void {
+    const overridden = (this.overridden ??= new WeakMap());
     for (const i of items) {
-      this.overridden.set(i, file);
-      if (i.type === 'attribute') this.overridden.set(i.value, file);
+      overridden.set(i, file);
+      if (i.type === 'attribute') overridden.set(i.value, file);
       else this.markFrom(i.body, file);
     }
   }
 
   /** The file an item of `owner`'s block is written in: `owner`'s, unless an override file merged it in. */
   fileOf(item: object, owner: TfFile): TfFile {
-    return this.overridden.get(item) ?? owner;
+    // (every position and value of the mapping asks: without override files, no lookup)
+    return this.overridden === undefined ? owner : (this.overridden.get(item) ?? owner);
   }
 
   /** Evaluates `fn` for one `for_each` instance: `each.key` and `each.value` are known there. */
