@@ -141,14 +141,20 @@ function readModule(inputs: InputFile[], context: InputFile[], result: SourceRes
   }
   if (read.length === 0) return read;
   for (const f of context) {
-    const hcl = parseModuleFile(f.path, f.text);
-    if (hcl.error) continue;
-    result.files.set(f.path, f.text);
-    read.push({ hcl, tfvars: TFVARS.test(f.path) });
+    const r = readContextFile(f.path, f.text, result);
+    if (r) read.push(r);
   }
   const rank = (r: ReadFile) => (r.tfvars ? `1${tfvarsRank(r.hcl.file)}` : '0');
   read.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
   return read;
+}
+
+/** A file read for context, not given to lint: one with a syntax error is left out quietly. */
+function readContextFile(path: string, text: string, result: SourceResult): ReadFile | undefined {
+  const hcl = parseModuleFile(path, text);
+  if (hcl.error) return undefined;
+  result.files.set(path, text);
+  return { hcl, tfvars: TFVARS.test(path) };
 }
 
 /** A path as a message shows it: relative to the working directory when inside it (as the formatters show files). */
@@ -202,11 +208,8 @@ function calledModuleFiles({ dir, key }: { dir: string; key: string }, modules: 
   }
   for (const path of paths) {
     const text = modules.host.readFile(path);
-    if (text === undefined) continue;
-    const hcl = parseModuleFile(path, text);
-    if (hcl.error) continue;
-    result.files.set(path, text);
-    out.push({ hcl, tfvars: false });
+    const r = text === undefined ? undefined : readContextFile(path, text, result);
+    if (r) out.push(r);
   }
   return out;
 }
