@@ -805,6 +805,19 @@ describe('Terraform JSON syntax (.tf.json)', () => {
 describe('Terraform robustness (property)', () => {
   const TOKENS = ['resource', '"x"', '{', '}', '[', ']', '(', ')', '=', '\n', ' ', '"${', '%{', '<<EOT\n', '<<-EOT\n', 'EOT\n', '#', '//', '/*', '*/', 'var.a', 'local.b', 'aws_s3_bucket.b.id', ',', ':', '?', '.', '*', '\\', '"', 'true', '1.5e3', 'for', 'in', '=>', '...', 'cors_rule', 'aws_api_gateway_method'];
 
+  it('reports an operator at the end of the text inside the text (found by the token soup)', () => {
+    // `"x" *` once read the label as an expression and `*` at the end as a two-character operator.
+    for (const text of ['resource "x" *', 'resource "x" * 2 {}', 'a = 1 *', 'a = 1 &', 'a = 1 =', 'resource " \\', 'a = "\\u12', 'a = "\\']) {
+      const f = parseHcl('/p/a.tf', text);
+      expect(f.error, text).toBeDefined();
+      expect(f.error!.start, text).toBeLessThanOrEqual(text.length);
+      expect(f.error!.end, text).toBeLessThanOrEqual(text.length);
+    }
+    expect(parseHcl('/p/a.tf', 'resource "x" *').error!.message).toBe('Expected "{" to open the "resource" block, found "*"');
+    expect(parseHcl('/p/a.tf', 'a = 1 *').error).toMatchObject({ message: 'Expected an expression, found end of file', start: 7 });
+    expect(parseHcl('/p/a.tf', 'a = "\\').error).toMatchObject({ message: 'Invalid escape sequence "\\" in a quoted string', start: 5, end: 6 });
+  });
+
   it('never throws on token soup', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }), (tokens) => {
@@ -813,6 +826,7 @@ describe('Terraform robustness (property)', () => {
         if (f.error) {
           expect(f.error.start).toBeGreaterThanOrEqual(0);
           expect(f.error.start).toBeLessThanOrEqual(text.length);
+          expect(f.error.end).toBeLessThanOrEqual(text.length);
         }
         load({ '/p/a.tf': text });
       }),

@@ -130,8 +130,11 @@ class Parser {
 
   constructor(readonly text: string) {}
 
-  fail(message: string, start = this.pos, end = Math.min(this.text.length, start + 1)): never {
-    throw new Stop({ message, start, end: Math.max(start, end) });
+  fail(message: string, start = this.pos, end = start + 1): never {
+    // an error at the end of the text (a lone `\`, an operator with nothing after it) stays inside it
+    const n = this.text.length;
+    const from = Math.min(start, n);
+    throw new Stop({ message, start: from, end: Math.min(Math.max(from, end), n) });
   }
 
   enter(): void {
@@ -221,7 +224,7 @@ class Parser {
     for (;;) {
       const l = this.text[this.pos];
       if (l === '"') {
-        const s = this.expr();
+        const s = this.quoted(); // a label is one string: `"x" * 2` is not a label
         if (s.kind !== 'string') this.fail('A block label must be a plain string, without interpolation', s.start, s.end);
         labels.push({ value: s.value, start: s.start, end: s.end });
       } else if (isIdStart(l)) {
@@ -280,7 +283,7 @@ class Parser {
     this.skip();
     const t = this.text;
     const two = t.slice(this.pos, this.pos + 2);
-    if (two in BINARY) {
+    if (two.length === 2 && two in BINARY) {
       this.pos += 2;
       return two;
     }
