@@ -123,4 +123,25 @@ describe('S3 bucket CORS', () => {
   it('sends Vary: Origin', () => {
     expect(responderFor(bucket, 'GET')!.headers.some((h) => h.name === 'Vary' && h.value.kind === 'literal' && /Origin/.test(h.value.text))).toBe(true);
   });
+
+  it('leaves request origins the known entries do not match unknown when an entry is not known here', () => {
+    const text = `Parameters:
+  SiteOrigin: { Type: String }
+Resources:
+  Files:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: [https://app.example.com, !Ref SiteOrigin]
+            AllowedMethods: [GET]
+`;
+    const acao = (bucketOf: string) => preflightResponder(load(bucketOf).routes.find((r) => r.name === 'S3 bucket Files')!)!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!.value;
+    const value = acao(text);
+    if (value.kind !== 'by-origin') throw new Error('by-origin expected');
+    expect(value.cases.map((c) => c.when)).toMatchObject([{ kind: 'exact', origin: 'https://app.example.com' }]);
+    // not "no header" (null): the parameter may allow that origin
+    expect(value.otherwise).toEqual({ kind: 'unknown', reason: 'parameter SiteOrigin has no Default' });
+    expect(acao(text.replace('{ Type: String }', '{ Type: String, Default: https://admin.example.com }'))).toMatchObject({ otherwise: null });
+  });
 });

@@ -11,6 +11,8 @@ import type { Resource, Template } from './template.js';
 
 interface S3Rule {
   origins: { text: string; span: Span }[];
+  /** why some of the rule's origins are not known (a parameter without a value, an import) */
+  unknownOrigins?: string;
   methods: string[];
   headers: string[] | { unknown: string };
   expose: string[];
@@ -41,8 +43,12 @@ export function bucketCorsRules(t: Template, bucket: Resource): { rules: S3Rule[
   const rules: S3Rule[] = [];
   for (const r of t.list(t.get(corsPair.value, 'CorsRules')) ?? []) {
     const originsPair = t.pair(r, 'AllowedOrigins');
-    const origins = (t.list(originsPair?.value) ?? []).flatMap((o) => {
+    let unknownOrigins: string | undefined;
+    const listed = t.list(originsPair?.value);
+    if (originsPair && !listed) unknownOrigins = 'AllowedOrigins is only known at deploy time';
+    const origins = (listed ?? []).flatMap((o) => {
       const s = t.str(o);
+      if (!s.ok) unknownOrigins ??= s.reason;
       return s.ok ? [{ text: s.text, span: t.spanNode(o) }] : [];
     });
     const headersPair = t.pair(r, 'AllowedHeaders');
@@ -56,6 +62,7 @@ export function bucketCorsRules(t: Template, bucket: Resource): { rules: S3Rule[
       span: t.spanNode(r),
     };
     if (headersPair) rule.headersSpan = t.spanPair(headersPair);
+    if (unknownOrigins !== undefined) rule.unknownOrigins = unknownOrigins;
     const maxAge = t.pair(r, 'MaxAge');
     const m = t.str(maxAge?.value);
     if (maxAge && m.ok) rule.maxAge = { value: m.text, span: t.spanPair(maxAge) };
@@ -67,6 +74,9 @@ export function bucketCorsRules(t: Template, bucket: Resource): { rules: S3Rule[
 function byRule(rules: S3Rule[], pick: (r: S3Rule, origin: { text: string }) => { kind: 'literal'; text: string } | { kind: 'reflect' } | null | { kind: 'unknown'; reason: string }): HeaderValue {
   const cases: OriginCase[] = [];
   for (const r of rules) for (const o of r.origins) cases.push({ when: matcher(o.text, o.span), then: pick(r, o) });
+  // an origin not known here may match any request origin the known ones do not
+  const unknown = rules.find((r) => r.unknownOrigins !== undefined)?.unknownOrigins;
+  if (unknown !== undefined) return { kind: 'by-origin', cases, otherwise: { kind: 'unknown', reason: unknown } };
   if (cases.length === 1 && cases[0]!.when.kind === 'wildcard' && (cases[0]!.when as { pattern: string }).pattern === '*') {
     const only = cases[0]!.then;
     if (only === null) return { kind: 'unknown', reason: 'absent' };
