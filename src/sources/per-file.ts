@@ -1,5 +1,5 @@
 /** The per-file loop the YAML/JSON sources share: one file's failure never costs the others. */
-import type { SourceResult } from '../model/types.js';
+import type { SourceDiagnostic, SourceResult } from '../model/types.js';
 import type { InputFile } from './types.js';
 
 /**
@@ -13,13 +13,18 @@ export function loadEachFile(files: InputFile[], what: string, loadOne: (file: I
     try {
       loadOne(f, result);
     } catch (err) {
-      result.diagnostics.push({
-        ruleId: 'parse-error',
-        fatal: true,
-        message: `Internal error while reading this ${what}: ${(err as Error).message}`,
-        span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-      });
+      result.diagnostics.push(internalError(what, f.path, err));
     }
   }
   return result;
+}
+
+/** A source bug (an exception while reading the file at `path`) as a fatal `parse-error` on that file. */
+export function internalError(what: string, path: string, err: unknown): SourceDiagnostic {
+  return {
+    ruleId: 'parse-error',
+    fatal: true,
+    message: `Internal error while reading this ${what}: ${(err as Error).message}`,
+    span: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+  };
 }

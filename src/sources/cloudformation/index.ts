@@ -3,9 +3,10 @@
  * (explicit and implicit), HTTP APIs (ApiGatewayV2), CloudFront distributions and S3 bucket
  * CORS, each normalized into Routes of the common model.
  */
+import { resolve } from 'node:path';
 import type { Route, SourceDiagnostic, SourceResult } from '../../model/types.js';
-import { loadEachFile } from '../per-file.js';
-import type { InputFile, SourceAdapter } from '../types.js';
+import { internalError, loadEachFile } from '../per-file.js';
+import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { isMap, parseYaml, type ParsedDocument } from '../yaml-positions.js';
 import { parseJson } from '../json-positions.js';
 import { openApiToHttpApi, openApiToRestApi } from '../openapi/convert.js';
@@ -14,8 +15,10 @@ import { cloudFrontRoutes, type OriginInfo } from './cloudfront.js';
 import { buildHttpApis } from './http.js';
 import { buildRestApis } from './rest.js';
 import { s3Routes, bucketCorsRules } from './s3.js';
+import { shownPath } from '../shown-path.js';
+import { mayNest, nestedStacks, readThrough, type NestedStack } from './nested.js';
 import { buildSamApis, buildSamHttpApis } from './sam.js';
-import { Template } from './template.js';
+import { Template, type GivenParameters } from './template.js';
 
 export function parseTemplateText(path: string, text: string): ParsedDocument {
   const first = /\S/.exec(text)?.[0];
@@ -27,10 +30,15 @@ export interface TemplateModel {
   http: HttpApiModel[];
   routes: Route[];
   diagnostics: SourceDiagnostic[];
+  /** the template read (undefined when the document is not a mapping) */
+  template?: Template;
 }
 
-/** Everything one template declares, as intermediate models and routes. */
-export function templateRoutes(doc: ParsedDocument): TemplateModel {
+/**
+ * Everything one template declares, as intermediate models and routes; `given`: the parameter
+ * values a parent stack gives it, when it is read as a nested stack.
+ */
+export function templateRoutes(doc: ParsedDocument, given?: GivenParameters): TemplateModel {
   const out: TemplateModel = { rest: [], http: [], routes: [], diagnostics: [] };
   if (!isMap(doc.root)) {
     if (doc.root !== null) {
@@ -38,7 +46,8 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
     }
     return out;
   }
-  const t = new Template(doc);
+  const t = new Template(doc, given);
+  out.template = t;
   const rest = buildRestApis(t, (api, body) => openApiToRestApi(t, body, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }));
   out.diagnostics.push(...rest.diagnostics);
   out.rest.push(...rest.apis, ...buildSamApis(t));
@@ -92,16 +101,123 @@ export function templateRoutes(doc: ParsedDocument): TemplateModel {
   return out;
 }
 
+/** How deep nested stacks are followed (CloudFormation allows five levels). */
+const MAX_NESTING = 16;
+
+/** The templates of a run, parsed once, and those read from disk for nested stacks. */
+interface Templates {
+  /** by resolved path; null: read from disk and not a template (the reason is the value of `unreadable`) */
+  docs: Map<string, ParsedDocument | null>;
+  unreadable: Map<string, string>;
+  host: SourceHost;
+  result: SourceResult;
+}
+
+/** A nested stack's template: one of the run's, else read from disk; null when there is none to read. */
+function childTemplate(path: string, templates: Templates): ParsedDocument | null {
+  const known = templates.docs.get(path);
+  if (known !== undefined) return known;
+  const text = templates.host.readFile(path);
+  let doc: ParsedDocument | null = null;
+  if (text === undefined) templates.unreadable.set(path, 'cannot be read');
+  else {
+    const parsed = parseTemplateText(path, text);
+    const fatal = parsed.diagnostics.find((d) => d.fatal);
+    if (fatal) templates.unreadable.set(path, `is not valid ${parsed.format === 'json' ? 'JSON' : 'YAML'} (line ${fatal.span.line}: ${fatal.message})`);
+    else if (!isMap(parsed.root)) templates.unreadable.set(path, 'is not a template');
+    else {
+      doc = parsed;
+      templates.result.files.set(path, text);
+    }
+  }
+  templates.docs.set(path, doc);
+  return doc;
+}
+
+/**
+ * Lints the stacks `t` nests whose template is a local file, each with the parameters `t` gives
+ * it, and theirs in turn. `chain`: the templates from the one linted on its own down to `t`;
+ * `address`: `t`'s stack path from there (`Orders/`), before its nested stacks' logical ids.
+ */
+function lintNested(t: Template, templates: Templates, chain: string[], address: string): void {
+  const result = templates.result;
+  for (const s of nestedStacks(t)) {
+    // CloudFormation rejects a stack that nests itself; a deeper tree than this is not followed
+    if (chain.includes(s.path) || chain.length >= MAX_NESTING) continue;
+    const doc = childTemplate(s.path, templates);
+    if (doc === null) {
+      result.diagnostics.push(unresolvedTemplate(t, s, templates.unreadable.get(s.path) ?? 'cannot be read'));
+      continue;
+    }
+    const path = `${address}${s.id}`;
+    const via = `${s.kind} ${path}, nested in ${shownPath(t.doc.file)}`;
+    const m = templateRoutes(doc, { values: s.parameters, by: `${s.kind} ${s.id} of ${shownPath(t.doc.file)}` });
+    for (const r of readThrough(m.routes, via, `${s.kind}:${path}/`)) result.routes.push(r);
+    for (const d of readThrough(m.diagnostics, via, '')) result.diagnostics.push(d);
+    if (m.template && mayNest(m.template)) lintNested(m.template, templates, [...chain, s.path], `${path}/`);
+  }
+}
+
+function unresolvedTemplate(t: Template, s: NestedStack, why: string): SourceDiagnostic {
+  const key = s.kind === 'stack' ? 'TemplateURL' : 'Location';
+  return {
+    ruleId: 'unresolved-include',
+    message: `${s.kind === 'stack' ? 'Nested stack' : 'Nested application'} ${s.id}: its ${key} "${s.written}" ${why}, so the routes that template defines were not checked`,
+    span: t.spanNode(s.at),
+  };
+}
+
 export const cloudformationSource: SourceAdapter = {
   kind: 'cloudformation',
-  load(files: InputFile[]): SourceResult {
-    return loadEachFile(files, 'template', (f, result) => {
+  load(files: InputFile[], host: SourceHost): SourceResult {
+    // Each template on its own first; nested stacks are looked at only when a template has some.
+    const read: { key: string; m: TemplateModel }[] = [];
+    const docs = new Map<string, ParsedDocument | null>();
+    const result = loadEachFile(files, 'template', (f, result) => {
       const doc = parseTemplateText(f.path, f.text);
       result.diagnostics.push(...doc.diagnostics);
       if (!doc.root) return;
-      const m = templateRoutes(doc);
-      result.routes.push(...m.routes);
-      result.diagnostics.push(...m.diagnostics);
+      const key = resolve(f.path);
+      docs.set(key, doc);
+      read.push({ key, m: templateRoutes(doc) });
     });
+    const templates: Templates = { docs, unreadable: new Map(), host, result };
+    const nesting = read.filter((r) => r.m.template !== undefined && mayNest(r.m.template));
+    // A template another one of the run nests (directly or down a chain from one nothing nests)
+    // is linted with the parameters it is given there, as a Terraform module through its calls;
+    // on its own only when nothing here nests it.
+    const reached = nesting.length === 0 ? new Set<string>() : reachedThroughNesting(read.map((r) => ({ key: r.key, nests: r.m.template && mayNest(r.m.template) ? nestedStacks(r.m.template).map((s) => s.path) : [] })));
+    for (const { key, m } of read) {
+      if (reached.has(key)) continue;
+      for (let i = 0; i < m.routes.length; i++) result.routes.push(m.routes[i]!);
+      for (let i = 0; i < m.diagnostics.length; i++) result.diagnostics.push(m.diagnostics[i]!);
+      if (m.template === undefined || !mayNest(m.template)) continue;
+      try {
+        lintNested(m.template, templates, [key], '');
+      } catch (err) {
+        result.diagnostics.push(internalError('template', m.template.doc.file, err));
+      }
+    }
+    return result;
   },
 };
+
+/**
+ * The templates of a run that are linted through a nesting stack: those another template nests,
+ * directly or down a chain, from one nothing nests (a cycle, which CloudFormation rejects, has no
+ * such start: its templates are linted on their own).
+ */
+function reachedThroughNesting(templates: { key: string; nests: string[] }[]): Set<string> {
+  const nests = new Map(templates.map((t) => [t.key, t.nests.filter((n) => n !== t.key)]));
+  const nested = new Set(templates.flatMap((t) => t.nests));
+  const reached = new Set<string>();
+  const queue = [...nests.keys()].filter((k) => !nested.has(k));
+  while (queue.length) {
+    for (const n of nests.get(queue.pop()!) ?? []) {
+      if (reached.has(n)) continue;
+      reached.add(n);
+      queue.push(n);
+    }
+  }
+  return reached;
+}

@@ -6,7 +6,7 @@
  * becomes unknown with a reason, never a guess.
  */
 import type { Span } from '../../model/types.js';
-import { child, entries, isMap, isScalar, isSeq, keptPairs, onlyPair, pairOf, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
+import { child, entries, isMap, isScalar, isSeq, keptPairs, onlyPair, pairOf, ScalarNode, SeqNode, spanOf, type ParsedDocument, type YMap, type YNode, type YPair } from '../yaml-positions.js';
 
 export interface Resource {
   id: string;
@@ -25,6 +25,21 @@ export interface Resource {
 
 export type Str = { ok: true; text: string } | { ok: false; reason: string };
 
+/**
+ * The parameter values a parent stack gives a nested one (`AWS::CloudFormation::Stack` or
+ * `AWS::Serverless::Application` `Parameters`), resolved in the parent; `by` names the parent's
+ * resource for the reasons of values it does not know (`stack Orders`).
+ */
+export interface GivenParameters {
+  values: ReadonlyMap<string, Str>;
+  by: string;
+}
+
+/** Parameter types whose value is a list: a comma-separated text splits into its items. */
+const LIST_TYPE = /^(?:CommaDelimitedList|List<.*>)$/;
+/** Parameter types whose `Default` is the name of an SSM parameter, not the value. */
+const SSM_TYPE = /^AWS::SSM::Parameter::Value</;
+
 
 const PSEUDO: Record<string, string | undefined> = {
   'AWS::NoValue': undefined,
@@ -40,14 +55,25 @@ export class Template {
   /** created resources per type, in template order */
   private readonly byType = new Map<string, Resource[]>();
   private readonly evaluating = new Set<string>();
+  /** parameter types, for parameters whose type changes what a value means (lists, SSM names) */
+  private readonly parameterTypes = new Map<string, string>();
+  /** values built for parameters: per `Ref` node (given values) or per `Default` node (lists) */
+  private readonly parameterNodes = new Map<YNode, YNode>();
 
-  constructor(readonly doc: ParsedDocument) {
+  constructor(
+    readonly doc: ParsedDocument,
+    readonly given?: GivenParameters,
+  ) {
     const root = doc.root;
     this.globals = child(root, 'Globals');
     const transform = child(root, 'Transform');
     const transforms = isSeq(transform) ? transform.items : transform ? [transform] : [];
     this.isSam = transforms.some((t) => isScalar(t) && /^AWS::Serverless/.test(t.text));
-    for (const p of entries(child(root, 'Parameters'))) this.parameters.set(p.key, child(p.value, 'Default'));
+    for (const p of entries(child(root, 'Parameters'))) {
+      const type = child(p.value, 'Type');
+      if (isScalar(type) && (LIST_TYPE.test(type.text) || SSM_TYPE.test(type.text))) this.parameterTypes.set(p.key, type.text);
+      this.parameters.set(p.key, child(p.value, 'Default'));
+    }
     for (const p of entries(child(root, 'Conditions'))) this.conditions.set(p.key, p.value);
     const resources = entries(child(root, 'Resources'));
     for (let i = 0; i < resources.length; i++) {
@@ -166,12 +192,41 @@ export class Template {
     if (p.key === 'Ref' && p.value.kind === 'scalar') {
       const name = p.value.text;
       if (name === 'AWS::NoValue') return undefined;
-      if (this.parameters.size !== 0 && this.parameters.has(name)) {
-        const def = this.parameters.get(name);
-        return def ? this.deref(def, depth + 1) : n;
-      }
+      if (this.parameters.size !== 0 && this.parameters.has(name)) return this.parameterValue(name, n, depth);
     }
     return n;
+  }
+
+  /**
+   * What `Ref` to parameter `name` (the node `ref`) stands for: the value the parent stack gives
+   * (a text, placed at the `Ref`), else the `Default`; a list parameter's text as its items.
+   * `ref` itself when the value is not known here.
+   */
+  private parameterValue(name: string, ref: YNode, depth: number): YNode | undefined {
+    const type = this.parameterTypes.get(name);
+    const given = this.given?.values.get(name);
+    if (given !== undefined) {
+      if (!given.ok) return ref;
+      let node = this.parameterNodes.get(ref);
+      if (node === undefined) this.parameterNodes.set(ref, (node = valueNode(given.text, type, ref.start, ref.end)));
+      return node;
+    }
+    if (type !== undefined && SSM_TYPE.test(type)) return ref;
+    const def = this.parameters.get(name);
+    if (def === undefined) return ref;
+    if (type === undefined || def.kind !== 'scalar') return this.deref(def, depth + 1);
+    let node = this.parameterNodes.get(def);
+    if (node === undefined) this.parameterNodes.set(def, (node = valueNode(def.text, type, def.start, def.end)));
+    return node;
+  }
+
+  /** Why parameter `name` has no value here, or undefined when it has one. */
+  private unknownParameter(name: string): string | undefined {
+    const given = this.given?.values.get(name);
+    if (given !== undefined) return given.ok ? undefined : `parameter ${name} is given by ${this.given!.by}: ${given.reason}`;
+    const type = this.parameterTypes.get(name);
+    if (type !== undefined && SSM_TYPE.test(type)) return `parameter ${name} is read from SSM Parameter Store at deploy time`;
+    return this.parameters.get(name) === undefined ? `parameter ${name} has no Default` : undefined;
   }
 
   /** A property of a map after deref. */
@@ -321,7 +376,7 @@ export class Template {
         const name = isScalar(arg) ? arg.text : '';
         if (name in PSEUDO) return { ok: false, reason: `${name} has no value` };
         if (name.startsWith('AWS::')) return { ok: false, reason: `the pseudo parameter ${name} is only known at deploy time` };
-        if (this.parameters.has(name)) return { ok: false, reason: `parameter ${name} has no Default` };
+        if (this.parameters.has(name)) return { ok: false, reason: this.unknownParameter(name) ?? `parameter ${name} is a list where a string is expected` };
         if (this.resources.has(name)) return { ok: false, reason: `Ref ${name} is a physical id only known at deploy time` };
         return { ok: false, reason: `Ref ${name} names no parameter or resource of this template` };
       }
@@ -378,8 +433,9 @@ export class Template {
         return all;
       }
       if (this.parameters.has(name)) {
-        const def = this.parameters.get(name);
-        const s = def ? this.str(def, depth + 1) : { ok: false as const, reason: `parameter ${name} has no Default` };
+        const unknown = this.unknownParameter(name);
+        const given = this.given?.values.get(name);
+        const s: Str = unknown !== undefined ? { ok: false, reason: unknown } : given?.ok ? given : this.str(this.parameters.get(name), depth + 1);
         if (s.ok) return s.text;
         failure ??= s.reason;
         return all;
@@ -389,4 +445,15 @@ export class Template {
     });
     return failure ? { ok: false, reason: failure } : { ok: true, text };
   }
+}
+
+/**
+ * A parameter's value as a node at `start`..`end`: a string, or for a list type its comma-separated
+ * items (CloudFormation splits the text and keeps each item as written).
+ */
+function valueNode(text: string, type: string | undefined, start: number, end: number): YNode {
+  if (type === undefined || !LIST_TYPE.test(type)) return new ScalarNode(text, text, true, start, end);
+  // "each member string is space trimmed" (the CloudFormation parameter reference)
+  const items = text === '' ? [] : text.split(',').map((item) => item.trim());
+  return new SeqNode(items.map((item) => new ScalarNode(item, item, true, start, end)), start, end);
 }

@@ -6,10 +6,12 @@
  * Terraform file, line and column it comes from. A module's `module` blocks with a local source
  * lint the modules they call, with the values they give those modules' variables.
  */
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/types.js';
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
+import { internalError } from '../per-file.js';
+import { shownPath } from '../shown-path.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
 import { parseHcl, spanAt, type Attribute, type Block, type HclFile } from './hcl.js';
 import { parseHclJson, parseTfvarsJson } from './hcl-json.js';
@@ -155,12 +157,6 @@ function readContextFile(path: string, text: string, result: SourceResult): Read
   if (hcl.error) return undefined;
   result.files.set(path, text);
   return { hcl, tfvars: TFVARS.test(path) };
-}
-
-/** A path as a message shows it: relative to the working directory when inside it (as the formatters show files). */
-function shownPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /** How deep module calls are followed (Terraform has no limit; real trees are a few levels deep). */
@@ -318,15 +314,8 @@ function reachedThroughCalls(groups: { key: string; read: ReadFile[] }[]): Set<s
 }
 
 /** A source bug costs this module only, reported on each of its files. */
-function internalError(group: InputFile[], err: unknown, result: SourceResult): void {
-  for (const f of group) {
-    result.diagnostics.push({
-      ruleId: 'parse-error',
-      fatal: true,
-      message: `Internal error while reading this Terraform module: ${(err as Error).message}`,
-      span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-    });
-  }
+function moduleError(group: InputFile[], err: unknown, result: SourceResult): void {
+  for (const f of group) result.diagnostics.push(internalError('Terraform module', f.path, err));
 }
 
 export const terraformSource: SourceAdapter = {
@@ -351,7 +340,7 @@ export const terraformSource: SourceAdapter = {
         groups.push({ key, group, read });
         if (read.length) modules.byDir.set(key, read);
       } catch (err) {
-        internalError(group, err, result);
+        moduleError(group, err, result);
       }
     }
     // A module another one here calls is linted through its calls, with the values they give its
@@ -363,7 +352,7 @@ export const terraformSource: SourceAdapter = {
       try {
         lintModule(read, result, modules, [key]);
       } catch (err) {
-        internalError(group, err, result);
+        moduleError(group, err, result);
       }
     }
     return result;

@@ -1,0 +1,96 @@
+/**
+ * Nested stacks: `AWS::CloudFormation::Stack` (`TemplateURL`) and `AWS::Serverless::Application`
+ * (`Location`) resources whose template is a local file, as `aws cloudformation package` and
+ * `sam build` read them (relative to the parent template's directory). The child template is
+ * linted with the `Parameters` the parent gives it, as a Terraform module is through its call.
+ */
+import { dirname, resolve } from 'node:path';
+import type { Span } from '../../model/types.js';
+import type { YNode } from '../yaml-positions.js';
+import type { Str, Template } from './template.js';
+
+export interface NestedStack {
+  /** the parent's logical id */
+  id: string;
+  kind: 'stack' | 'application';
+  /** the local path as written, and where it is written */
+  written: string;
+  at: YNode;
+  /** the path resolved against the parent template's directory */
+  path: string;
+  /** the parameter values the parent gives, resolved in the parent */
+  parameters: Map<string, Str>;
+}
+
+const STACK = 'AWS::CloudFormation::Stack';
+const APPLICATION = 'AWS::Serverless::Application';
+/** A location that is not a local file: an S3 or HTTPS URL (what `package` writes), or any other scheme. */
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Whether a template may nest stacks (no resource lookups for the usual template without any). */
+export function mayNest(t: Template): boolean {
+  return t.ofType(STACK).length > 0 || t.ofType(APPLICATION).length > 0;
+}
+
+/**
+ * The nested stacks of a template whose template is a local file. A URL, a serverless
+ * application from the repository (`ApplicationId`), or a location only known at deploy time is
+ * not on disk to read and is skipped.
+ */
+export function nestedStacks(t: Template): NestedStack[] {
+  const out: NestedStack[] = [];
+  for (const r of t.ofType(STACK, APPLICATION)) {
+    const kind = r.type === STACK ? 'stack' : 'application';
+    const at = t.get(r.props, kind === 'stack' ? 'TemplateURL' : 'Location');
+    if (at === undefined || at.kind !== 'scalar' || at.text === '' || REMOTE.test(at.text)) continue;
+    const parameters = new Map<string, Str>();
+    const given = t.get(r.props, 'Parameters');
+    if (given !== undefined && given.kind === 'map') {
+      for (const p of given.pairs) parameters.set(p.key, t.str(p.value));
+    }
+    out.push({ id: r.id, kind, written: at.text, at, path: resolve(dirname(t.doc.file), at.text), parameters });
+  }
+  return out;
+}
+
+/**
+ * Copies of the routes and diagnostics of a template read through a nested stack, with `via` on
+ * every span (findings there name the stack they were read through) and route ids under the
+ * stack's address: the same template read for two stacks gives two sets, and shares no span.
+ */
+export function readThrough<T extends object>(items: T[], via: string, idPrefix: string): T[] {
+  const copies = new Map<object, unknown>();
+  const copy = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const known = copies.get(value);
+    if (known !== undefined) return known;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      copies.set(value, out);
+      for (const item of value) out.push(copy(item));
+      return out;
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    // only the model's plain records are copied (a Map, a RegExp or a class instance is shared)
+    if (proto !== Object.prototype && proto !== null) return value;
+    if (isSpan(value)) {
+      const out: Span = { ...value, via };
+      copies.set(value, out);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    copies.set(value, out);
+    for (const [k, v] of Object.entries(value)) out[k] = copy(v);
+    return out;
+  };
+  return items.map((item) => {
+    const out = copy(item) as T & { id?: unknown };
+    if (typeof out.id === 'string') out.id = idPrefix + out.id;
+    return out;
+  });
+}
+
+function isSpan(value: object): value is Span {
+  const v = value as Partial<Span>;
+  return typeof v.file === 'string' && typeof v.line === 'number' && typeof v.column === 'number' && typeof v.endLine === 'number';
+}
