@@ -63,6 +63,18 @@ describe('corslint simulate', () => {
     expect(JSON.parse(hit.stdout)).toMatchObject({ allowed: true, route: { line: 5 } });
   });
 
+  it('names the nested stack a route was read through', () => {
+    const dir = 'fixtures/rules/wildcard-origin-with-credentials/cloudformation-nested-stack-passes-star';
+    const args = ['simulate', `${dir}/parent.yaml`, '--origin', 'https://app.example.com', '--method', 'GET', '--credentials', '--path', '/profile'];
+    const json = run([...args, '--format', 'json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      route: { file: `${dir}/stacks/profile-api.yaml`, line: 21, via: `stack ProfileApi, nested in ${dir}/parent.yaml` },
+      failedCheck: 'wildcard-origin-with-credentials',
+    });
+    expect(run(args).stdout).toContain(`Route: GET /profile (Api)  ${dir}/stacks/profile-api.yaml:21 (in stack ProfileApi, nested in ${dir}/parent.yaml)`);
+  });
+
   it('picks the location by --path/--host and runs spec mode on request', () => {
     const dir = 'fixtures/rules/client-blocked/web-and-app-blocked';
     const feed = run(['simulate', dir, '--origin', 'https://app.example.com', '--method', 'GET', '--credentials', '--path', '/feed/today', '--host', 'api.example.com:8080', '--format', 'json', '--mode', 'spec']);

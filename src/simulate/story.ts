@@ -38,7 +38,9 @@ export function formatStory(sim: Simulation, ctx: StoryContext): string {
   const modeText = sim.mode === 'spec' ? 'the Fetch standard' : 'Chrome, Firefox and Safari';
   out.push(c.bold(`${describeRequest(ctx.request)}  [${modeText}]`));
   if (sim.route) {
-    out.push(`Route: ${sim.route.name}  ${c.dim(where(sim.route.span, ctx.cwd))}`);
+    // a template or module read through a nested stack or a module call: which one (the steps' lines are in the same file)
+    const via = sim.route.span.via === undefined ? '' : ` (in ${sim.route.span.via})`;
+    out.push(`Route: ${sim.route.name}  ${c.dim(where(sim.route.span, ctx.cwd) + via)}`);
   }
   for (const reason of ctx.selection) out.push(c.dim(`  ${reason}`));
   out.push('');
@@ -92,7 +94,7 @@ export function simulationJson(sim: Simulation, ctx: StoryContext): Record<strin
   return {
     allowed: sim.allowed,
     preflightSent: sim.preflightSent,
-    route: sim.route ? { file: rel(sim.route.span), line: sim.route.span.line } : null,
+    route: sim.route ? { file: rel(sim.route.span), line: sim.route.span.line, ...(sim.route.span.via === undefined ? {} : { via: sim.route.span.via }) } : null,
     failedCheck: sim.failedCheck,
     steps: sim.primary.steps.map((s) => stepJson(s, ctx.cwd)),
     verdict: sim.verdict,
