@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { hostFor, mayInclude, readTextFile } from '../src/cli/file-host.js';
 import { fsHost } from '../src/cli/host.js';
+import { lintFiles } from '../src/engine/lint.js';
 import { discoverFiles, UsageError as DiscoverUsageError } from '../src/cli/discover.js';
 import { UsageError } from '../src/cli/usage-error.js';
 import { ConfigError, ConfigLoader } from '../src/config/index.js';
@@ -152,6 +153,21 @@ describe('discovery loads globbing only for directories and globs', () => {
     await expect(discoverFiles(['nope.conf'], { cwd: dir })).rejects.toThrow(/No such file or directory: nope.conf/);
     await expect(discoverFiles(['*.yaml'], { cwd: dir })).rejects.toThrow(/No files matching the pattern "\*\.yaml"/);
     await expect(discoverFiles(['nope.conf'], { cwd: dir })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('never reads a device or a FIFO, which may never end: not as an input, not for an include or a nested template', async () => {
+    const dir = tree({ 'a.conf': '' });
+    spawnSync('mkfifo', [join(dir, 'pipe')]);
+    await expect(discoverFiles(['/dev/zero'], { cwd: dir })).rejects.toThrow(/Not a file or directory: \/dev\/zero/);
+    await expect(discoverFiles(['pipe'], { cwd: dir })).rejects.toThrow(/Not a file or directory: pipe/);
+    for (const path of ['/dev/zero', join(dir, 'pipe'), dir]) {
+      expect(readTextFile(path)).toBeUndefined();
+      expect(fsHost.readFile(path)).toBeUndefined();
+    }
+    expect(readTextFile(join(dir, 'a.conf'))).toBe('');
+    const text = 'http {\n  server {\n    include /dev/zero;\n  }\n}\n';
+    const results = await lintFiles([{ path: join(dir, 'nginx.conf'), text }], { rules: allRules, settings: { clients: [], sites: [] }, host: await hostFor([{ path: join(dir, 'nginx.conf'), text }]) });
+    expect(results.flatMap((x) => x.messages).map((m) => [m.ruleId, m.line])).toEqual([['unresolved-include', 3]]);
   });
 });
 

@@ -88,6 +88,8 @@ export async function discoverFiles(patterns: string[], options: DiscoverOptions
         }
         continue;
       }
+      // a device, a FIFO or a socket: reading it may never end
+      throw new UsageError(`Not a file or directory: ${pattern}`);
     }
     const { glob, isDynamicPattern } = await loadGlob();
     if (isDynamicPattern(pattern)) {

@@ -24,6 +24,8 @@ const { isAscii } = process.getBuiltinModule('node:buffer');
  */
 export function readTextFile(path: string): string | undefined {
   try {
+    // a device or a FIFO (`include /dev/zero;`, a TemplateURL naming /dev/stdin) would never end
+    if (!fs.statSync(path).isFile()) return undefined;
     const bytes = fs.readFileSync(path);
     return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   } catch {

@@ -1,12 +1,13 @@
 /** File access for sources, backed by the real file system (see file-host.ts for the lint command's lazier choice). */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import type { SourceHost } from '../sources/types.js';
 
 export const fsHost: SourceHost = {
   readFile(path) {
     try {
-      return readFileSync(path, 'utf8');
+      // a device or a FIFO (`include /dev/zero;`) would never end
+      return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
     } catch {
       return undefined;
     }
