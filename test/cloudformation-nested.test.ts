@@ -230,3 +230,29 @@ Resources:
     expect(messages(results, 'insecure-origin-allowed')).toHaveLength(1);
   });
 });
+
+describe('route groups stay within the template, document or module that declares them', () => {
+  const groupsOf = async (files: Record<string, string>) => {
+    const root = tree(files);
+    const results = await lintFiles(
+      Object.keys(files).map((n) => ({ path: join(root, n), text: fsHost.readFile(join(root, n))! })),
+      { rules: allRules, settings: { clients: [], sites: [] }, host: fsHost },
+    );
+    return { root, results };
+  };
+
+  it('OpenAPI: two documents of one name are two APIs', async () => {
+    const doc = fsHost.readFile(join(import.meta.dirname, '..', 'fixtures/rules/invalid-mapping-expression/openapi-unquoted.yaml'))!;
+    const { root, results } = await groupsOf({ 'orders/api.yaml': doc, 'billing/api.yaml': doc });
+    const files = results.filter((r) => r.messages.some((m) => m.ruleId === 'cors-headers-missing-on-errors')).map((r) => r.filePath);
+    expect(files.sort()).toEqual([join(root, 'billing/api.yaml'), join(root, 'orders/api.yaml')]);
+  });
+
+  it('Terraform: two root modules with the same addresses', async () => {
+    const main = fsHost.readFile(join(import.meta.dirname, '..', 'fixtures/rules/wildcard-origin-with-credentials/terraform-module-passes-star/modules/profile-api/main.tf'))!;
+    const noErrors = main.replace(/resource "aws_api_gateway_gateway_response"[\s\S]*?\n}\n/g, '');
+    const { root, results } = await groupsOf({ 'a/main.tf': noErrors, 'b/main.tf': noErrors });
+    const files = results.filter((r) => r.messages.some((m) => m.ruleId === 'cors-headers-missing-on-errors')).map((r) => r.filePath);
+    expect(files.sort()).toEqual([join(root, 'a/main.tf'), join(root, 'b/main.tf')]);
+  });
+});

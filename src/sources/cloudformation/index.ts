@@ -35,10 +35,22 @@ export interface TemplateModel {
 }
 
 /**
- * Everything one template declares, as intermediate models and routes; `given`: the parameter
- * values a parent stack gives it, when it is read as a nested stack.
+ * Puts route groups (`rest-api:Api`, named by logical id) under `scope`, so that two templates of
+ * one run, each with its own `Api`, never share a group (one's CORS would count as the other's).
  */
-export function templateRoutes(doc: ParsedDocument, given?: GivenParameters): TemplateModel {
+export function scopeGroups(routes: readonly Route[], scope: string): void {
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i]!;
+    if (r.group !== undefined) r.group = `${scope}#${r.group}`;
+  }
+}
+
+/**
+ * Everything one template declares, as intermediate models and routes; `given`: the parameter
+ * values a parent stack gives it, when it is read as a nested stack; `scope`: what makes its
+ * route groups unique in the run (the file, unless the caller knows better).
+ */
+export function templateRoutes(doc: ParsedDocument, given?: GivenParameters, scope = doc.file): TemplateModel {
   const out: TemplateModel = { rest: [], http: [], routes: [], diagnostics: [] };
   if (!isMap(doc.root)) {
     if (doc.root !== null) {
@@ -98,6 +110,7 @@ export function templateRoutes(doc: ParsedDocument, given?: GivenParameters): Te
   };
   out.routes.push(...cloudFrontRoutes(t, origins));
   out.routes.push(...s3Routes(t));
+  scopeGroups(out.routes, scope);
   return out;
 }
 

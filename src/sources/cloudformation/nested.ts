@@ -55,8 +55,9 @@ export function nestedStacks(t: Template): NestedStack[] {
 
 /**
  * Copies of the routes and diagnostics of a template read through a nested stack, with `via` on
- * every span (findings there name the stack they were read through) and route ids under the
- * stack's address: the same template read for two stacks gives two sets, and shares no span.
+ * every span (findings there name the stack they were read through) and route ids and groups
+ * under the stack's address: the same template read for two stacks gives two sets, sharing no
+ * span and no group.
  */
 export function readThrough<T extends object>(items: T[], via: string, idPrefix: string): T[] {
   const copies = new Map<object, unknown>();
@@ -84,8 +85,9 @@ export function readThrough<T extends object>(items: T[], via: string, idPrefix:
     return out;
   };
   return items.map((item) => {
-    const out = copy(item) as T & { id?: unknown };
+    const out = copy(item) as T & { id?: unknown; group?: unknown };
     if (typeof out.id === 'string') out.id = idPrefix + out.id;
+    if (typeof out.group === 'string') out.group = idPrefix + out.group;
     return out;
   });
 }

@@ -1,7 +1,7 @@
 /** OpenAPI 2/3 source (API Gateway exports and hand-written definitions with x-amazon-apigateway-* extensions). */
 import type { SourceResult } from '../../model/types.js';
 import { httpApiToRoutes, restApiToRoutes } from '../cloudformation/apigw.js';
-import { parseTemplateText } from '../cloudformation/index.js';
+import { parseTemplateText, scopeGroups } from '../cloudformation/index.js';
 import { Template } from '../cloudformation/template.js';
 import { loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter } from '../types.js';
@@ -21,7 +21,10 @@ export const openapiSource: SourceAdapter = {
       const id = f.path.replace(/^.*[\\/]/, '');
       const span = spanOf(doc, 0, 0);
       const api = openApiDocumentApi(t, doc.root, { id, label, source: 'openapi', span });
-      result.routes.push(...('http' in api ? httpApiToRoutes(api.http) : restApiToRoutes(api.rest)));
+      const routes = 'http' in api ? httpApiToRoutes(api.http) : restApiToRoutes(api.rest);
+      // (the API is named by the file's name: two `api.yaml` of one run are two APIs)
+      scopeGroups(routes, f.path);
+      result.routes.push(...routes);
     });
   },
 };
