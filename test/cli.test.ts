@@ -425,3 +425,25 @@ describe('rules and explain', () => {
     expect(unknown.stderr).toMatch(/Unknown rule "no-such-rule"/);
   });
 });
+
+describe('one run for the files of one configuration', () => {
+  /** A REST API `Api` with a CORS OPTIONS mock and no gateway responses: cors-headers-missing-on-errors. */
+  const api = readFileSync(join(import.meta.dirname, '..', 'fixtures/rules/wildcard-origin-with-credentials/rest-mock-exact-origin.yaml'), 'utf8').replace(/ {2}Default4xx:[\s\S]*$/, '');
+
+  it('lints files without a config file together: a nested template through its parent only', () => {
+    const nested = join(import.meta.dirname, '..', 'fixtures/rules/wildcard-origin-with-credentials/cloudformation-nested-stack-passes-star');
+    const dir = project({ 'parent.yaml': readFileSync(join(nested, 'parent.yaml'), 'utf8'), 'stacks/profile-api.yaml': readFileSync(join(nested, 'stacks/profile-api.yaml'), 'utf8').replace('Default: https://app.example.com', 'Default: "*"') });
+    // (alone, its own default would fire too: it is not linted alone)
+    const r = corslint(['parent.yaml', 'stacks/profile-api.yaml', '--format', 'json'], { cwd: dir });
+    const star = json(r).flatMap((x) => x.messages.filter((m) => m.ruleId === 'wildcard-origin-with-credentials'));
+    expect(star).toHaveLength(2);
+    expect(star.every((m) => m.message.endsWith(`(in stack ProfileApi, nested in parent.yaml)`))).toBe(true);
+  });
+
+  it('keeps two templates apart whose APIs have the same logical id', () => {
+    const dir = project({ 'orders/template.yaml': api, 'billing/template.yaml': api });
+    const r = corslint(['orders', 'billing', '--format', 'json'], { cwd: dir });
+    const missing = json(r).flatMap((x) => x.messages.filter((m) => m.ruleId === 'cors-headers-missing-on-errors').map(() => x.filePath));
+    expect(missing.sort()).toEqual([join(dir, 'billing/template.yaml'), join(dir, 'orders/template.yaml')]);
+  });
+});

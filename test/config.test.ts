@@ -49,6 +49,14 @@ describe('config discovery', () => {
     expect(configuredSeverity(nested, 'reflected-origin', join(dir, 'legacy/deep/x.conf'))).toBe('error');
   });
 
+  it('gives every file without a config file the same configuration, so they are linted in one run', async () => {
+    const dir = tree({ 'a/x.conf': '', 'b/c/y.yaml': '' });
+    const loader = new ConfigLoader({ cwd: dir, knownRules: KNOWN });
+    const a = await loader.forFile(join(dir, 'a/x.conf'));
+    expect(a.filepath).toBeUndefined();
+    expect(await loader.forFile(join(dir, 'b/c/y.yaml'))).toBe(a);
+  });
+
   it('reads package.json#corslint, .yml, corslint.config.mjs and corslint.config.js', async () => {
     const dir = tree({
       'a/package.json': JSON.stringify({ name: 'x', corslint: { sites: ['example.com'] } }),

@@ -209,6 +209,9 @@ export class ConfigLoader {
   /** where lilconfig stops searching upward, as lilconfig computes it */
   private readonly stopDir = resolve(os.homedir());
 
+  /** `noConfig`, once made */
+  private unconfigured: ResolvedConfig | undefined;
+
   constructor(private readonly options: ConfigLoaderOptions) {}
 
   private explorer(): Promise<Explorer> {
@@ -254,7 +257,7 @@ export class ConfigLoader {
       return this.explicit;
     }
     const dir = resolve(dirname(filePath));
-    if (!this.mayHaveConfig(dir)) return this.defaults(this.options.cwd);
+    if (!this.mayHaveConfig(dir)) return this.noConfig();
     let found: { config: unknown; filepath: string } | null;
     try {
       found = await (await this.explorer()).search(dir);
@@ -262,7 +265,7 @@ export class ConfigLoader {
       if (err instanceof ConfigError) throw err;
       throw new ConfigError(`Cannot load the configuration near ${filePath}: ${(err as Error).message}`);
     }
-    if (!found) return this.defaults(this.options.cwd);
+    if (!found) return this.noConfig();
     return this.validated(found.filepath, found.config);
   }
 
@@ -281,6 +284,15 @@ export class ConfigLoader {
       throw new ConfigError(`${path} has no "corslint" key`);
     }
     return this.validated(path, loaded?.config);
+  }
+
+  /**
+   * The configuration of files no config file applies to: one object for all of them, so they are
+   * linted in one run (a nested template with its parent, a module with its caller) as files that
+   * share a config file are.
+   */
+  private noConfig(): ResolvedConfig {
+    return (this.unconfigured ??= this.defaults(this.options.cwd));
   }
 
   private defaults(dir: string): ResolvedConfig {
