@@ -2,7 +2,7 @@
  * The engine: detect each input's kind, let its source build routes, run the rules, and
  * turn reports into ESLint-shaped results per file.
  */
-import type { SourceKind, SourceResult, Span } from '../model/types.js';
+import type { Route, SourceKind, SourceResult, Span } from '../model/types.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../sources/types.js';
 import { detectKind } from '../sources/detect.js';
 import { loadPatternSupport, needsPatternSupport, prepareOriginAnalysis } from '../model/patterns.js';
@@ -91,6 +91,8 @@ export function classify(files: InputFile[], forcedKind?: SourceKind): Map<Sourc
 
 export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: SourceHost, timing?: Timing): Promise<SourceResult> {
   const merged: SourceResult = { routes: [], diagnostics: [], files: new Map() };
+  /** documents read as part of another file, with the routes of the source that read them so */
+  let partOf: Map<string, Route[]> | undefined;
   for (const [kind, files] of byKind) {
     const loader = LOADERS[kind];
     if (!loader) continue;
@@ -114,6 +116,13 @@ export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: So
     merged.diagnostics.push(...result.diagnostics);
     for (const [k, v] of result.files) merged.files.set(k, v);
     for (const f of files) if (!merged.files.has(f.path)) merged.files.set(f.path, f.text);
+    if (result.readAsPartOf) for (const p of result.readAsPartOf) (partOf ??= new Map()).set(p, result.routes);
+  }
+  // A document another source read as part of a file of the run: only that reading's routes count.
+  if (partOf) {
+    const owned = new Set<Route>();
+    for (const routes of partOf.values()) for (const r of routes) owned.add(r);
+    merged.routes = merged.routes.filter((r) => owned.has(r) || !partOf!.has(r.span.file));
   }
   // Rules and the simulator test regexes synchronously: load that support (a large lazy chunk) first, if needed.
   if (needsPatternSupport(merged.routes)) await loadPatternSupport();

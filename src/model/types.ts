@@ -293,4 +293,10 @@ export interface SourceResult {
   diagnostics: SourceDiagnostic[];
   /** every file the source read (including resolved includes), with its text, for suppressions and fixes */
   files: Map<string, string>;
+  /**
+   * Files this source read as part of another file of the run (an OpenAPI definition a SAM API
+   * includes): routes other sources made of them on their own are dropped, as what is deployed is
+   * the definition with the template's settings.
+   */
+  readAsPartOf?: Set<string>;
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Route, SourceDiagnostic, SourceResult } from '../../model/types.js';
 import { internalError, loadEachFile } from '../per-file.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
-import { isMap, parseYaml, type ParsedDocument } from '../yaml-positions.js';
+import { isMap, parseYaml, type ParsedDocument, type YNode } from '../yaml-positions.js';
 import { parseJson } from '../json-positions.js';
 import { openApiToHttpApi, openApiToRestApi } from '../openapi/convert.js';
 import { httpApiToRoutes, restApiToRoutes, type HttpApiModel, type RestApiModel } from './apigw.js';
@@ -18,7 +18,8 @@ import { s3Routes, bucketCorsRules } from './s3.js';
 import { shownPath } from '../shown-path.js';
 import { mayNest, nestedStacks, readThrough, type NestedStack } from './nested.js';
 import { buildSamApis, buildSamHttpApis } from './sam.js';
-import { Template, type GivenParameters } from './template.js';
+import { includeLocation, localFile, type DefinitionReader, type IncludedDefinition } from './include.js';
+import { Template, type GivenParameters, type Resource } from './template.js';
 
 export function parseTemplateText(path: string, text: string): ParsedDocument {
   const first = /\S/.exec(text)?.[0];
@@ -45,12 +46,18 @@ export function scopeGroups(routes: readonly Route[], scope: string): void {
   }
 }
 
-/**
- * Everything one template declares, as intermediate models and routes; `given`: the parameter
- * values a parent stack gives it, when it is read as a nested stack; `scope`: what makes its
- * route groups unique in the run (the file, unless the caller knows better).
- */
-export function templateRoutes(doc: ParsedDocument, given?: GivenParameters, scope = doc.file): TemplateModel {
+export interface TemplateOptions {
+  /** the parameter values a parent stack gives the template, when it is read as a nested stack */
+  given?: GivenParameters;
+  /** what makes its route groups unique in the run (default: the file) */
+  scope?: string;
+  /** reads API definitions from other files (`AWS::Include`, `DefinitionUri`), reporting into the given list; none: inline bodies only */
+  definitions?: (diagnostics: SourceDiagnostic[]) => DefinitionReader;
+}
+
+/** Everything one template declares, as intermediate models and routes. */
+export function templateRoutes(doc: ParsedDocument, options: TemplateOptions = {}): TemplateModel {
+  const { given, scope = doc.file, definitions } = options;
   const out: TemplateModel = { rest: [], http: [], routes: [], diagnostics: [] };
   if (!isMap(doc.root)) {
     if (doc.root !== null) {
@@ -60,11 +67,27 @@ export function templateRoutes(doc: ParsedDocument, given?: GivenParameters, sco
   }
   const t = new Template(doc, given);
   out.template = t;
-  const rest = buildRestApis(t, (api, body) => openApiToRestApi(t, body, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }));
+  const reader = definitions?.(out.diagnostics);
+  // An imported definition: inline, or included from another file (read as part of this template).
+  const definition = (api: Resource, body: YNode) => {
+    const included = reader?.body(t, body, `${api.id} Body`);
+    return included === undefined ? { t, root: body } : included;
+  };
+  const rest = buildRestApis(t, (api, body) => {
+    const d = definition(api, body);
+    return d ? openApiToRestApi(d.t, d.root, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }) : undefined;
+  });
   out.diagnostics.push(...rest.diagnostics);
-  out.rest.push(...rest.apis, ...buildSamApis(t));
-  const http = buildHttpApis(t, (api, body) => openApiToHttpApi(t, body, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }), out.diagnostics);
-  out.http.push(...http, ...buildSamHttpApis(t));
+  out.rest.push(...rest.apis, ...buildSamApis(t, reader));
+  const http = buildHttpApis(
+    t,
+    (api, body) => {
+      const d = definition(api, body);
+      return d ? openApiToHttpApi(d.t, d.root, { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api) }) : { id: api.id, label: api.id, source: 'cloudformation', span: t.spanResource(api), routes: [] };
+    },
+    out.diagnostics,
+  );
+  out.http.push(...http, ...buildSamHttpApis(t, reader));
   // Each API's routes under the logical id their route ids start with (`rest-api:<id>/...`,
   // `http-api:<id>/...`); merged per id only when a CloudFront origin asks (most templates have no distribution).
   const perApi: { id: string; routes: Route[] }[] = [];
@@ -117,16 +140,17 @@ export function templateRoutes(doc: ParsedDocument, given?: GivenParameters, sco
 /** How deep nested stacks are followed (CloudFormation allows five levels). */
 const MAX_NESTING = 16;
 
-/** The templates of a run, parsed once, and those read from disk for nested stacks. */
+/** The templates of a run, parsed once, and the documents read from disk for nested stacks and API definitions. */
 interface Templates {
-  /** by resolved path; null: read from disk and not a template (the reason is the value of `unreadable`) */
+  /** by resolved path; null: read from disk and not a mapping (the reason is the value of `unreadable`) */
   docs: Map<string, ParsedDocument | null>;
   unreadable: Map<string, string>;
   host: SourceHost;
   result: SourceResult;
+  definitions: (diagnostics: SourceDiagnostic[]) => DefinitionReader;
 }
 
-/** A nested stack's template: one of the run's, else read from disk; null when there is none to read. */
+/** A nested stack's template or an included definition: one of the run's, else read from disk; null when there is none to read. */
 function childTemplate(path: string, templates: Templates): ParsedDocument | null {
   const known = templates.docs.get(path);
   if (known !== undefined) return known;
@@ -137,7 +161,7 @@ function childTemplate(path: string, templates: Templates): ParsedDocument | nul
     const parsed = parseTemplateText(path, text);
     const fatal = parsed.diagnostics.find((d) => d.fatal);
     if (fatal) templates.unreadable.set(path, `is not valid ${parsed.format === 'json' ? 'JSON' : 'YAML'} (line ${fatal.span.line}: ${fatal.message})`);
-    else if (!isMap(parsed.root)) templates.unreadable.set(path, 'is not a template');
+    else if (!isMap(parsed.root)) templates.unreadable.set(path, 'is not a YAML or JSON mapping');
     else {
       doc = parsed;
       templates.result.files.set(path, text);
@@ -164,11 +188,52 @@ function lintNested(t: Template, templates: Templates, chain: string[], address:
     }
     const path = `${address}${s.id}`;
     const via = `${s.kind} ${path}, nested in ${shownPath(t.doc.file)}`;
-    const m = templateRoutes(doc, { values: s.parameters, by: `${s.kind} ${s.id} of ${shownPath(t.doc.file)}` });
+    const m = templateRoutes(doc, { given: { values: s.parameters, by: `${s.kind} ${s.id} of ${shownPath(t.doc.file)}` }, definitions: templates.definitions });
     for (const r of readThrough(m.routes, via, `${s.kind}:${path}/`)) result.routes.push(r);
     for (const d of readThrough(m.diagnostics, via, '')) result.diagnostics.push(d);
     if (m.template && mayNest(m.template)) lintNested(m.template, templates, [...chain, s.path], `${path}/`);
   }
+}
+
+/**
+ * Reads the API definitions templates include from local files, as part of the template (its
+ * parameters and conditions apply); what it cannot read is `unresolved-include` at the location.
+ * The files read are recorded in `readAsPartOf`: their own lint as OpenAPI documents is dropped.
+ */
+function definitionReader(templates: Templates, diagnostics: SourceDiagnostic[]): DefinitionReader {
+  const unresolved = (t: Template, at: YNode, message: string) => diagnostics.push({ ruleId: 'unresolved-include', message, span: t.spanNode(at) });
+  const read = (t: Template, location: YNode, what: string): IncludedDefinition | null => {
+    const written = location.kind === 'scalar' ? location.text : undefined;
+    const path = localFile(t, location);
+    if (path === undefined) {
+      unresolved(t, location, written ? `${what} "${written}" is not a local file, which corslint cannot read: its routes were not checked` : `${what} is only known at deploy time: its routes were not checked`);
+      return null;
+    }
+    const doc = childTemplate(path, templates);
+    if (doc === null) {
+      unresolved(t, location, `${what} "${written}" ${templates.unreadable.get(path) ?? 'cannot be read'}: its routes were not checked`);
+      return null;
+    }
+    const result = templates.result;
+    (result.readAsPartOf ??= new Set()).add(path);
+    return { t: Template.included(doc, t), root: doc.root! };
+  };
+  return {
+    body(t, value, what) {
+      const location = includeLocation(t, value);
+      return location === undefined ? undefined : read(t, location, what);
+    },
+    uri(t, entry, what) {
+      const value = t.valueOf(entry);
+      if (entry === undefined || value === undefined) return undefined;
+      if (value.kind === 'map') {
+        // (`{Bucket, Key}`; an intrinsic function resolving to a local path is not a SAM form)
+        diagnostics.push({ ruleId: 'unresolved-include', message: `${what} is an S3 object, which corslint cannot read: its routes were not checked`, span: t.spanKey(entry) });
+        return null;
+      }
+      return read(t, value, what);
+    },
+  };
 }
 
 function unresolvedTemplate(t: Template, s: NestedStack, why: string): SourceDiagnostic {
@@ -185,16 +250,23 @@ export const cloudformationSource: SourceAdapter = {
   load(files: InputFile[], host: SourceHost): SourceResult {
     // Each template on its own first; nested stacks are looked at only when a template has some.
     const read: { key: string; m: TemplateModel }[] = [];
-    const docs = new Map<string, ParsedDocument | null>();
+    const templates: Templates = {
+      docs: new Map(),
+      unreadable: new Map(),
+      host,
+      result: { routes: [], diagnostics: [], files: new Map() },
+      definitions: (diagnostics) => definitionReader(templates, diagnostics),
+    };
     const result = loadEachFile(files, 'template', (f, result) => {
+      templates.result = result;
       const doc = parseTemplateText(f.path, f.text);
       result.diagnostics.push(...doc.diagnostics);
       if (!doc.root) return;
       const key = resolve(f.path);
-      docs.set(key, doc);
-      read.push({ key, m: templateRoutes(doc) });
+      templates.docs.set(key, doc);
+      read.push({ key, m: templateRoutes(doc, { definitions: templates.definitions }) });
     });
-    const templates: Templates = { docs, unreadable: new Map(), host, result };
+    templates.result = result;
     const nesting = read.filter((r) => r.m.template !== undefined && mayNest(r.m.template));
     // A template another one of the run nests (directly or down a chain from one nothing nests)
     // is linted with the parameters it is given there, as a Terraform module through its calls;

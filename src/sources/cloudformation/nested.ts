@@ -7,6 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Span } from '../../model/types.js';
 import type { YNode } from '../yaml-positions.js';
+import { REMOTE } from './include.js';
 import type { Str, Template } from './template.js';
 
 export interface NestedStack {
@@ -24,8 +25,6 @@ export interface NestedStack {
 
 const STACK = 'AWS::CloudFormation::Stack';
 const APPLICATION = 'AWS::Serverless::Application';
-/** A location that is not a local file: an S3 or HTTPS URL (what `package` writes), or any other scheme. */
-const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** Whether a template may nest stacks (no resource lookups for the usual template without any). */
 export function mayNest(t: Template): boolean {

@@ -18,6 +18,7 @@ import { insertKeyAfter, replaceValue, type TextFix } from './edits.js';
 import { readHttpCors } from './http.js';
 import { gatewayResponseStatus } from './rest.js';
 import type { Resource, Template } from './template.js';
+import type { DefinitionReader } from './include.js';
 
 /** SAM Globals merged under a resource's Properties (the resource wins; maps merge key by key). */
 function mergedProps(t: Template, section: string, r: Resource | undefined): YMap {
@@ -258,7 +259,20 @@ function samGatewayResponses(t: Template, node: YNode | undefined): GwGatewayRes
   return out;
 }
 
-export function buildSamApis(t: Template): RestApiModel[] {
+/**
+ * The definition a SAM API is imported from: `DefinitionBody` (inline, or an `AWS::Include`) or a
+ * local `DefinitionUri`, read by `read` (no reader: inline bodies only).
+ */
+function samDefinition(t: Template, props: YMap, id: string, read: DefinitionReader | undefined): { t: Template; root: YNode } | undefined {
+  const body = t.get(props, 'DefinitionBody');
+  if (read) {
+    const included = body !== undefined ? read.body(t, body, `${id} DefinitionBody`) : read.uri(t, t.pair(props, 'DefinitionUri'), `${id} DefinitionUri`);
+    if (included !== undefined) return included ?? undefined;
+  }
+  return isMap(body) ? { t, root: body } : undefined;
+}
+
+export function buildSamApis(t: Template, read?: DefinitionReader): RestApiModel[] {
   const events = functionEvents(t, 'Api', 'RestApiId');
   const apis: { id: string; res?: Resource }[] = t.ofType('AWS::Serverless::Api').map((r) => ({ id: r.id, res: r }));
   if (events.has('ServerlessRestApi') && !t.resources.has('ServerlessRestApi')) apis.push({ id: 'ServerlessRestApi' });
@@ -267,11 +281,11 @@ export function buildSamApis(t: Template): RestApiModel[] {
     const props = mergedProps(t, 'Api', res);
     const auth = readSamAuth(t, t.get(props, 'Auth'), false);
     const span = res ? t.spanResource(res) : events.get(id)![0]!.span;
-    const body = t.get(props, 'DefinitionBody');
-    const api: RestApiModel = isMap(body)
-      ? openApiToRestApi(t, body, { id, label: id, source: 'cloudformation', span })
+    const definition = samDefinition(t, props, id, read);
+    const api: RestApiModel = definition
+      ? openApiToRestApi(definition.t, definition.root, { id, label: id, source: 'cloudformation', span })
       : { id, label: id, source: 'cloudformation', span, resources: [], gatewayResponses: [] };
-    if (isMap(body) && auth.defaultName && auth.defaultPair) {
+    if (definition && auth.defaultName && auth.defaultPair) {
       for (const r of api.resources) for (const m of r.methods) if (m.auth.length === 0 && m.method !== 'OPTIONS') m.auth = [requirementFor(t, auth, auth.defaultName, t.spanKey(auth.defaultPair))]; // (not a push: operations may share their auth lists)
     }
     const byPath = new Map(api.resources.map((r) => [r.path, r]));
@@ -305,7 +319,7 @@ export function buildSamApis(t: Template): RestApiModel[] {
   return out;
 }
 
-export function buildSamHttpApis(t: Template): HttpApiModel[] {
+export function buildSamHttpApis(t: Template, read?: DefinitionReader): HttpApiModel[] {
   const events = functionEvents(t, 'HttpApi', 'ApiId');
   const apis: { id: string; res?: Resource }[] = t.ofType('AWS::Serverless::HttpApi').map((r) => ({ id: r.id, res: r }));
   if (events.has('ServerlessHttpApi') && !t.resources.has('ServerlessHttpApi')) apis.push({ id: 'ServerlessHttpApi' });
@@ -315,8 +329,8 @@ export function buildSamHttpApis(t: Template): HttpApiModel[] {
     const auth = readSamAuth(t, t.get(props, 'Auth'), true);
     if (t.bool(t.get(t.get(props, 'Auth'), 'EnableIamAuthorizer')) === true) auth.authorizers.set('AWS_IAM', { name: 'AWS_IAM', type: 'AWS_IAM', headers: ['Authorization'], span: span0(t, res) });
     const span = res ? t.spanResource(res) : events.get(id)![0]!.span;
-    const body = t.get(props, 'DefinitionBody');
-    const api: HttpApiModel = isMap(body) ? openApiToHttpApi(t, body, { id, label: id, source: 'cloudformation', span }) : { id, label: id, source: 'cloudformation', span, routes: [] };
+    const definition = samDefinition(t, props, id, read);
+    const api: HttpApiModel = definition ? openApiToHttpApi(definition.t, definition.root, { id, label: id, source: 'cloudformation', span }) : { id, label: id, source: 'cloudformation', span, routes: [] };
     for (const ev of events.get(id) ?? []) {
       const reqs = eventAuth(t, auth, ev);
       const route: HttpRoute = {

@@ -32,7 +32,8 @@ export type Str = { ok: true; text: string } | { ok: false; reason: string };
  */
 export interface GivenParameters {
   values: ReadonlyMap<string, Str>;
-  by: string;
+  /** (undefined: the reasons are the parent's own, as for a document the parent includes) */
+  by?: string;
 }
 
 /** Parameter types whose value is a list: a comma-separated text splits into its items. */
@@ -63,12 +64,18 @@ export class Template {
   constructor(
     readonly doc: ParsedDocument,
     readonly given?: GivenParameters,
+    /** the template this document is part of (`AWS::Include`, a SAM `DefinitionUri`): its parameters and conditions apply */
+    private readonly includedIn?: Template,
   ) {
     const root = doc.root;
     this.globals = child(root, 'Globals');
     const transform = child(root, 'Transform');
     const transforms = isSeq(transform) ? transform.items : transform ? [transform] : [];
     this.isSam = transforms.some((t) => isScalar(t) && /^AWS::Serverless/.test(t.text));
+    if (includedIn) {
+      for (const name of includedIn.parameters.keys()) this.parameters.set(name, undefined);
+      for (const [name, type] of includedIn.parameterTypes) this.parameterTypes.set(name, type);
+    }
     for (const p of entries(child(root, 'Parameters'))) {
       const type = child(p.value, 'Type');
       if (isScalar(type) && (LIST_TYPE.test(type.text) || SSM_TYPE.test(type.text))) this.parameterTypes.set(p.key, type.text);
@@ -129,8 +136,27 @@ export class Template {
     return [...this.resources.values()].filter((r) => types.includes(r.type) && r.created !== false);
   }
 
+  /**
+   * A document included into `parent` (`Fn::Transform` `AWS::Include`, a SAM `DefinitionUri`):
+   * CloudFormation processes it as part of the parent, so the parent's parameters and conditions
+   * apply (their values placed where the document uses them).
+   */
+  static included(doc: ParsedDocument, parent: Template): Template {
+    const values = new Map<string, Str>();
+    for (const name of parent.parameters.keys()) values.set(name, parent.parameterText(name));
+    return new Template(doc, { values }, parent);
+  }
+
+  /** A parameter's value as text, or why it is not known here. */
+  parameterText(name: string): Str {
+    const unknown = this.unknownParameter(name);
+    if (unknown !== undefined) return { ok: false, reason: unknown };
+    return this.given?.values.get(name) ?? this.str(this.parameters.get(name));
+  }
+
   /** Evaluates a named condition when it only depends on parameter defaults and constants. */
   condition(name: string): boolean | undefined {
+    if (this.includedIn) return this.includedIn.condition(name);
     if (this.conditionCache.has(name)) return this.conditionCache.get(name);
     if (this.evaluating.has(name)) return undefined; // circular
     this.evaluating.add(name);
@@ -223,7 +249,7 @@ export class Template {
   /** Why parameter `name` has no value here, or undefined when it has one. */
   private unknownParameter(name: string): string | undefined {
     const given = this.given?.values.get(name);
-    if (given !== undefined) return given.ok ? undefined : `parameter ${name} is given by ${this.given!.by}: ${given.reason}`;
+    if (given !== undefined) return given.ok ? undefined : this.given!.by === undefined ? given.reason : `parameter ${name} is given by ${this.given!.by}: ${given.reason}`;
     const type = this.parameterTypes.get(name);
     if (type !== undefined && SSM_TYPE.test(type)) return `parameter ${name} is read from SSM Parameter Store at deploy time`;
     return this.parameters.get(name) === undefined ? `parameter ${name} has no Default` : undefined;
@@ -433,9 +459,7 @@ export class Template {
         return all;
       }
       if (this.parameters.has(name)) {
-        const unknown = this.unknownParameter(name);
-        const given = this.given?.values.get(name);
-        const s: Str = unknown !== undefined ? { ok: false, reason: unknown } : given?.ok ? given : this.str(this.parameters.get(name), depth + 1);
+        const s = this.parameterText(name);
         if (s.ok) return s.text;
         failure ??= s.reason;
         return all;

@@ -232,7 +232,7 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
   const text = files.map((f) => f.hcl.text).join('\n');
   const doc: ParsedDocument = { file: VEHICLE, text, format: 'json', root: vehicle.root(text.length), diagnostics: [], lines: new LineIndex(text) };
   // route groups under the module's directory (two root modules may both have aws_api_gateway_rest_api.api)
-  const model = templateRoutes(doc, undefined, chain[chain.length - 1]);
+  const model = templateRoutes(doc, { scope: chain[chain.length - 1] });
   const { incomplete, addresses } = vehicle.marks;
   if (prefix) for (const [id, address] of addresses) addresses.set(id, prefix + address);
   const seen = new Set<object>();
