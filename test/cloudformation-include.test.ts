@@ -107,3 +107,33 @@ describe('API definitions read from other files', () => {
     expect(found(results, 'insecure-origin-allowed')).toHaveLength(1);
   });
 });
+
+describe('nested stacks and included definitions: bad input never throws', () => {
+  const shapes = [
+    'TemplateURL: [a.yaml]',
+    'TemplateURL: { Bucket: b }',
+    'TemplateURL: 42',
+    'TemplateURL: !Sub "${AWS::Region}.yaml"',
+    'TemplateURL: .',
+    'TemplateURL: self.yaml',
+    'TemplateURL: child.yaml\n      Parameters: [1, 2]',
+    'TemplateURL: child.yaml\n      Parameters: { A: { B: [1] }, C: !GetAtt X.Y }',
+  ];
+  const definitions = [
+    'DefinitionUri: 7',
+    'DefinitionUri: [x.yaml]',
+    'DefinitionUri: .',
+    'DefinitionUri: self.yaml',
+    'DefinitionBody: { "Fn::Transform": { Name: AWS::Include } }',
+    'DefinitionBody: { "Fn::Transform": [1] }',
+    'DefinitionBody: { "Fn::Transform": { Name: AWS::Include, Parameters: { Location: child.yaml } } }',
+    'DefinitionBody: { "Fn::Transform": { Name: AWS::Include, Parameters: { Location: self.yaml } } }',
+  ];
+  const child = 'Parameters: { A: { Type: CommaDelimitedList } }\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: { CorsConfiguration: { CorsRules: [{ AllowedOrigins: !Ref A, AllowedMethods: [GET] }] } }\n';
+  it.each([...shapes.map((p) => ['AWS::CloudFormation::Stack', p]), ...definitions.map((p) => ['AWS::Serverless::Api', p])])('%s %s', async (type, props) => {
+    const self = `Transform: AWS::Serverless-2016-10-31\nResources:\n  X:\n    Type: ${type}\n    Properties:\n      ${props}\n`;
+    const root = tree({ 'self.yaml': self, 'child.yaml': child });
+    const results = await lint(root, ['self.yaml', 'child.yaml']);
+    expect(results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'parse-error')).toEqual([]);
+  });
+});
