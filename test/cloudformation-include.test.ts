@@ -1,26 +1,12 @@
 /** API definitions read from other files: `AWS::Include` bodies and SAM `DefinitionUri`. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allRules } from '../rules/index.js';
+import { lintTree, tree } from './helpers/tree.js';
 import { fsHost } from '../src/cli/host.js';
-import { classify, lintFiles, loadSources, type LintResult } from '../src/engine/lint.js';
+import { classify, loadSources, type LintResult } from '../src/engine/lint.js';
 
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'corslint-include-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
 
-const lint = (root: string, names: string[]): Promise<LintResult[]> =>
-  lintFiles(
-    names.map((n) => ({ path: join(root, n), text: fsHost.readFile(join(root, n))! })),
-    { rules: allRules, settings: { clients: [], sites: [] }, host: fsHost },
-  );
+const lint = lintTree;
 
 const found = (results: LintResult[], ruleId: string) =>
   results.flatMap((r) => r.messages.filter((m) => m.ruleId === ruleId).map((m) => ({ file: r.filePath.replace(/^.*\//, ''), line: m.line, message: m.message })));

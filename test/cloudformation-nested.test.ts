@@ -1,28 +1,14 @@
 /** Nested stacks (AWS::CloudFormation::Stack, AWS::Serverless::Application) and the parameter values they give. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lintTree, tree } from './helpers/tree.js';
 import { allRules } from '../rules/index.js';
 import { fsHost } from '../src/cli/host.js';
 import { lintFiles, type LintResult } from '../src/engine/lint.js';
 import { cloudformationSource } from '../src/sources/cloudformation/index.js';
 
-/** Writes `files` under a new directory; returns it. */
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'corslint-nested-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
 
-const lint = (root: string, names: string[]): Promise<LintResult[]> =>
-  lintFiles(
-    names.map((n) => ({ path: join(root, n), text: fsHost.readFile(join(root, n))! })),
-    { rules: allRules, settings: { clients: [], sites: [] }, host: fsHost },
-  );
+const lint = lintTree;
 
 const messages = (results: LintResult[], ruleId: string) =>
   results.flatMap((r) => r.messages.filter((m) => m.ruleId === ruleId).map((m) => ({ file: r.filePath, line: m.line, message: m.message })));

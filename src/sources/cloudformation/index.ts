@@ -15,6 +15,7 @@ import { cloudFrontRoutes, type OriginInfo } from './cloudfront.js';
 import { buildHttpApis } from './http.js';
 import { buildRestApis } from './rest.js';
 import { s3Routes, bucketCorsRules } from './s3.js';
+import { reachedFromRoots } from '../reached.js';
 import { shownPath } from '../shown-path.js';
 import { mayNest, nestedStacks, readThrough, type NestedStack } from './nested.js';
 import { buildSamApis, buildSamHttpApis } from './sam.js';
@@ -271,7 +272,8 @@ export const cloudformationSource: SourceAdapter = {
     // A template another one of the run nests (directly or down a chain from one nothing nests)
     // is linted with the parameters it is given there, as a Terraform module through its calls;
     // on its own only when nothing here nests it.
-    const reached = nesting.length === 0 ? new Set<string>() : reachedThroughNesting(read.map((r) => ({ key: r.key, nests: r.m.template && mayNest(r.m.template) ? nestedStacks(r.m.template).map((s) => s.path) : [] })));
+    const reached =
+      nesting.length === 0 ? new Set<string>() : reachedFromRoots(new Map(read.map((r) => [r.key, r.m.template && mayNest(r.m.template) ? nestedStacks(r.m.template).map((s) => s.path) : []])));
     for (const { key, m } of read) {
       if (reached.has(key)) continue;
       for (let i = 0; i < m.routes.length; i++) result.routes.push(m.routes[i]!);
@@ -287,22 +289,3 @@ export const cloudformationSource: SourceAdapter = {
   },
 };
 
-/**
- * The templates of a run that are linted through a nesting stack: those another template nests,
- * directly or down a chain, from one nothing nests (a cycle, which CloudFormation rejects, has no
- * such start: its templates are linted on their own).
- */
-function reachedThroughNesting(templates: { key: string; nests: string[] }[]): Set<string> {
-  const nests = new Map(templates.map((t) => [t.key, t.nests.filter((n) => n !== t.key)]));
-  const nested = new Set(templates.flatMap((t) => t.nests));
-  const reached = new Set<string>();
-  const queue = [...nests.keys()].filter((k) => !nested.has(k));
-  while (queue.length) {
-    for (const n of nests.get(queue.pop()!) ?? []) {
-      if (reached.has(n)) continue;
-      reached.add(n);
-      queue.push(n);
-    }
-  }
-  return reached;
-}

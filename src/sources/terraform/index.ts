@@ -11,6 +11,7 @@ import type { Route, SourceDiagnostic, SourceResult, Span } from '../../model/ty
 import { templateRoutes } from '../cloudformation/index.js';
 import type { InputFile, SourceAdapter, SourceHost } from '../types.js';
 import { internalError } from '../per-file.js';
+import { reachedFromRoots } from '../reached.js';
 import { shownPath } from '../shown-path.js';
 import { LineIndex, type ParsedDocument } from '../yaml-positions.js';
 import { parseHcl, spanAt, type Attribute, type Block, type HclFile } from './hcl.js';
@@ -281,14 +282,9 @@ function lintModule(read: ReadFile[], result: SourceResult, modules: Modules, ch
   }
 }
 
-/**
- * The modules of a run that are linted through a call: those another module of the run calls,
- * directly or down a chain of calls, from a module nothing calls (a cycle, which Terraform
- * rejects, has no such start: its modules are linted on their own).
- */
-function reachedThroughCalls(groups: { key: string; read: ReadFile[] }[]): Set<string> {
+/** Each module of the run and the local modules it calls (by resolved directory), for `reachedFromRoots`. */
+function moduleCalls(groups: { key: string; read: ReadFile[] }[]): Map<string, string[]> {
   const calls = new Map<string, string[]>();
-  const called = new Set<string>();
   for (const { key: from, read } of groups) {
     const to: string[] = [];
     for (const { hcl, tfvars } of read) {
@@ -296,22 +292,12 @@ function reachedThroughCalls(groups: { key: string; read: ReadFile[] }[]): Set<s
       for (const item of hcl.body) {
         if (item.type !== 'block' || item.blockType !== 'module' || item.labels.length !== 1) continue;
         const target = localSource(item, hcl.file);
-        if (target !== undefined && target.key !== from) to.push(target.key);
+        if (target !== undefined) to.push(target.key);
       }
     }
     calls.set(from, to);
-    for (const t of to) called.add(t);
   }
-  const reached = new Set<string>();
-  const queue = [...calls.keys()].filter((d) => !called.has(d));
-  while (queue.length) {
-    for (const t of calls.get(queue.pop()!) ?? []) {
-      if (reached.has(t)) continue;
-      reached.add(t);
-      queue.push(t);
-    }
-  }
-  return reached;
+  return calls;
 }
 
 /** A source bug costs this module only, reported on each of its files. */
@@ -347,7 +333,7 @@ export const terraformSource: SourceAdapter = {
     // A module another one here calls is linted through its calls, with the values they give its
     // variables (as an nginx snippet is in the context of the file including it); on its own
     // only when nothing here calls it.
-    const throughCalls = reachedThroughCalls(groups);
+    const throughCalls = reachedFromRoots(moduleCalls(groups));
     for (const { key, group, read } of groups) {
       if (read.length === 0 || throughCalls.has(key)) continue;
       try {
