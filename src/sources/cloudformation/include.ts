@@ -25,7 +25,7 @@ export interface DefinitionReader {
 }
 
 /** An S3 or HTTPS location (what `package` writes), or any other scheme: not a local file. */
-export const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The `Location` node of an `AWS::Include` transform, when `value` is one. */
 export function includeLocation(t: Template, value: YNode | undefined): YNode | undefined {

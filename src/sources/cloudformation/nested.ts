@@ -4,10 +4,9 @@
  * `sam build` read them (relative to the parent template's directory). The child template is
  * linted with the `Parameters` the parent gives it, as a Terraform module is through its call.
  */
-import { dirname, resolve } from 'node:path';
 import type { Span } from '../../model/types.js';
 import type { YNode } from '../yaml-positions.js';
-import { REMOTE } from './include.js';
+import { localFile } from './include.js';
 import type { Str, Template } from './template.js';
 
 export interface NestedStack {
@@ -41,13 +40,14 @@ export function nestedStacks(t: Template): NestedStack[] {
   for (const r of t.ofType(STACK, APPLICATION)) {
     const kind = r.type === STACK ? 'stack' : 'application';
     const at = t.get(r.props, kind === 'stack' ? 'TemplateURL' : 'Location');
-    if (at === undefined || at.kind !== 'scalar' || at.text === '' || REMOTE.test(at.text)) continue;
+    const path = localFile(t, at);
+    if (path === undefined || at === undefined || at.kind !== 'scalar') continue;
     const parameters = new Map<string, Str>();
     const given = t.get(r.props, 'Parameters');
     if (given !== undefined && given.kind === 'map') {
       for (const p of given.pairs) parameters.set(p.key, t.str(p.value));
     }
-    out.push({ id: r.id, kind, written: at.text, at, path: resolve(dirname(t.doc.file), at.text), parameters });
+    out.push({ id: r.id, kind, written: at.text, at, path, parameters });
   }
   return out;
 }
