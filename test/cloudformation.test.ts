@@ -309,3 +309,39 @@ describe('bad input never throws', () => {
     expect(r.routes.length).toBe(i);
   }, 120_000);
 });
+
+describe('Fn::FindInMap', () => {
+  const template = (lookup: string) => `Parameters:
+  Env: { Type: String, Default: prod }
+Mappings:
+  Cors:
+    prod: { Origins: [https://app.example.com, https://admin.example.com], Origin: https://app.example.com }
+Resources:
+  Files:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: ${lookup}
+            AllowedMethods: [GET]
+`;
+  const allowOrigin = (lookup: string) => {
+    const r = route(load(template(lookup)).routes, 'S3 bucket Files');
+    return preflightResponder(r)!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!.value;
+  };
+
+  it('picks the entry the keys name, a list or a string, at the mapping value', () => {
+    const list = allowOrigin('!FindInMap [Cors, !Ref Env, Origins]');
+    if (list.kind !== 'by-origin') throw new Error('by-origin expected');
+    expect(list.cases.map((c) => c.when)).toMatchObject([{ origin: 'https://app.example.com', span: { line: 5 } }, { origin: 'https://admin.example.com' }]);
+    expect(allowOrigin('[!FindInMap [Cors, prod, Origin]]')).toMatchObject({ otherwise: null, cases: [{ when: { origin: 'https://app.example.com' } }] });
+  });
+
+  it('takes DefaultValue when there is no such entry, and says why when it cannot pick one', () => {
+    expect(allowOrigin('[!FindInMap [Cors, dev, Origin, { DefaultValue: https://dev.example.com }]]')).toMatchObject({ cases: [{ when: { origin: 'https://dev.example.com' } }] });
+    expect(allowOrigin('[!FindInMap [Cors, dev, Origin]]')).toMatchObject({ otherwise: { kind: 'unknown', reason: 'Fn::FindInMap: the mapping Cors has no entry dev/Origin' } });
+    expect(allowOrigin('[!FindInMap [Cors, !Ref "AWS::Region", Origin]]')).toMatchObject({
+      otherwise: { kind: 'unknown', reason: 'Fn::FindInMap over a key only known at deploy time (the pseudo parameter AWS::Region is only known at deploy time)' },
+    });
+  });
+});

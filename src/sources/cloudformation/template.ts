@@ -50,6 +50,8 @@ export class Template {
   readonly resources = new Map<string, Resource>();
   readonly parameters = new Map<string, YNode | undefined>();
   readonly conditions = new Map<string, YNode>();
+  /** the `Mappings` section (`Fn::FindInMap`); an included document's are its template's */
+  readonly mappings: YNode | undefined;
   readonly globals: YNode | undefined;
   readonly isSam: boolean;
   private readonly conditionCache = new Map<string, boolean | undefined>();
@@ -68,6 +70,7 @@ export class Template {
     private readonly includedIn?: Template,
   ) {
     const root = doc.root;
+    this.mappings = includedIn ? includedIn.mappings : child(root, 'Mappings');
     this.globals = child(root, 'Globals');
     const transform = child(root, 'Transform');
     const transforms = isSeq(transform) ? transform.items : transform ? [transform] : [];
@@ -220,7 +223,31 @@ export class Template {
       if (name === 'AWS::NoValue') return undefined;
       if (this.parameters.size !== 0 && this.parameters.has(name)) return this.parameterValue(name, n, depth);
     }
+    if (p.key === 'Fn::FindInMap' && this.mappings !== undefined) {
+      const found = this.findInMap(p.value);
+      return typeof found === 'string' ? n : this.deref(found, depth + 1);
+    }
     return n;
+  }
+
+  /**
+   * The value `Fn::FindInMap [Map, TopKey, SecondKey]` picks from the `Mappings` section (keys
+   * resolved as strings: a parameter with a default, say), or the optional fourth argument's
+   * `DefaultValue` (AWS::LanguageExtensions) when there is no such entry; why not, as text.
+   * (A mapping value is a string or a list of strings: CloudFormation allows no functions in it.)
+   */
+  private findInMap(args: YNode): YNode | string {
+    if (args.kind !== 'seq' || args.items.length < 3 || args.items.length > 4) return 'malformed Fn::FindInMap';
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const k = this.str(args.items[i]);
+      if (!k.ok) return `Fn::FindInMap over a key only known at deploy time (${k.reason})`;
+      keys.push(k.text);
+    }
+    const found = child(child(child(this.mappings, keys[0]!), keys[1]!), keys[2]!);
+    if (found !== undefined) return found;
+    const fallback = args.items[3] === undefined ? undefined : child(this.deref(args.items[3]), 'DefaultValue');
+    return fallback ?? `Fn::FindInMap: the mapping ${keys[0]} has no entry ${keys[1]}/${keys[2]}`;
   }
 
   /**
@@ -410,6 +437,11 @@ export class Template {
         return { ok: false, reason: `Fn::GetAtt ${isScalar(arg) ? arg.text : isSeq(arg) ? arg.items.map((i) => (isScalar(i) ? i.text : '?')).join('.') : ''} is only known at deploy time` };
       case 'Fn::ImportValue':
         return { ok: false, reason: 'Fn::ImportValue comes from another stack' };
+      case 'Fn::FindInMap': {
+        // (deref resolved it when it could: this is why it could not)
+        const found = this.mappings === undefined ? 'the template has no Mappings' : this.findInMap(arg);
+        return typeof found === 'string' ? { ok: false, reason: found } : this.str(found, depth + 1);
+      }
       case 'Fn::Sub':
         return this.sub(arg, depth);
       case 'Fn::Join': {
