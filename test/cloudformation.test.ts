@@ -345,3 +345,21 @@ Resources:
     });
   });
 });
+
+describe('Fn::Split', () => {
+  const origins = (allowed: string) => {
+    const text = `Parameters:\n  Origins: { Type: String, Default: "https://app.example.com,https://admin.example.com" }\nResources:\n  Files:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: ${allowed}\n            AllowedMethods: [GET]\n`;
+    const acao = preflightResponder(route(load(text).routes, 'S3 bucket Files'))!.headers.find((h) => h.name === 'Access-Control-Allow-Origin')!.value;
+    if (acao.kind !== 'by-origin') throw new Error('by-origin expected');
+    return { origins: acao.cases.map((c) => (c.when as { origin: string }).origin), otherwise: acao.otherwise };
+  };
+
+  it('splits a known text into a list, and Fn::Select picks from it', () => {
+    expect(origins('!Split [",", !Ref Origins]')).toEqual({ origins: ['https://app.example.com', 'https://admin.example.com'], otherwise: null });
+    expect(origins('[!Select [1, !Split [",", !Ref Origins]]]')).toEqual({ origins: ['https://admin.example.com'], otherwise: null });
+  });
+
+  it('leaves a split of a text only known at deploy time unknown', () => {
+    expect(origins('!Split [",", !ImportValue SharedOrigins]')).toMatchObject({ origins: [], otherwise: { kind: 'unknown' } });
+  });
+});

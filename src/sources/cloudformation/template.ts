@@ -319,7 +319,16 @@ export class Template {
       return items;
     }
     if (v.kind === 'scalar') return [v];
-    return undefined;
+    return this.split(v);
+  }
+  /** `Fn::Split [separator, text]` over a known text: its pieces, each at the function's place. */
+  private split(v: YMap): YNode[] | undefined {
+    const p = onlyPair(v);
+    if (p === undefined || p.key !== 'Fn::Split' || p.value.kind !== 'seq' || p.value.items.length !== 2) return undefined;
+    const sep = this.str(p.value.items[0]);
+    const text = this.str(p.value.items[1]);
+    if (!sep.ok || !text.ok || sep.text === '') return undefined;
+    return text.text.split(sep.text).map((piece) => new ScalarNode(piece, piece, true, v.start, v.end));
   }
   /** `items` resolved, from the first one that resolves to something else (`AWS::NoValue` items dropped). */
   private resolvedItems(items: YNode[], from: number): YNode[] {
