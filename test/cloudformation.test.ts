@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { preflightResponder, responderFor } from '../src/model/query.js';
 import type { Route } from '../src/model/types.js';
@@ -283,8 +284,14 @@ describe('bad input never throws', () => {
     ['a list where a map is expected', 'Resources: [1, 2]\n'],
     ['a scalar document', 'just text\n'],
     ['circular conditions', 'Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  X:\n    Type: AWS::S3::Bucket\n    Condition: A\n'],
+    [
+      'parameters whose defaults refer to themselves',
+      'Parameters:\n  A: { Type: String, Default: !Ref A }\n  B: { Type: String, Default: !Sub "${B}" }\n  C: { Type: String, Default: !FindInMap [M, !Ref C, k] }\n  D: { Type: String, Default: !Join [",", !Split [",", !Ref D]] }\nMappings:\n  M: { x: { k: y } }\nResources:\n  X:\n    Type: AWS::S3::Bucket\n    Properties: { CorsConfiguration: { CorsRules: [{ AllowedOrigins: [!Ref A, !Sub "${B}", !Join [",", [!Ref A]], !Ref C, !FindInMap [M, !Ref C, k], !Ref D, !Select [0, !Split [",", !Ref D]]], AllowedMethods: [GET] }] } }\n',
+    ],
   ])('%s', (_name, text) => {
     expect(() => load(text)).not.toThrow();
+    // (a source bug would be a parse-error saying so, not an exception)
+    expect(load(text).diagnostics.filter((d) => /Internal error/.test(d.message))).toEqual([]);
   });
 
   it('reports a circular ParentId chain as unresolved instead of guessing a path', () => {
@@ -361,5 +368,34 @@ describe('Fn::Split', () => {
 
   it('leaves a split of a text only known at deploy time unknown', () => {
     expect(origins('!Split [",", !ImportValue SharedOrigins]')).toMatchObject({ origins: [], otherwise: { kind: 'unknown' } });
+  });
+});
+
+describe('intrinsic functions over parameters and mappings (property)', () => {
+  // Expressions over two parameters and a mapping, defaults included, however they refer to each other.
+  const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('x', '"*"', '"a,b"', '!Ref P', '!Ref Q', '!Ref "AWS::Region"'),
+      tie('e').map((a) => `!Sub ["\${V}", { V: ${a} }]`),
+      fc.constantFrom('!Sub "${P}"', '!Sub "${Q}-${P}"'),
+      fc.tuple(tie('e'), tie('e')).map(([a, b]) => `!FindInMap [M, ${a}, ${b}]`),
+      tie('e').map((a) => `!Split [",", ${a}]`),
+      tie('e').map((a) => `!Join [",", [${a}]]`),
+      tie('e').map((a) => `!Join [",", !Split [",", ${a}]]`),
+      tie('e').map((a) => `!Select [0, !Split [",", ${a}]]`),
+      tie('e').map((a) => `!If [C, ${a}, "*"]`),
+    ),
+  })).e;
+
+  it('never throws, whatever the defaults refer to', () => {
+    fc.assert(
+      fc.property(expr, expr, expr, fc.constantFrom('String', 'CommaDelimitedList'), (p, q, use, type) => {
+        const text = `Parameters:\n  P: { Type: ${type}, Default: ${p} }\n  Q: { Type: String, Default: ${q} }\nConditions:\n  C: !Equals [!Ref P, x]\nMappings:\n  M: { x: { x: "*", "*": y }, "*": { x: z } }\nResources:\n  X:\n    Type: AWS::S3::Bucket\n    Properties: { CorsConfiguration: { CorsRules: [{ AllowedOrigins: [${use}, !Ref P], AllowedMethods: [GET] }] } }\n`;
+        const r = load(text);
+        expect(r.diagnostics.filter((d) => /Internal error/.test(d.message))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -58,6 +58,12 @@ export class Template {
   /** created resources per type, in template order */
   private readonly byType = new Map<string, Resource[]>();
   private readonly evaluating = new Set<string>();
+  /** parameters whose value is being resolved: a default that refers back to its own parameter is circular */
+  private readonly resolving = new Set<string>();
+  /** `parameterText` once computed (a parameter has one value in a template) */
+  private readonly parameterTexts = new Map<string, Str>();
+  /** defaults written as functions, once resolved (undefined: `AWS::NoValue`) */
+  private readonly defaultValues = new Map<string, YNode | undefined>();
   /** parameter types, for parameters whose type changes what a value means (lists, SSM names) */
   private readonly parameterTypes = new Map<string, string>();
   /** values built for parameters: per `Ref` node (given values) or per `Default` node (lists) */
@@ -150,11 +156,21 @@ export class Template {
     return new Template(doc, { values }, parent);
   }
 
-  /** A parameter's value as text, or why it is not known here. */
-  parameterText(name: string): Str {
+  /** A parameter's value as text, or why it is not known here (`depth`: of the references followed to get here). */
+  parameterText(name: string, depth = 0): Str {
+    const known = this.parameterTexts.get(name);
+    if (known !== undefined) return known;
+    if (this.resolving.has(name)) return { ok: false, reason: `parameter ${name} refers to itself` };
     const unknown = this.unknownParameter(name);
     if (unknown !== undefined) return { ok: false, reason: unknown };
-    return this.given?.values.get(name) ?? this.str(this.parameters.get(name));
+    const given = this.given?.values.get(name);
+    if (given !== undefined) return given;
+    // (remembered: `${P}-${P}` with P's default referring to P again must not branch at each level)
+    this.resolving.add(name);
+    const text = this.str(this.parameters.get(name), depth + 1);
+    this.resolving.delete(name);
+    this.parameterTexts.set(name, text);
+    return text;
   }
 
   /** Evaluates a named condition when it only depends on parameter defaults and constants. */
@@ -224,7 +240,7 @@ export class Template {
       if (this.parameters.size !== 0 && this.parameters.has(name)) return this.parameterValue(name, n, depth);
     }
     if (p.key === 'Fn::FindInMap' && this.mappings !== undefined) {
-      const found = this.findInMap(p.value);
+      const found = this.findInMap(p.value, depth + 1);
       return typeof found === 'string' ? n : this.deref(found, depth + 1);
     }
     return n;
@@ -236,17 +252,17 @@ export class Template {
    * `DefaultValue` (AWS::LanguageExtensions) when there is no such entry; why not, as text.
    * (A mapping value is a string or a list of strings: CloudFormation allows no functions in it.)
    */
-  private findInMap(args: YNode): YNode | string {
+  private findInMap(args: YNode, depth: number): YNode | string {
     if (args.kind !== 'seq' || args.items.length < 3 || args.items.length > 4) return 'malformed Fn::FindInMap';
     const keys: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const k = this.str(args.items[i]);
+      const k = this.str(args.items[i], depth + 1);
       if (!k.ok) return `Fn::FindInMap over a key only known at deploy time (${k.reason})`;
       keys.push(k.text);
     }
     const found = child(child(child(this.mappings, keys[0]!), keys[1]!), keys[2]!);
     if (found !== undefined) return found;
-    const fallback = args.items[3] === undefined ? undefined : child(this.deref(args.items[3]), 'DefaultValue');
+    const fallback = args.items[3] === undefined ? undefined : child(this.deref(args.items[3], depth + 1), 'DefaultValue');
     return fallback ?? `Fn::FindInMap: the mapping ${keys[0]} has no entry ${keys[1]}/${keys[2]}`;
   }
 
@@ -267,7 +283,17 @@ export class Template {
     if (type !== undefined && SSM_TYPE.test(type)) return ref;
     const def = this.parameters.get(name);
     if (def === undefined) return ref;
-    if (type === undefined || def.kind !== 'scalar') return this.deref(def, depth + 1);
+    if (def.kind === 'seq' || (def.kind === 'scalar' && type === undefined)) return def;
+    if (def.kind === 'map') {
+      // a default written as a function (not valid CloudFormation, but read): resolved once per parameter
+      if (this.defaultValues.has(name)) return this.defaultValues.get(name);
+      if (this.resolving.has(name)) return ref;
+      this.resolving.add(name);
+      const v = this.deref(def, depth + 1);
+      this.resolving.delete(name);
+      this.defaultValues.set(name, v);
+      return v;
+    }
     let node = this.parameterNodes.get(def);
     if (node === undefined) this.parameterNodes.set(def, (node = valueNode(def.text, type, def.start, def.end)));
     return node;
@@ -306,35 +332,35 @@ export class Template {
   }
 
   /** A list property: a sequence (after deref), or unknown. A scalar where a list is expected yields a one-item list. */
-  list(n: YNode | undefined): readonly YNode[] | undefined {
-    const v = this.deref(n);
+  list(n: YNode | undefined, depth = 0): readonly YNode[] | undefined {
+    const v = this.deref(n, depth);
     if (!v) return undefined;
     if (v.kind === 'seq') {
       // the sequence's own items while none needs resolving (the usual case): no copy
       const items = v.items;
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
-        if (item.kind === 'map' && this.deref(item) !== item) return this.resolvedItems(items, i);
+        if (item.kind === 'map' && this.deref(item, depth) !== item) return this.resolvedItems(items, i, depth);
       }
       return items;
     }
     if (v.kind === 'scalar') return [v];
-    return this.split(v);
+    return this.split(v, depth);
   }
   /** `Fn::Split [separator, text]` over a known text: its pieces, each at the function's place. */
-  private split(v: YMap): YNode[] | undefined {
+  private split(v: YMap, depth: number): YNode[] | undefined {
     const p = onlyPair(v);
     if (p === undefined || p.key !== 'Fn::Split' || p.value.kind !== 'seq' || p.value.items.length !== 2) return undefined;
-    const sep = this.str(p.value.items[0]);
-    const text = this.str(p.value.items[1]);
+    const sep = this.str(p.value.items[0], depth + 1);
+    const text = this.str(p.value.items[1], depth + 1);
     if (!sep.ok || !text.ok || sep.text === '') return undefined;
     return text.text.split(sep.text).map((piece) => new ScalarNode(piece, piece, true, v.start, v.end));
   }
   /** `items` resolved, from the first one that resolves to something else (`AWS::NoValue` items dropped). */
-  private resolvedItems(items: YNode[], from: number): YNode[] {
+  private resolvedItems(items: YNode[], from: number, depth: number): YNode[] {
     const out = items.slice(0, from);
     for (let i = from; i < items.length; i++) {
-      const d = this.deref(items[i]);
+      const d = this.deref(items[i], depth);
       if (d !== undefined) out.push(d);
     }
     return out;
@@ -399,7 +425,7 @@ export class Template {
   /** A string value, resolved where the template says what it is. */
   str(n: YNode | undefined, depth = 0): Str {
     if (depth > 32) return { ok: false, reason: 'references nest too deeply (circular?)' };
-    return this.strOf(n !== undefined && n.kind === 'map' ? this.deref(n) : n, depth);
+    return this.strOf(n !== undefined && n.kind === 'map' ? this.deref(n, depth) : n, depth);
   }
 
   /** `str(get(n, key))`, resolving the value once. */
@@ -438,7 +464,8 @@ export class Template {
         const name = isScalar(arg) ? arg.text : '';
         if (name in PSEUDO) return { ok: false, reason: `${name} has no value` };
         if (name.startsWith('AWS::')) return { ok: false, reason: `the pseudo parameter ${name} is only known at deploy time` };
-        if (this.parameters.has(name)) return { ok: false, reason: this.unknownParameter(name) ?? `parameter ${name} is a list where a string is expected` };
+        // (a value deref did not resolve: given or a default, it is the parameter's text)
+        if (this.parameters.has(name)) return this.parameterText(name, depth);
         if (this.resources.has(name)) return { ok: false, reason: `Ref ${name} is a physical id only known at deploy time` };
         return { ok: false, reason: `Ref ${name} names no parameter or resource of this template` };
       }
@@ -448,7 +475,7 @@ export class Template {
         return { ok: false, reason: 'Fn::ImportValue comes from another stack' };
       case 'Fn::FindInMap': {
         // (deref resolved it when it could: this is why it could not)
-        const found = this.mappings === undefined ? 'the template has no Mappings' : this.findInMap(arg);
+        const found = this.mappings === undefined ? 'the template has no Mappings' : this.findInMap(arg, depth + 1);
         return typeof found === 'string' ? { ok: false, reason: found } : this.str(found, depth + 1);
       }
       case 'Fn::Sub':
@@ -456,7 +483,7 @@ export class Template {
       case 'Fn::Join': {
         if (!isSeq(arg) || arg.items.length !== 2) return { ok: false, reason: 'malformed Fn::Join' };
         const sep = this.str(arg.items[0], depth + 1);
-        const items = this.list(arg.items[1]);
+        const items = this.list(arg.items[1], depth + 1);
         if (!sep.ok) return sep;
         if (!items) return { ok: false, reason: 'Fn::Join over a list only known at deploy time' };
         const parts: string[] = [];
@@ -470,7 +497,7 @@ export class Template {
       case 'Fn::Select': {
         if (!isSeq(arg) || arg.items.length !== 2) return { ok: false, reason: 'malformed Fn::Select' };
         const idx = this.str(arg.items[0], depth + 1);
-        const items = this.list(arg.items[1]);
+        const items = this.list(arg.items[1], depth + 1);
         if (!idx.ok || !items) return { ok: false, reason: 'Fn::Select over values only known at deploy time' };
         const it = items[Number(idx.text)];
         return it ? this.str(it, depth + 1) : { ok: false, reason: 'Fn::Select index out of range' };
@@ -488,7 +515,7 @@ export class Template {
     if (isScalar(arg)) template = arg.text;
     else if (isSeq(arg) && isScalar(arg.items[0])) {
       template = arg.items[0].text;
-      for (const p of entries(this.deref(arg.items[1]))) vars.set(p.key, this.str(p.value, depth + 1));
+      for (const p of entries(this.deref(arg.items[1], depth + 1))) vars.set(p.key, this.str(p.value, depth + 1));
     } else return { ok: false, reason: 'malformed Fn::Sub' };
     let failure: string | undefined;
     const text = template.replace(/\$\{(!?)([^}]*)\}/g, (all, bang: string, name: string) => {
@@ -500,7 +527,7 @@ export class Template {
         return all;
       }
       if (this.parameters.has(name)) {
-        const s = this.parameterText(name);
+        const s = this.parameterText(name, depth);
         if (s.ok) return s.text;
         failure ??= s.reason;
         return all;
