@@ -91,8 +91,9 @@ export function classify(files: InputFile[], forcedKind?: SourceKind): Map<Sourc
 
 export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: SourceHost, timing?: Timing): Promise<SourceResult> {
   const merged: SourceResult = { routes: [], diagnostics: [], files: new Map() };
-  /** documents read as part of another file, with the routes of the source that read them so */
-  let partOf: Map<string, Route[]> | undefined;
+  /** documents a source read as part of another file, and that source's routes */
+  const partOf = new Set<string>();
+  const readingThem = new Set<Route>();
   for (const [kind, files] of byKind) {
     const loader = LOADERS[kind];
     if (!loader) continue;
@@ -116,14 +117,13 @@ export async function loadSources(byKind: Map<SourceKind, InputFile[]>, host: So
     merged.diagnostics.push(...result.diagnostics);
     for (const [k, v] of result.files) merged.files.set(k, v);
     for (const f of files) if (!merged.files.has(f.path)) merged.files.set(f.path, f.text);
-    if (result.readAsPartOf) for (const p of result.readAsPartOf) (partOf ??= new Map()).set(p, result.routes);
+    if (result.readAsPartOf) {
+      for (const p of result.readAsPartOf) partOf.add(p);
+      for (const r of result.routes) readingThem.add(r);
+    }
   }
   // A document another source read as part of a file of the run: only that reading's routes count.
-  if (partOf) {
-    const owned = new Set<Route>();
-    for (const routes of partOf.values()) for (const r of routes) owned.add(r);
-    merged.routes = merged.routes.filter((r) => owned.has(r) || !partOf!.has(r.span.file));
-  }
+  if (partOf.size) merged.routes = merged.routes.filter((r) => readingThem.has(r) || !partOf.has(r.span.file));
   // Rules and the simulator test regexes synchronously: load that support (a large lazy chunk) first, if needed.
   if (needsPatternSupport(merged.routes)) await loadPatternSupport();
   return merged;

@@ -17,7 +17,7 @@ import { buildRestApis } from './rest.js';
 import { s3Routes, bucketCorsRules } from './s3.js';
 import { reachedFromRoots } from '../reached.js';
 import { shownPath } from '../shown-path.js';
-import { mayNest, nestedStacks, readThrough, type NestedStack } from './nested.js';
+import { nestedStacks, readThrough, type NestedStack } from './nested.js';
 import { buildSamApis, buildSamHttpApis } from './sam.js';
 import { includeLocation, localFile, type DefinitionReader, type IncludedDefinition } from './include.js';
 import { Template, type GivenParameters, type Resource } from './template.js';
@@ -147,12 +147,15 @@ interface Templates {
   docs: Map<string, ParsedDocument | null>;
   unreadable: Map<string, string>;
   host: SourceHost;
-  result: SourceResult;
+  /** the texts of the documents read from disk (the run's files for formatters and fixes) */
+  read: Map<string, string>;
+  /** the documents read as API definitions (`SourceResult.readAsPartOf`) */
+  definitionFiles: Set<string>;
   definitions: (diagnostics: SourceDiagnostic[]) => DefinitionReader;
 }
 
 /** A nested stack's template or an included definition: one of the run's, else read from disk; null when there is none to read. */
-function childTemplate(path: string, templates: Templates): ParsedDocument | null {
+function localDocument(path: string, templates: Templates): ParsedDocument | null {
   const known = templates.docs.get(path);
   if (known !== undefined) return known;
   const text = templates.host.readFile(path);
@@ -165,7 +168,7 @@ function childTemplate(path: string, templates: Templates): ParsedDocument | nul
     else if (!isMap(parsed.root)) templates.unreadable.set(path, 'is not a YAML or JSON mapping');
     else {
       doc = parsed;
-      templates.result.files.set(path, text);
+      templates.read.set(path, text);
     }
   }
   templates.docs.set(path, doc);
@@ -173,16 +176,16 @@ function childTemplate(path: string, templates: Templates): ParsedDocument | nul
 }
 
 /**
- * Lints the stacks `t` nests whose template is a local file, each with the parameters `t` gives
- * it, and theirs in turn. `chain`: the templates from the one linted on its own down to `t`;
- * `address`: `t`'s stack path from there (`Orders/`), before its nested stacks' logical ids.
+ * Lints `stacks`, the stacks `t` nests whose template is a local file, each with the parameters
+ * `t` gives it, and theirs in turn, into `result`. `chain`: the templates from the one linted on
+ * its own down to `t`; `address`: `t`'s stack path from there (`Orders/`), before its nested
+ * stacks' logical ids.
  */
-function lintNested(t: Template, templates: Templates, chain: string[], address: string): void {
-  const result = templates.result;
-  for (const s of nestedStacks(t)) {
+function lintNested(t: Template, stacks: NestedStack[], templates: Templates, result: SourceResult, chain: string[], address: string): void {
+  for (const s of stacks) {
     // CloudFormation rejects a stack that nests itself; a deeper tree than this is not followed
     if (chain.includes(s.path) || chain.length >= MAX_NESTING) continue;
-    const doc = childTemplate(s.path, templates);
+    const doc = localDocument(s.path, templates);
     if (doc === null) {
       result.diagnostics.push(unresolvedTemplate(t, s, templates.unreadable.get(s.path) ?? 'cannot be read'));
       continue;
@@ -192,7 +195,8 @@ function lintNested(t: Template, templates: Templates, chain: string[], address:
     const m = templateRoutes(doc, { given: { values: s.parameters, by: `${s.kind} ${s.id} of ${shownPath(t.doc.file)}` }, definitions: templates.definitions });
     for (const r of readThrough(m.routes, via, `${s.kind}:${path}/`)) result.routes.push(r);
     for (const d of readThrough(m.diagnostics, via, '')) result.diagnostics.push(d);
-    if (m.template && mayNest(m.template)) lintNested(m.template, templates, [...chain, s.path], `${path}/`);
+    const nested = m.template ? nestedStacks(m.template) : [];
+    if (nested.length) lintNested(m.template!, nested, templates, result, [...chain, s.path], `${path}/`);
   }
 }
 
@@ -210,13 +214,12 @@ function definitionReader(templates: Templates, diagnostics: SourceDiagnostic[])
       unresolved(t, location, written ? `${what} "${written}" is not a local file, which corslint cannot read: its routes were not checked` : `${what} is only known at deploy time: its routes were not checked`);
       return null;
     }
-    const doc = childTemplate(path, templates);
+    const doc = localDocument(path, templates);
     if (doc === null) {
       unresolved(t, location, `${what} "${written}" ${templates.unreadable.get(path) ?? 'cannot be read'}: its routes were not checked`);
       return null;
     }
-    const result = templates.result;
-    (result.readAsPartOf ??= new Set()).add(path);
+    templates.definitionFiles.add(path);
     return { t: Template.included(doc, t), root: doc.root! };
   };
   return {
@@ -249,42 +252,42 @@ function unresolvedTemplate(t: Template, s: NestedStack, why: string): SourceDia
 export const cloudformationSource: SourceAdapter = {
   kind: 'cloudformation',
   load(files: InputFile[], host: SourceHost): SourceResult {
-    // Each template on its own first; nested stacks are looked at only when a template has some.
-    const read: { key: string; m: TemplateModel }[] = [];
+    // Each template on its own first, with the stacks it nests (none, in the usual template).
+    const read: { key: string; m: TemplateModel; nested: NestedStack[] }[] = [];
     const templates: Templates = {
       docs: new Map(),
       unreadable: new Map(),
       host,
-      result: { routes: [], diagnostics: [], files: new Map() },
+      read: new Map(),
+      definitionFiles: new Set(),
       definitions: (diagnostics) => definitionReader(templates, diagnostics),
     };
     const result = loadEachFile(files, 'template', (f, result) => {
-      templates.result = result;
       const doc = parseTemplateText(f.path, f.text);
       result.diagnostics.push(...doc.diagnostics);
       if (!doc.root) return;
       const key = resolve(f.path);
       templates.docs.set(key, doc);
-      read.push({ key, m: templateRoutes(doc, { definitions: templates.definitions }) });
+      const m = templateRoutes(doc, { definitions: templates.definitions });
+      read.push({ key, m, nested: m.template ? nestedStacks(m.template) : [] });
     });
-    templates.result = result;
-    const nesting = read.filter((r) => r.m.template !== undefined && mayNest(r.m.template));
     // A template another one of the run nests (directly or down a chain from one nothing nests)
     // is linted with the parameters it is given there, as a Terraform module through its calls;
     // on its own only when nothing here nests it.
-    const reached =
-      nesting.length === 0 ? new Set<string>() : reachedFromRoots(new Map(read.map((r) => [r.key, r.m.template && mayNest(r.m.template) ? nestedStacks(r.m.template).map((s) => s.path) : []])));
-    for (const { key, m } of read) {
+    const reached = read.some((r) => r.nested.length) ? reachedFromRoots(new Map(read.map((r) => [r.key, r.nested.map((s) => s.path)]))) : new Set<string>();
+    for (const { key, m, nested } of read) {
       if (reached.has(key)) continue;
       for (let i = 0; i < m.routes.length; i++) result.routes.push(m.routes[i]!);
       for (let i = 0; i < m.diagnostics.length; i++) result.diagnostics.push(m.diagnostics[i]!);
-      if (m.template === undefined || !mayNest(m.template)) continue;
+      if (nested.length === 0) continue;
       try {
-        lintNested(m.template, templates, [key], '');
+        lintNested(m.template!, nested, templates, result, [key], '');
       } catch (err) {
-        result.diagnostics.push(internalError('template', m.template.doc.file, err));
+        result.diagnostics.push(internalError('template', m.template!.doc.file, err));
       }
     }
+    for (const [path, text] of templates.read) result.files.set(path, text);
+    if (templates.definitionFiles.size) result.readAsPartOf = templates.definitionFiles;
     return result;
   },
 };

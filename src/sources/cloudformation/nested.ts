@@ -25,11 +25,6 @@ export interface NestedStack {
 const STACK = 'AWS::CloudFormation::Stack';
 const APPLICATION = 'AWS::Serverless::Application';
 
-/** Whether a template may nest stacks (no resource lookups for the usual template without any). */
-export function mayNest(t: Template): boolean {
-  return t.ofType(STACK).length > 0 || t.ofType(APPLICATION).length > 0;
-}
-
 /**
  * The nested stacks of a template whose template is a local file. A URL, a serverless
  * application from the repository (`ApplicationId`), or a location only known at deploy time is
@@ -37,7 +32,9 @@ export function mayNest(t: Template): boolean {
  */
 export function nestedStacks(t: Template): NestedStack[] {
   const out: NestedStack[] = [];
-  for (const r of t.ofType(STACK, APPLICATION)) {
+  // two type lookups (the usual template has neither), in template order
+  const resources = [...t.ofType(STACK), ...t.ofType(APPLICATION)].sort((a, b) => a.keyStart - b.keyStart);
+  for (const r of resources) {
     const kind = r.type === STACK ? 'stack' : 'application';
     const at = t.get(r.props, kind === 'stack' ? 'TemplateURL' : 'Location');
     const path = localFile(t, at);

@@ -62,12 +62,13 @@ export class Template {
   private readonly resolving = new Set<string>();
   /** `parameterText` once computed (a parameter has one value in a template) */
   private readonly parameterTexts = new Map<string, Str>();
-  /** defaults written as functions, once resolved (undefined: `AWS::NoValue`) */
-  private readonly defaultValues = new Map<string, YNode | undefined>();
   /** parameter types, for parameters whose type changes what a value means (lists, SSM names) */
   private readonly parameterTypes = new Map<string, string>();
-  /** values built for parameters: per `Ref` node (given values) or per `Default` node (lists) */
-  private readonly parameterNodes = new Map<YNode, YNode>();
+  /**
+   * values made for parameters: per `Ref` node (given values), per `Default` node (lists, and
+   * defaults written as functions, resolved once; undefined: `AWS::NoValue`)
+   */
+  private readonly parameterNodes = new Map<YNode, YNode | undefined>();
 
   constructor(
     readonly doc: ParsedDocument,
@@ -286,12 +287,12 @@ export class Template {
     if (def.kind === 'seq' || (def.kind === 'scalar' && type === undefined)) return def;
     if (def.kind === 'map') {
       // a default written as a function (not valid CloudFormation, but read): resolved once per parameter
-      if (this.defaultValues.has(name)) return this.defaultValues.get(name);
+      if (this.parameterNodes.has(def)) return this.parameterNodes.get(def);
       if (this.resolving.has(name)) return ref;
       this.resolving.add(name);
       const v = this.deref(def, depth + 1);
       this.resolving.delete(name);
-      this.defaultValues.set(name, v);
+      this.parameterNodes.set(def, v);
       return v;
     }
     let node = this.parameterNodes.get(def);
